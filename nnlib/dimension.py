@@ -1,0 +1,273 @@
+r"""The dimension of the image of weights psi_k(Theta), from the rank of the Jacobian.
+
+psi_k is smooth for tanh, sigmoid, polynomial and identity activations, and piecewise
+polynomial for ReLU (polynomial on each region of weights where the sign pattern of every
+hidden pre-activation on the sample is fixed).  In both cases the dimension of the image
+psi_k(Theta) (Definition 1, (10)) equals the largest rank of the Jacobian d psi_k / d theta over
+theta, and that largest rank is attained on an open dense set of weights.  A rank computed at
+one random theta can fall short -- e.g. when a hidden ReLU unit is dead (inactive) on the
+whole sample, so that its weights do not move the output -- so :func:`image_dimension` takes
+the largest rank over several random points, drawn by two complementary recipes.
+
+**The rank decision.**  A numerical rank needs a threshold: singular values below
+``rtol * s_max`` are counted as zero.  The default ``rtol = max(nq, m) * eps`` is the standard
+choice (numpy's ``matrix_rank``), the size of the rounding error of a backward-stable SVD.  A
+decision is only trustworthy when the singular values kept and the ones dropped are far from
+the threshold on both sides; the report gives the *gap* s_r / s_{r+1} between the last kept and
+the first dropped singular value, and flags a decision as ``ambiguous`` when the smallest kept
+singular value is within a factor ``AMBIGUITY_BAND`` (10^3) of the threshold (the dropped ones
+are at the level of rounding error, i.e. a few times ``eps * s_max``, by construction).
+
+**How many points.**  For ReLU and a small sample, the regions of weights on which the
+Jacobian has full rank can be small: on the six-point sample of Theorem 1 only about one random
+weight point in twelve reaches the largest rank.  :func:`image_dimension` therefore tries many
+points when the Jacobian is cheap (up to 200, within a fixed budget of floating-point work) and
+stops early once the rank reaches its ceiling min(m, nq); the report lists every rank seen, so
+the reader sees how often the maximum was reached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import scipy.linalg
+
+from ._checks import as_matrix, as_rng, check_open_unit, check_positive_float, check_positive_int
+from .network import Architecture, _check_arch, _check_sample, jacobian
+
+__all__ = [
+    "RankReport",
+    "DimensionReport",
+    "numerical_rank",
+    "image_dimension",
+    "sample_weights",
+    "default_n_points",
+    "AMBIGUITY_BAND",
+]
+
+#: A singular value within this factor of the threshold (either side) makes a rank decision ambiguous.
+AMBIGUITY_BAND = 1e3
+
+
+@dataclass(frozen=True)
+class RankReport:
+    """The evidence behind a numerical rank.
+
+    Attributes
+    ----------
+    rank : int
+        Number of singular values above ``tolerance``.
+    singular_values : ndarray
+        All singular values, in decreasing order (for ``method="qr"``: |R_ii| of a
+        column-pivoted QR, also decreasing).
+    tolerance : float
+        The absolute threshold ``rtol * singular_values[0]``.
+    rtol : float
+        The relative threshold used.
+    gap : float
+        s_r / s_{r+1}: how many times larger the last kept value is than the first dropped one
+        (``inf`` when nothing was dropped or the first dropped value is exactly 0).
+    ambiguous : bool
+        True when the smallest kept singular value lies within a factor AMBIGUITY_BAND of the
+        threshold, so that it may be rounding noise and the rank is in doubt.
+    method : str
+        ``"svd"`` or ``"qr"``.
+    """
+
+    rank: int
+    singular_values: np.ndarray = field(repr=False)
+    tolerance: float
+    rtol: float
+    gap: float
+    ambiguous: bool
+    method: str = "svd"
+
+    @property
+    def last_kept(self) -> float:
+        return float(self.singular_values[self.rank - 1]) if self.rank > 0 else float("nan")
+
+    @property
+    def first_dropped(self) -> float:
+        return float(self.singular_values[self.rank]) if self.rank < len(self.singular_values) else float("nan")
+
+
+def numerical_rank(J, rtol: float | None = None, *, method: str = "svd") -> RankReport:
+    """Numerical rank of a matrix, with the singular values and the gap as evidence.
+
+    Parameters
+    ----------
+    J : array, shape (M, N)
+    rtol : float in (0, 1), optional
+        Relative threshold; default ``max(M, N) * machine epsilon``.
+    method : {"svd", "qr"}
+        ``"svd"`` (singular values; the reference) or ``"qr"`` (column-pivoted QR, an
+        independent second opinion).
+
+    Examples
+    --------
+    >>> numerical_rank(np.array([[1.0, 2.0], [2.0, 4.0], [0.0, 0.0]])).rank
+    1
+    """
+    J = as_matrix("J", J)
+    if rtol is None:
+        rtol = max(J.shape) * np.finfo(float).eps
+    rtol = check_open_unit("rtol", rtol)
+    if method == "svd":
+        s = np.linalg.svd(J, compute_uv=False)
+    elif method == "qr":
+        R = scipy.linalg.qr(J, mode="r", pivoting=True)[0]
+        s = np.abs(np.diag(R))
+    else:
+        raise ValueError(f"method must be 'svd' or 'qr'; got {method!r}")
+    smax = float(s[0]) if s.size else 0.0
+    if smax == 0.0:
+        return RankReport(0, s, 0.0, rtol, float("inf"), False, method)
+    tol = rtol * smax
+    rank = int(np.count_nonzero(s > tol))
+    if rank == len(s) or s[rank] == 0.0:
+        gap = float("inf")
+    else:
+        gap = float(s[rank - 1] / s[rank])
+    # Dropped values are rounding noise by construction (below the threshold); a kept value
+    # that is not clearly above it could be noise too, and then the rank is in doubt.
+    ambiguous = rank > 0 and s[rank - 1] < AMBIGUITY_BAND * tol
+    return RankReport(rank, s, tol, rtol, gap, bool(ambiguous), method)
+
+
+def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0) -> np.ndarray:
+    """A random theta for rank computations, by one of two recipes.
+
+    ``"gaussian"``: :meth:`Architecture.random_theta` (entries N(0, scale^2 / fan-in), biases
+    N(0, scale^2)).  ``"centred"``: the same matrices, but each hidden unit's bias is chosen so
+    that its pre-activation vanishes at a randomly chosen sample point (plus a small jitter), so
+    that every hidden hyperplane passes through the sample: no ReLU unit is dead on the whole
+    sample and no tanh/sigmoid unit is saturated on it.
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    rng = as_rng("rng", rng)
+    scale = check_positive_float("scale", scale)
+    theta = arch.random_theta(rng, scale=scale)
+    if recipe == "gaussian":
+        return theta
+    if recipe != "centred":
+        raise ValueError(f"recipe must be 'gaussian' or 'centred'; got {recipe!r}")
+    layers = arch.unpack(theta.copy())
+    h = S
+    for i, (A, b) in enumerate(layers):
+        z = h @ A.T
+        if i < arch.k - 1:
+            pick = rng.integers(0, S.shape[0], size=A.shape[0])
+            spread = np.ptp(z, axis=0)
+            b[:] = -z[pick, np.arange(A.shape[0])] + 0.1 * spread * rng.standard_normal(A.shape[0])
+            h = arch.activation.function(z + b)
+    return arch.pack(layers)
+
+
+@dataclass(frozen=True)
+class DimensionReport:
+    """The dimension of psi_k(Theta) with its evidence.
+
+    Attributes
+    ----------
+    dimension : int
+        The largest Jacobian rank found.
+    ranks : tuple of int
+        The rank at each random weight point tried.
+    best : RankReport
+        The rank report (singular values, threshold, gap) at a point attaining ``dimension``.
+    m : int
+        Number of weights, an upper bound.
+    nq : int
+        Size of the response space R^{n x q}, an upper bound.
+    """
+
+    dimension: int
+    ranks: tuple
+    best: RankReport = field(repr=False)
+    m: int
+    nq: int
+
+    @property
+    def gap(self) -> float:
+        return self.best.gap
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.best.ambiguous
+
+    @property
+    def deficiency(self) -> int:
+        """min(m, nq) - dimension: how far the image falls short of the parameter-count bound."""
+        return min(self.m, self.nq) - self.dimension
+
+    def summary(self) -> str:
+        """A one-line, rounding-stable description for printing in a chapter."""
+        gap = "inf" if np.isinf(self.gap) else f"{self.gap:.1e}"
+        return (
+            f"dim = {self.dimension} (bounds: m = {self.m}, nq = {self.nq}); "
+            f"largest rank reached at {self.ranks.count(self.dimension)} of {len(self.ranks)} random points; "
+            f"gap s_r/s_(r+1) = {gap}; "
+            f"ambiguous: {self.ambiguous}"
+        )
+
+
+#: Budget of floating-point work (roughly nq * m * min(nq, m) per point) for the default number of points.
+POINT_BUDGET_FLOPS = 5e7
+
+
+def default_n_points(nq: int, m: int) -> int:
+    """Number of random points :func:`image_dimension` tries by default: 8 to 200, within a work budget."""
+    per_point = float(nq) * m * min(nq, m)
+    return int(min(200, max(8, POINT_BUDGET_FLOPS // max(per_point, 1.0))))
+
+
+def image_dimension(
+    arch, S, *, n_points: int | None = None, rng=0, rtol: float | None = None, scale: float = 1.0
+) -> DimensionReport:
+    """Estimate dim psi_k(Theta) (Definition 1) as the largest Jacobian rank over random weights.
+
+    Parameters
+    ----------
+    arch : Architecture
+    S : array, shape (n, p)
+        The sample.
+    n_points : int, optional
+        How many random weight points to try at most (default :func:`default_n_points`); they
+        alternate between the ``"gaussian"`` and ``"centred"`` recipes of
+        :func:`sample_weights`.  The search stops early when the rank reaches min(m, nq).
+    rng : int or numpy.random.Generator
+        Seed or generator.
+    rtol : float in (0, 1), optional
+        Relative rank threshold (see :func:`numerical_rank`).
+    scale : float
+        Scale of the random weights (moderate scales avoid tanh/sigmoid saturation, which would
+        make genuinely non-zero singular values tiny).
+
+    Examples
+    --------
+    >>> from nnlib.paper import theorem1_data
+    >>> S, T = theorem1_data()
+    >>> image_dimension(Architecture((2, 2, 2)), S).dimension   # inside R^{6 x 2}
+    10
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    nq = S.shape[0] * arch.q
+    ceiling = min(arch.m, nq)
+    n_points = default_n_points(nq, arch.m) if n_points is None else check_positive_int("n_points", n_points)
+    rng = as_rng("rng", rng)
+    if rtol is not None:
+        rtol = check_open_unit("rtol", rtol)
+    ranks, best = [], None
+    for j in range(n_points):
+        recipe = "centred" if j % 2 else "gaussian"
+        theta = sample_weights(arch, S, rng, recipe=recipe, scale=scale)
+        rep = numerical_rank(jacobian(arch, S, theta), rtol)
+        ranks.append(rep.rank)
+        if best is None or rep.rank > best.rank:
+            best = rep
+        if best.rank == ceiling:
+            break
+    return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq)

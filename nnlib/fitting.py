@@ -1,0 +1,213 @@
+r"""Solvers for the empirical risk minimisation problem (5)/(9).
+
+Every solver returns a :class:`FitResult` with the same fields, so chapters can compare solvers
+(gradient descent here; constrained, regularised and second-order solvers can be added with the
+same return type).  The quantity minimised is the squared loss ||T - psi_k(theta)||_F^2.
+
+When the infimum is not attained (Theorem 1), a minimising sequence must have unbounded
+weights (Proposition 1): a solver that keeps lowering the loss then shows ||theta|| growing.
+That is why every result records the history of ||theta|| beside the history of the loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_float, check_positive_int
+from .network import _batch_loss_gradient, _check_arch, _check_sample, _loss_gradient
+
+__all__ = ["FitResult", "gradient_descent", "multistart_gradient_descent"]
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """The outcome of a fit.
+
+    Attributes
+    ----------
+    theta : ndarray, shape (m,)
+        The final weights.
+    steps : ndarray of int
+        The iteration numbers at which the histories were recorded (0 is the start).
+    loss_history : ndarray
+        ||T - psi_k(theta)||_F^2 at those iterations.
+    norm_history : ndarray
+        ||theta|| at those iterations.
+    method : str
+        Name of the solver.
+    status : str
+        ``"finished"`` (ran all its steps), ``"converged"`` (gradient norm below the tolerance)
+        or ``"diverged"`` (the loss or the weights became non-finite or exceeded 1e12; the
+        histories stop at the last finite values).
+    """
+
+    theta: np.ndarray = field(repr=False)
+    steps: np.ndarray = field(repr=False)
+    loss_history: np.ndarray = field(repr=False)
+    norm_history: np.ndarray = field(repr=False)
+    method: str
+    status: str
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.loss_history[-1])
+
+    @property
+    def final_norm(self) -> float:
+        return float(self.norm_history[-1])
+
+
+_BLOW_UP = 1e12
+
+
+def gradient_descent(
+    arch,
+    S,
+    T,
+    theta0=None,
+    *,
+    step: float = 1e-2,
+    n_steps: int = 1000,
+    rng=0,
+    init_scale: float = 1.0,
+    record_every: int = 1,
+    gtol: float = 0.0,
+) -> FitResult:
+    """Plain gradient descent theta <- theta - step * grad ||T - psi_k(theta)||_F^2.
+
+    Parameters
+    ----------
+    arch : Architecture
+    S : array, shape (n, p)
+        The sample.
+    T : array, shape (n, q)
+        The responses.
+    theta0 : array, shape (m,), optional
+        Starting weights; by default ``arch.random_theta(rng, scale=init_scale)``.
+    step : float
+        The step size (learning rate), > 0.
+    n_steps : int
+        Number of iterations, >= 0.
+    rng : int or numpy.random.Generator
+        Seed for the starting weights (ignored when ``theta0`` is given).
+    init_scale : float
+        Scale of the random starting weights.
+    record_every : int
+        Record the loss and ||theta|| every this many steps (the last step is always recorded).
+    gtol : float
+        Stop when the gradient norm falls to ``gtol`` or below (default 0: never stop early).
+
+    Returns
+    -------
+    FitResult
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    step = check_positive_float("step", step)
+    n_steps = check_nonnegative_int("n_steps", n_steps)
+    record_every = check_positive_int("record_every", record_every)
+    if isinstance(gtol, bool) or not isinstance(gtol, (int, float)) or not np.isfinite(gtol) or gtol < 0:
+        raise ValueError(f"gtol must be a finite non-negative number; got {gtol!r}")
+    if theta0 is None:
+        theta = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
+    else:
+        theta = as_vector("theta0", theta0, length=arch.m).copy()
+
+    steps, losses, norms = [], [], []
+    status = "finished"
+    value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+    for it in range(n_steps + 1):
+        if it % record_every == 0 or it == n_steps:
+            steps.append(it)
+            losses.append(value)
+            norms.append(float(np.linalg.norm(theta)))
+        if it == n_steps:
+            break
+        if gtol > 0 and float(np.linalg.norm(grad)) <= gtol:
+            status = "converged"
+            if steps[-1] != it:
+                steps.append(it)
+                losses.append(value)
+                norms.append(float(np.linalg.norm(theta)))
+            break
+        new_theta = theta - step * grad
+        if not np.all(np.isfinite(new_theta)) or np.max(np.abs(new_theta)) > _BLOW_UP:
+            status = "diverged"
+            break
+        with np.errstate(over="ignore", invalid="ignore"):
+            new_value, new_grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(new_theta))
+        if not np.isfinite(new_value) or new_value > _BLOW_UP or not np.all(np.isfinite(new_grad)):
+            status = "diverged"
+            break
+        theta, value, grad = new_theta, new_value, new_grad
+    return FitResult(theta, np.array(steps), np.array(losses), np.array(norms), "gradient descent", status)
+
+
+def multistart_gradient_descent(
+    arch,
+    S,
+    T,
+    n_starts: int = 20,
+    *,
+    step: float = 1e-2,
+    n_steps: int = 1000,
+    rng=0,
+    init_scale: float = 1.0,
+    record_every: int = 1,
+    thetas0=None,
+) -> list[FitResult]:
+    """Gradient descent from many starting points at once, vectorised over the starts.
+
+    Start j uses the same step size and number of steps as :func:`gradient_descent`; the
+    starting weights are ``arch.random_theta`` draws from one generator (or the rows of
+    ``thetas0``).  A start whose iterates blow up is frozen at its last finite point and
+    reported with status ``"diverged"``.  For one start the result is the same as
+    :func:`gradient_descent` with the same starting point.
+
+    Returns
+    -------
+    list of FitResult, one per start.
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    step = check_positive_float("step", step)
+    n_steps = check_nonnegative_int("n_steps", n_steps)
+    record_every = check_positive_int("record_every", record_every)
+    if thetas0 is None:
+        n_starts = check_positive_int("n_starts", n_starts)
+        gen = as_rng("rng", rng)
+        scale = check_positive_float("init_scale", init_scale)
+        thetas = np.stack([arch.random_theta(gen, scale=scale) for _ in range(n_starts)])
+    else:
+        thetas = as_matrix("thetas0", thetas0, cols=arch.m).copy()
+        n_starts = thetas.shape[0]
+    alive = np.ones(n_starts, dtype=bool)
+    values, grads = _batch_loss_gradient(arch, S, T, thetas)
+    steps, losses, norms = [], [], []
+    for it in range(n_steps + 1):
+        if it % record_every == 0 or it == n_steps:
+            steps.append(it)
+            losses.append(values.copy())
+            norms.append(np.linalg.norm(thetas, axis=1))
+        if it == n_steps or not alive.any():
+            break
+        idx = np.flatnonzero(alive)
+        new = thetas[idx] - step * grads[idx]
+        with np.errstate(over="ignore", invalid="ignore"):
+            ok = np.all(np.isfinite(new), axis=1) & (np.max(np.abs(new), axis=1) <= _BLOW_UP)
+            new_values, new_grads = _batch_loss_gradient(arch, S, T, np.where(ok[:, None], new, thetas[idx]))
+            ok &= np.isfinite(new_values) & (new_values <= _BLOW_UP) & np.all(np.isfinite(new_grads), axis=1)
+        keep = idx[ok]
+        thetas[keep], values[keep], grads[keep] = new[ok], new_values[ok], new_grads[ok]
+        alive[idx[~ok]] = False
+    steps = np.array(steps)
+    losses, norms = np.array(losses), np.array(norms)
+    results = []
+    for j in range(n_starts):
+        status = "finished" if alive[j] else "diverged"
+        results.append(FitResult(thetas[j].copy(), steps, losses[:, j].copy(), norms[:, j].copy(), "gradient descent", status))
+    return results

@@ -1,0 +1,100 @@
+"""One figure style for the whole book, and the plots several chapters share.
+
+Every plot has a title, labelled axes and a legend (the book's standard).  Functions draw on
+an ``ax`` they are given (or make a new figure) and return the figure, so that a chapter can
+end a cell with ``plt.show()``.
+"""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib.pyplot as plt
+import numpy as np
+
+from .fitting import FitResult
+
+__all__ = ["BOOK_STYLE", "use_book_style", "new_figure", "plot_fit_history", "plot_sample_and_response"]
+
+#: matplotlib rc settings used by every chapter.
+BOOK_STYLE = {
+    "figure.figsize": (7.0, 3.6),
+    "figure.dpi": 100,
+    "savefig.dpi": 100,
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "legend.fontsize": 9,
+    "font.size": 10,
+    "figure.constrained_layout.use": True,
+}
+
+#: Colours for the two quantities every fit reports.
+LOSS_COLOUR = "tab:blue"
+NORM_COLOUR = "tab:red"
+
+
+def use_book_style() -> None:
+    """Apply :data:`BOOK_STYLE` to matplotlib (call once at the top of a chapter)."""
+    plt.rcParams.update(BOOK_STYLE)
+
+
+def new_figure(ncols: int = 1, *, width: float | None = None, height: float | None = None):
+    """A figure with ``ncols`` axes side by side, in the book's style; returns (fig, axes)."""
+    w, h = BOOK_STYLE["figure.figsize"]
+    with plt.rc_context(BOOK_STYLE):
+        fig, axes = plt.subplots(1, ncols, figsize=(width or w * (1 if ncols == 1 else 0.7 * ncols), height or h))
+    return fig, axes
+
+
+def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequence[str] | None = None, title: str = ""):
+    """Two panels against the iteration number, on log-log axes: the loss and ||theta||.
+
+    Parameters
+    ----------
+    results : FitResult or list of FitResult
+    labels : list of str, optional
+        Legend labels, one per result.
+    title : str
+        Figure title.
+    """
+    if isinstance(results, FitResult):
+        results = [results]
+    if labels is None:
+        labels = [f"run {i + 1}" for i in range(len(results))] if len(results) > 1 else ["gradient descent"]
+    if len(labels) != len(results):
+        raise ValueError(f"labels must have one entry per result ({len(results)}); got {len(labels)}")
+    fig, (ax_loss, ax_norm) = new_figure(2)
+    for res, label in zip(results, labels):
+        it = res.steps + 1  # iteration 0 cannot sit on a log axis: plot against 1 + step
+        ax_loss.loglog(it, res.loss_history, label=label)
+        ax_norm.loglog(it, res.norm_history, label=label)
+    ax_loss.set(xlabel="1 + gradient step", ylabel=r"loss $\|T-\psi_2(\theta)\|_F^2$", title="the loss goes down")
+    ax_norm.set(xlabel="1 + gradient step", ylabel=r"weight norm $\|\theta\|$", title="the weights grow")
+    ax_loss.legend(loc="best")
+    ax_norm.legend(loc="best")
+    if title:
+        fig.suptitle(title)
+    return fig
+
+
+def plot_sample_and_response(S, T, *, title: str = "the sample S and the responses T"):
+    """Side-by-side scatter of the points s_i (inputs, in R^2) and t_i (responses, in R^2), labelled by i."""
+    S, T = np.asarray(S, dtype=float), np.asarray(T, dtype=float)
+    if S.ndim != 2 or S.shape[1] != 2 or T.shape != S.shape:
+        raise ValueError(f"S and T must both be n x 2 matrices; got shapes {S.shape} and {T.shape}")
+    fig, (ax_s, ax_t) = new_figure(2)
+    for ax, P, name, marker in ((ax_s, S, "s", "o"), (ax_t, T, "t", "s")):
+        ax.scatter(P[:, 0], P[:, 1], marker=marker, s=40, label=f"${name}_i$", zorder=3)
+        for i, (x, y) in enumerate(P, start=1):
+            ax.annotate(f"${name}_{i}$", (x, y), textcoords="offset points", xytext=(5, 5))
+        ax.set(xlabel="first coordinate", ylabel="second coordinate", aspect="equal")
+        ax.margins(0.25)
+        ax.legend(loc="lower left")
+    ax_s.set_title(r"inputs $s_i \in \mathbb{R}^2$")
+    ax_t.set_title(r"responses $t_i \in \mathbb{R}^2$")
+    fig.suptitle(title)
+    return fig
