@@ -1,0 +1,105 @@
+# Build, test and open the executable companion to
+# "Best k-layer neural network approximations" (Lim, Michałek, Qi, arXiv:1907.01507).
+#
+#   make          same as `make venv`
+#   make venv     .venv with nnlib (editable) + Jupyter Book 1 + test tools
+#   make assets   MathJax and the widget manager into book_vendor/ (needs npm; optional)
+#   make book     build the book into _build/html (warnings are errors)
+#   make test     nnlib unit tests, nbval over chapters/, then the book build
+#   make lab      Jupyter Lab from the same venv, for reading and tweaking the notebooks
+#   make clean    remove _build/ (with the execution cache) and book_vendor/
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+VENDOR := book_vendor
+NPM    := $(shell command -v npm 2>/dev/null)
+
+JB_BUILD := $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+
+.DEFAULT_GOAL := venv
+.PHONY: venv assets book test lab clean
+
+# ---------------------------------------------------------------- venv
+# The stamp is newer than pyproject.toml once the install went through, so a
+# second `make venv` does nothing.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
+	  || { echo "$(PYTHON) is older than 3.10: set PYTHON=python3.x"; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -e ".[book,test]"
+	touch $@
+
+# ---------------------------------------------------------------- assets
+# Browser code the built pages need, served from the book itself (no CDN):
+# MathJax 3 (the es5 combined component plus what it loads lazily: CHTML fonts,
+# TeX extensions, the menu and the accessibility components) and the
+# @jupyter-widgets/html-manager embedder (embed.js plus the Font Awesome fonts
+# its CSS refers to by relative URL; only woff2/woff, the formats current
+# browsers pick first, not the legacy eot/ttf/svg copies). _ext/offline_assets.py points the Sphinx
+# configuration at these files when book_vendor/ exists.
+ifeq ($(NPM),)
+assets:
+	@echo "npm not found: the book will load MathJax and the widget manager from a CDN"
+else
+assets: $(VENDOR)/.installed
+
+MJ := node_modules/mathjax/es5
+WM := node_modules/@jupyter-widgets/html-manager
+
+$(VENDOR)/.installed: package.json package-lock.json Makefile
+	npm ci --ignore-scripts --no-audit --no-fund
+	rm -rf $(VENDOR)
+	mkdir -p $(VENDOR)/mathjax/output/chtml $(VENDOR)/mathjax/input/tex $(VENDOR)/html-manager
+	cp $(MJ)/tex-mml-chtml.js node_modules/mathjax/LICENSE $(VENDOR)/mathjax/
+	cp -r $(MJ)/output/chtml/fonts $(VENDOR)/mathjax/output/chtml/
+	cp -r $(MJ)/input/tex/extensions $(VENDOR)/mathjax/input/tex/
+	cp -r $(MJ)/ui $(MJ)/a11y $(VENDOR)/mathjax/
+	cp $(WM)/dist/embed.js $(WM)/dist/embed.js.LICENSE.txt $(WM)/package.json $(VENDOR)/html-manager/
+	cp $(WM)/dist/*.woff2 $(WM)/dist/*.woff $(VENDOR)/html-manager/
+	touch $@
+endif
+
+# ---------------------------------------------------------------- book
+# _config.yml executes notebooks in `cache` mode: jupyter-cache re-runs a
+# notebook only when its code cells change. It does not see changes to nnlib
+# (or to the installed packages), which the notebooks import, so the cache is
+# dropped whenever those are newer than the last build.
+NNLIB_SRC := $(shell find nnlib -name '*.py' 2>/dev/null)
+
+_build/.cache-inputs: $(NNLIB_SRC) $(VENV)/.installed
+	rm -rf _build/.jupyter_cache
+	mkdir -p _build
+	touch $@
+
+book: venv assets _build/.cache-inputs
+	$(JB_BUILD)
+
+# ---------------------------------------------------------------- test
+# Each step stops the make on failure; pytest's exit code 5 ("no tests ran")
+# is a failure too.
+#  1. the nnlib unit tests (tests/test_*.py);
+#  2. nbval: every notebook in chapters/ is re-executed and its stored outputs
+#     compared (strict, not --nbval-lax); tests/nbval_sanitize.cfg masks only
+#     what changes from run to run. The [tool.pytest.ini_options] of
+#     pyproject.toml apply (testpaths is unused since a path is given;
+#     filterwarnings=error concerns the pytest process, not the kernel);
+#  3. the book build, as in `make book`.
+test: venv assets _build/.cache-inputs
+	$(BIN)/pytest tests
+	$(BIN)/pytest --nbval chapters --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+	$(JB_BUILD)
+
+# ---------------------------------------------------------------- lab
+# --allow-root only where the reader is root (as in a container); Jupyter refuses otherwise.
+lab: venv
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# ---------------------------------------------------------------- clean
+clean:
+	rm -rf _build $(VENDOR)
