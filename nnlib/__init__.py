@@ -19,7 +19,7 @@ widgets      ipywidgets builders for the chapters
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
 from .dimension import DimensionReport, RankReport, image_dimension, numerical_rank, sample_weights
-from .fitting import FitResult, gradient_descent, multistart_gradient_descent
+from .fitting import FitResult, FitTrend, fit_trend, gradient_descent, multistart_gradient_descent
 from .network import (
     Architecture,
     batch_loss_gradient,
@@ -32,6 +32,7 @@ from .network import (
     weight_norm,
     weights_map,
 )
+from .widgets import fit_explorer, fit_history_figure
 from .paper import tanh_example_data, theorem1_architecture, theorem1_data, theta_k
 
 __version__ = "0.1.0"
@@ -42,8 +43,12 @@ __all__ = [
     "Architecture",
     "DimensionReport",
     "FitResult",
+    "FitTrend",
     "RankReport",
     "batch_loss_gradient",
+    "fit_explorer",
+    "fit_history_figure",
+    "fit_trend",
     "get_activation",
     "gradient_descent",
     "hidden_layers",

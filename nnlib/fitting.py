@@ -18,7 +18,7 @@ import numpy as np
 from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_float, check_positive_int
 from .network import _batch_loss_gradient, _check_arch, _check_sample, _loss_gradient
 
-__all__ = ["FitResult", "gradient_descent", "multistart_gradient_descent"]
+__all__ = ["FitResult", "FitTrend", "fit_trend", "gradient_descent", "multistart_gradient_descent"]
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,8 @@ class FitResult:
         ||T - psi_k(theta)||_F^2 at those iterations.
     norm_history : ndarray
         ||theta|| at those iterations.
+    grad_norm_history : ndarray
+        The norm of the gradient of the loss at those iterations (a stationary point has 0).
     method : str
         Name of the solver.
     status : str
@@ -47,6 +49,7 @@ class FitResult:
     steps: np.ndarray = field(repr=False)
     loss_history: np.ndarray = field(repr=False)
     norm_history: np.ndarray = field(repr=False)
+    grad_norm_history: np.ndarray = field(repr=False)
     method: str
     status: str
 
@@ -116,7 +119,7 @@ def gradient_descent(
     else:
         theta = as_vector("theta0", theta0, length=arch.m).copy()
 
-    steps, losses, norms = [], [], []
+    steps, losses, norms, gnorms = [], [], [], []
     status = "finished"
     value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
     for it in range(n_steps + 1):
@@ -124,6 +127,7 @@ def gradient_descent(
             steps.append(it)
             losses.append(value)
             norms.append(float(np.linalg.norm(theta)))
+            gnorms.append(float(np.linalg.norm(grad)))
         if it == n_steps:
             break
         if gtol > 0 and float(np.linalg.norm(grad)) <= gtol:
@@ -132,6 +136,7 @@ def gradient_descent(
                 steps.append(it)
                 losses.append(value)
                 norms.append(float(np.linalg.norm(theta)))
+                gnorms.append(float(np.linalg.norm(grad)))
             break
         new_theta = theta - step * grad
         if not np.all(np.isfinite(new_theta)) or np.max(np.abs(new_theta)) > _BLOW_UP:
@@ -143,7 +148,9 @@ def gradient_descent(
             status = "diverged"
             break
         theta, value, grad = new_theta, new_value, new_grad
-    return FitResult(theta, np.array(steps), np.array(losses), np.array(norms), "gradient descent", status)
+    return FitResult(
+        theta, np.array(steps), np.array(losses), np.array(norms), np.array(gnorms), "gradient descent", status
+    )
 
 
 def multistart_gradient_descent(
@@ -187,12 +194,13 @@ def multistart_gradient_descent(
         n_starts = thetas.shape[0]
     alive = np.ones(n_starts, dtype=bool)
     values, grads = _batch_loss_gradient(arch, S, T, thetas)
-    steps, losses, norms = [], [], []
+    steps, losses, norms, gnorms = [], [], [], []
     for it in range(n_steps + 1):
         if it % record_every == 0 or it == n_steps:
             steps.append(it)
             losses.append(values.copy())
             norms.append(np.linalg.norm(thetas, axis=1))
+            gnorms.append(np.linalg.norm(grads, axis=1))
         if it == n_steps or not alive.any():
             break
         idx = np.flatnonzero(alive)
@@ -205,9 +213,87 @@ def multistart_gradient_descent(
         thetas[keep], values[keep], grads[keep] = new[ok], new_values[ok], new_grads[ok]
         alive[idx[~ok]] = False
     steps = np.array(steps)
-    losses, norms = np.array(losses), np.array(norms)
+    losses, norms, gnorms = np.array(losses), np.array(norms), np.array(gnorms)
     results = []
     for j in range(n_starts):
         status = "finished" if alive[j] else "diverged"
-        results.append(FitResult(thetas[j].copy(), steps, losses[:, j].copy(), norms[:, j].copy(), "gradient descent", status))
+        results.append(
+            FitResult(
+                thetas[j].copy(), steps, losses[:, j].copy(), norms[:, j].copy(), gnorms[:, j].copy(),
+                "gradient descent", status,
+            )
+        )
     return results
+
+
+@dataclass(frozen=True)
+class FitTrend:
+    """How a fit was behaving over the last part of its run (the *tail*).
+
+    Attributes
+    ----------
+    verdict : str
+        ``"escaping"``: the loss still fell by at least ``min_drop`` (relative) over the tail
+        while ||theta|| grew -- the signature of a minimising sequence running off to infinity
+        (Proposition 1).  ``"stalled"``: the loss changed by less than ``flat`` (relative) over
+        the tail -- a local minimum or a plateau.  ``"unsettled"``: anything else (e.g. the loss
+        went up, or it falls but the weights do not grow).  ``"diverged"``: the solver blew up.
+    loss_drop : float
+        Relative decrease of the loss over the tail, (L_start - L_end) / L_start.
+    norm_growth : float
+        Increase of ||theta|| over the tail.
+    loss_slope, norm_slope : float
+        Least-squares slopes of log(loss) and log(||theta||) against log(1 + step) over the tail:
+        the exponents a, b in loss ~ step^a and ||theta|| ~ step^b.
+    """
+
+    verdict: str
+    loss_drop: float
+    norm_growth: float
+    loss_slope: float
+    norm_slope: float
+
+
+def fit_trend(result: FitResult, *, tail: float = 0.5, min_drop: float = 0.01, flat: float = 1e-3) -> FitTrend:
+    """Classify the end of a fit as escaping, stalled, unsettled or diverged (see :class:`FitTrend`).
+
+    Parameters
+    ----------
+    result : FitResult
+    tail : float in (0, 1)
+        Fraction of the recorded history (by iteration count) that counts as the tail.
+    min_drop : float in (0, 1)
+        Smallest relative loss decrease over the tail for ``"escaping"``.
+    flat : float in (0, 1)
+        Largest relative loss change over the tail for ``"stalled"``.
+    """
+    from ._checks import check_open_unit
+
+    if not isinstance(result, FitResult):
+        raise TypeError(f"result must be a FitResult; got {type(result).__name__}")
+    tail = check_open_unit("tail", tail)
+    min_drop = check_open_unit("min_drop", min_drop)
+    flat = check_open_unit("flat", flat)
+    steps = result.steps
+    if len(steps) < 3:
+        raise ValueError("result must have at least 3 recorded points to judge a trend (lower record_every)")
+    start = steps[-1] - tail * (steps[-1] - steps[0])
+    sel = steps >= start
+    if sel.sum() < 2:
+        sel[-2:] = True
+    L, N, it = result.loss_history[sel], result.norm_history[sel], steps[sel] + 1.0
+    loss_drop = float((L[0] - L[-1]) / L[0]) if L[0] > 0 else 0.0
+    norm_growth = float(N[-1] - N[0])
+    with np.errstate(divide="ignore"):
+        x = np.log(it)
+        loss_slope = float(np.polyfit(x, np.log(np.maximum(L, 1e-300)), 1)[0])
+        norm_slope = float(np.polyfit(x, np.log(np.maximum(N, 1e-300)), 1)[0])
+    if result.status == "diverged":
+        verdict = "diverged"
+    elif loss_drop >= min_drop and norm_growth > 0 and np.all(np.diff(L) <= 0):
+        verdict = "escaping"
+    elif abs(loss_drop) < flat:
+        verdict = "stalled"
+    else:
+        verdict = "unsettled"
+    return FitTrend(verdict, loss_drop, norm_growth, loss_slope, norm_slope)

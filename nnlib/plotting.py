@@ -86,13 +86,13 @@ def plot_sample_and_response(S, T, *, title: str = "the sample S and the respons
     S, T = np.asarray(S, dtype=float), np.asarray(T, dtype=float)
     if S.ndim != 2 or S.shape[1] != 2 or T.shape != S.shape:
         raise ValueError(f"S and T must both be n x 2 matrices; got shapes {S.shape} and {T.shape}")
-    fig, (ax_s, ax_t) = new_figure(2)
+    fig, (ax_s, ax_t) = new_figure(2, height=3.0)
     for ax, P, name, marker in ((ax_s, S, "s", "o"), (ax_t, T, "t", "s")):
         ax.scatter(P[:, 0], P[:, 1], marker=marker, s=40, label=f"${name}_i$", zorder=3)
         for i, (x, y) in enumerate(P, start=1):
             ax.annotate(f"${name}_{i}$", (x, y), textcoords="offset points", xytext=(5, 5))
-        ax.set(xlabel="first coordinate", ylabel="second coordinate", aspect="equal")
-        ax.margins(0.25)
+        ax.set(xlabel="first coordinate", ylabel="second coordinate")
+        ax.margins(0.15, 0.3)
         ax.legend(loc="lower left")
     ax_s.set_title(r"inputs $s_i \in \mathbb{R}^2$")
     ax_t.set_title(r"responses $t_i \in \mathbb{R}^2$")
