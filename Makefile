@@ -32,7 +32,7 @@ $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
 	  || { echo "$(PYTHON) is older than 3.10: set PYTHON=python3.x"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -e ".[book,test]"
+	$(BIN)/pip install --progress-bar off -e ".[book,test]"
 	touch $@
 
 # ---------------------------------------------------------------- assets
