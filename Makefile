@@ -67,13 +67,15 @@ endif
 
 # ---------------------------------------------------------------- book
 # _config.yml executes notebooks in `cache` mode: jupyter-cache re-runs a
-# notebook only when its code cells change. It does not see changes to nnlib
-# (or to the installed packages), which the notebooks import, so the cache is
-# dropped whenever those are newer than the last build.
+# notebook only when its code cells change, and Sphinx re-reads a page only
+# when its source file changes. Neither sees changes to nnlib (or to the
+# installed packages), which the notebooks import, so both the execution cache
+# and Sphinx's saved environment are dropped whenever those are newer than the
+# last build.
 NNLIB_SRC := $(shell find nnlib -name '*.py' 2>/dev/null)
 
 _build/.cache-inputs: $(NNLIB_SRC) $(VENV)/.installed
-	rm -rf _build/.jupyter_cache
+	rm -rf _build/.jupyter_cache _build/.doctrees
 	mkdir -p _build
 	touch $@
 

@@ -3,7 +3,7 @@
 # Not part of `make test`; run it by hand after `make book`:
 #
 #   tests/browser/screenshot.sh [PAGE] [OUT.png]
-#   (default: chapters/01_introduction.html -> /tmp/ch1.png)
+#   (default: chapters/01_introduction.html -> /tmp/ch1.png; HEIGHT=6000 for a taller shot)
 #
 # Needs Debian's chromium (`apt-get install -y chromium`). It also prints every request the
 # page made to the local server, and says which ones failed, so a missing MathJax font or
@@ -34,7 +34,7 @@ done
 
 "$browser" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
   --disable-background-networking --disable-component-update --disable-sync \
-  --user-data-dir="$profile" --screenshot="$out" --window-size=1280,2000 \
+  --user-data-dir="$profile" --screenshot="$out" --window-size=1280,"${HEIGHT:-2000}" \
   --virtual-time-budget=10000 "http://127.0.0.1:$port/$page" 2>/dev/null
 
 echo "requests served:"
