@@ -1,0 +1,441 @@
+"""nnlib.dimension: numerical ranks with evidence, and dim psi_k(Theta) as the largest Jacobian rank."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import scipy.linalg
+
+from nnlib.dimension import (
+    AMBIGUITY_BAND,
+    DimensionReport,
+    RankReport,
+    default_n_points,
+    image_dimension,
+    numerical_rank,
+    sample_weights,
+)
+from nnlib.network import Architecture, jacobian
+from nnlib.paper import theorem1_data
+
+EPS = np.finfo(float).eps
+
+
+def _with_singular_values(s, shape, seed):
+    """U diag(s) V^T with Haar-random orthogonal U, V: a matrix whose singular values are s."""
+    rng = np.random.default_rng(seed)
+    M, N = shape
+    U = np.linalg.qr(rng.standard_normal((M, M)))[0]
+    V = np.linalg.qr(rng.standard_normal((N, N)))[0]
+    D = np.zeros((M, N))
+    D[: len(s), : len(s)] = np.diag(s)
+    return U @ D @ V.T
+
+
+# ----------------------------------------------------------------------------- numerical_rank
+
+
+@pytest.mark.parametrize("n, m, r", [(10, 8, 3), (20, 20, 7), (6, 12, 1), (15, 5, 5), (30, 40, 12)])
+def test_numerical_rank_of_a_product_of_n_by_r_and_r_by_m_factors_is_r(n, m, r):
+    rng = np.random.default_rng(n * m + r)
+    X = rng.standard_normal((n, r)) @ rng.standard_normal((r, m))
+    rep = numerical_rank(X)
+    assert isinstance(rep, RankReport)
+    assert rep.rank == r and rep.method == "svd"
+    assert not rep.ambiguous
+    s = np.linalg.svd(X, compute_uv=False)
+    np.testing.assert_allclose(rep.singular_values, s, rtol=1e-12, atol=1e-14 * s[0])
+    assert rep.rtol == max(n, m) * EPS and rep.tolerance == pytest.approx(max(n, m) * EPS * s[0], rel=1e-12)
+    if r < min(n, m):
+        assert rep.gap == pytest.approx(s[r - 1] / s[r], rel=1e-6)
+        assert rep.gap > 1e10
+        assert rep.last_kept == pytest.approx(s[r - 1], rel=1e-12)
+        assert rep.first_dropped < rep.tolerance
+    else:
+        assert rep.gap == np.inf and np.isnan(rep.first_dropped)
+    assert numerical_rank(X, method="qr").rank == r
+
+
+@pytest.mark.parametrize(
+    "matrix",
+    [
+        _with_singular_values(np.logspace(0, -10, 8), (12, 8), 0),  # condition number 1e10
+        _with_singular_values(np.logspace(0, -12, 6), (6, 6), 1),  # 1e12
+        scipy.linalg.hilbert(8),  # condition number about 1.5e10
+        np.vander(np.linspace(0, 1, 7)),  # a Vandermonde matrix, condition number about 1e5
+    ],
+    ids=["cond-1e10", "cond-1e12", "hilbert-8", "vandermonde-7"],
+)
+def test_ill_conditioned_full_rank_matrices_get_full_rank_by_svd_and_by_qr(matrix):
+    full = min(matrix.shape)
+    assert numerical_rank(matrix).rank == full
+    assert numerical_rank(matrix, method="qr").rank == full
+
+
+def test_qr_values_are_the_decreasing_diagonal_of_a_pivoted_qr():
+    X = np.random.default_rng(3).standard_normal((7, 5))
+    rep = numerical_rank(X, method="qr")
+    assert rep.method == "qr"
+    assert np.all(np.diff(rep.singular_values) <= 0)
+    # |R_11| is the largest column norm (the first pivot); prod |R_ii| = sqrt(det(X^T X)).
+    assert rep.singular_values[0] == pytest.approx(np.linalg.norm(X, axis=0).max(), rel=1e-12)
+    assert np.prod(rep.singular_values) == pytest.approx(np.sqrt(np.linalg.det(X.T @ X)), rel=1e-10)
+
+
+def test_rtol_sets_the_threshold_relative_to_the_largest_singular_value():
+    X = _with_singular_values([2.0, 2e-3, 2e-6], (5, 4), 2)
+    rep = numerical_rank(X, rtol=1e-4)
+    assert rep.rank == 2 and rep.rtol == 1e-4
+    assert rep.tolerance == pytest.approx(2e-4, rel=1e-12)
+    assert rep.last_kept == pytest.approx(2e-3, rel=1e-9) and rep.first_dropped == pytest.approx(2e-6, rel=1e-6)
+    assert rep.gap == pytest.approx(1e3, rel=1e-6)
+    assert numerical_rank(X, rtol=1e-2).rank == 1
+    assert numerical_rank(X, rtol=1e-7).rank == 3
+
+
+def test_a_singular_value_1e_13_relative_next_to_the_threshold_is_flagged_ambiguous():
+    # 10 x 10: the default threshold is 10 eps ~ 2.2e-15; 1e-13 is kept but within AMBIGUITY_BAND of it.
+    X = _with_singular_values([1.0, 0.5, 0.2, 1e-13], (10, 10), 4)
+    rep = numerical_rank(X)
+    assert rep.rank == 4
+    assert rep.last_kept < AMBIGUITY_BAND * rep.tolerance
+    assert rep.ambiguous
+    # The same matrix with a clearly non-zero fourth value is decided without doubt.
+    clear = numerical_rank(_with_singular_values([1.0, 0.5, 0.2, 1e-6], (10, 10), 4))
+    assert clear.rank == 4 and not clear.ambiguous
+    assert clear.gap > 1e8
+
+
+def test_a_dropped_singular_value_just_under_a_user_rtol_is_flagged_ambiguous():
+    # AMBIGUITY_BAND: "A singular value within this factor of the threshold (either side) makes a rank
+    # decision ambiguous."  With rtol = 1e-8, a singular value of 5e-9 (relative) is dropped although it
+    # is ten million times larger than rounding noise and only a factor 2 below the threshold: the rank
+    # (2) is in doubt, yet the gap s_2/s_3 = 1e8 looks decisive -- only `ambiguous` can say so.
+    X = _with_singular_values([1.0, 1.0, 5e-9], (6, 6), 5)
+    rep = numerical_rank(X, rtol=1e-8)
+    assert rep.rank == 2
+    assert rep.first_dropped > rep.tolerance / AMBIGUITY_BAND
+    assert rep.ambiguous
+
+
+def test_the_zero_matrix_has_rank_0_with_infinite_gap():
+    rep = numerical_rank(np.zeros((3, 4)))
+    assert rep.rank == 0 and rep.gap == np.inf and not rep.ambiguous and rep.tolerance == 0.0
+    assert np.isnan(rep.last_kept)
+
+
+def test_a_rank_one_matrix_with_an_exactly_zero_second_singular_value_has_infinite_gap():
+    rep = numerical_rank(np.array([[3.0, 0.0], [0.0, 0.0]]))
+    assert rep.rank == 1 and rep.gap == np.inf
+
+
+@pytest.mark.parametrize("rtol", [0, 0.0, 1, 1.0, -0.1, 1.5, np.inf, np.nan])
+def test_numerical_rank_refuses_rtol_outside_the_open_unit_interval(rtol):
+    with pytest.raises(ValueError, match="rtol"):
+        numerical_rank(np.eye(3), rtol=rtol)
+
+
+@pytest.mark.parametrize("rtol", [True, "1e-8", [1e-8]])
+def test_numerical_rank_refuses_an_rtol_that_is_not_a_number(rtol):
+    with pytest.raises(TypeError, match="rtol"):
+        numerical_rank(np.eye(3), rtol=rtol)
+
+
+def test_numerical_rank_refuses_an_unknown_method():
+    with pytest.raises(ValueError, match="method"):
+        numerical_rank(np.eye(3), method="lu")
+
+
+@pytest.mark.parametrize(
+    "J, exc",
+    [(np.ones(3), ValueError), (np.ones((2, 2, 2)), ValueError), (np.zeros((0, 3)), ValueError),
+     (np.array([[1.0, np.nan]]), ValueError), (np.array([[np.inf]]), ValueError), ([["a"]], TypeError)],
+    ids=["1-D", "3-D", "empty", "NaN", "inf", "strings"],
+)
+def test_numerical_rank_refuses_a_bad_matrix_naming_J(J, exc):
+    with pytest.raises(exc, match=r"\bJ\b"):
+        numerical_rank(J)
+
+
+# ------------------------------------------------- image_dimension: two-layer ReLU, Corollary 3
+
+
+@pytest.mark.parametrize("p, d", [(1, 1), (1, 3), (2, 1), (2, 2), (2, 3), (3, 2)])
+def test_corollary3_relu_two_layer_q1_network_on_a_general_large_sample_has_dimension_d_p_plus_1_plus_1(p, d):
+    n = 3 * d * (p + 1)
+    S = np.random.default_rng(100 + 10 * p + d).standard_normal((n, p))
+    rep = image_dimension(Architecture((p, d, 1), "relu"), S, rng=0)
+    assert rep.dimension == d * (p + 1) + 1
+    # m = d(p + 2) + 1: the d rescalings of the hidden units are the only lost directions.
+    assert rep.m - rep.dimension == d
+    assert not rep.ambiguous and rep.gap > 1e8
+
+
+@pytest.mark.parametrize("p, d, q", [(2, 2, 2), (1, 3, 2), (2, 3, 3)])
+def test_relu_two_layer_vector_output_on_a_large_sample_has_dimension_m_minus_d(p, d, q):
+    # Computed: (p + q) d + q = m - d.  (Corollary 4 of the paper states (p + q + 1) d + q = m, but the
+    # rescaling symmetry of each of the d hidden units makes every fibre of psi_2 at least d-dimensional,
+    # so dim psi_2(Theta) <= m - d; the kernel test in test_jacobian.py shows those d directions.)
+    arch = Architecture((p, d, q), "relu")
+    n = 4 * arch.m
+    S = np.random.default_rng(7 * p + 3 * d + q).standard_normal((n, p))
+    rep = image_dimension(arch, S, rng=0)
+    assert rep.dimension == (p + q) * d + q == arch.m - d
+
+
+def test_theorem1_sample_with_the_2_2_2_relu_network_gives_the_same_dimension_for_seeds_0_to_9():
+    # As computed by nnlib (not a claim of the paper): 10 in R^{6x2}, i.e. m - d = 12 - 2; the largest rank
+    # is reached at only a fraction of the random weight points, so this checks the search is thorough.
+    S, _ = theorem1_data()
+    arch = Architecture((2, 2, 2), "relu")
+    dims = [image_dimension(arch, S, rng=seed).dimension for seed in range(10)]
+    assert dims == [10] * 10
+
+
+def test_a_dead_relu_unit_lowers_the_jacobian_rank_but_not_the_image_dimension():
+    p, d, n = 2, 3, 30
+    arch = Architecture((p, d, 1), "relu")
+    S = np.random.default_rng(5).standard_normal((n, p))
+    theta = arch.random_theta(1)
+    (A1, b1), _ = arch.unpack(theta)
+    assert np.all(((S @ A1.T + b1) > 0).sum(axis=0) >= 3), "every unit alive at the generic point"
+    generic = numerical_rank(jacobian(arch, S, theta)).rank
+    assert generic == d * (p + 1) + 1 == 10
+    A1[0], b1[0] = 0.0, -1.0  # unit 0 now outputs relu(-1) = 0 on every observation
+    dead = numerical_rank(jacobian(arch, S, theta)).rank
+    # With one unit dead the network is a (d - 1)-unit network: (d - 1)(p + 1) + 1 = 7.
+    assert dead == (d - 1) * (p + 1) + 1 == 7
+    assert image_dimension(arch, S, rng=0).dimension == generic
+
+
+# ------------------------------------------------------------- image_dimension: linear networks
+
+
+def _affine_rank(S):
+    return np.linalg.matrix_rank(np.hstack([S, np.ones((S.shape[0], 1))]))
+
+
+@pytest.mark.parametrize(
+    "widths, n",
+    [((3, 5, 2), 10), ((3, 3, 2), 10), ((2, 4, 3), 9), ((2, 3, 3, 2), 8), ((3, 4, 2), 3), ((4, 2), 12)],
+)
+def test_identity_network_wide_enough_has_the_dimension_of_all_affine_maps(widths, n):
+    # The hidden widths are >= min(p, q), so A_k ... A_1 can be any q x p matrix and psi is
+    # {[S, 1] W : W in R^{(p+1) x q}}, a linear space of dimension q rank[S, 1] (<= nq as rank <= n).
+    p, q = widths[0], widths[-1]
+    assert min(widths[1:-1], default=q) >= min(p, q)
+    S = np.random.default_rng(n + p).standard_normal((n, p))
+    rep = image_dimension(Architecture(widths, "identity"), S, rng=0)
+    assert rep.dimension == q * _affine_rank(S) == q * min(n, p + 1)
+
+
+def test_identity_network_on_a_degenerate_sample_has_dimension_q_rank_S_1():
+    # Ten collinear points in R^3: rank [S, 1] = 2, so the affine images form a 2q-dimensional space.
+    t = np.linspace(-1, 1, 10)[:, None]
+    S = np.hstack([t, 2 * t + 1, -t])
+    assert _affine_rank(S) == 2
+    assert image_dimension(Architecture((3, 4, 2), "identity"), S, rng=0).dimension == 4
+    # k = 1 (a single affine layer) has no activation at all: the same answer for ReLU.
+    assert image_dimension(Architecture((3, 2), "relu"), S, rng=0).dimension == 4
+
+
+@pytest.mark.parametrize("p, h, q", [(3, 1, 3), (3, 2, 4), (4, 2, 3), (4, 1, 1)])
+def test_identity_network_with_a_narrow_hidden_layer_has_the_dimension_of_rank_limited_affine_maps(p, h, q):
+    # psi = {S M + 1 c^T : M p x q of rank <= h, c in R^q}.  For a general S with n >= p + 1 the map
+    # (M, c) -> S M + 1 c^T is injective, so the dimension is that of the determinantal variety of
+    # p x q matrices of rank <= h, namely h (p + q - h), plus q for c.
+    n = 3 * (p + 1)
+    S = np.random.default_rng(p * h * q).standard_normal((n, p))
+    expected = min(h, p, q) * (p + q - min(h, p, q)) + q
+    assert image_dimension(Architecture((p, h, q), "identity"), S, rng=0).dimension == expected
+
+
+# ----------------------------------------------------------- image_dimension: other activations
+
+
+def test_quadratic_activation_on_a_line_spans_the_polynomials_of_degree_at_most_2():
+    S = np.linspace(-1.0, 1.0, 7)[:, None]  # n = 7 >= 3 distinct points
+    for width in (2, 3, 5):
+        assert image_dimension(Architecture((1, width, 1), "poly2"), S, rng=0).dimension == 3
+    # n = 3 points already determine a quadratic; n = 2 caps the dimension at nq = 2.
+    assert image_dimension(Architecture((1, 3, 1), "poly2"), S[:3], rng=0).dimension == 3
+    assert image_dimension(Architecture((1, 3, 1), "poly2"), S[:2], rng=0).dimension == 2
+
+
+def test_quadratic_activation_on_a_plane_spans_the_six_quadratic_polynomials_in_two_variables():
+    # 1, x, y, x^2, xy, y^2; ten general points of R^2 do not lie on a conic, so evaluation is injective.
+    S = np.random.default_rng(12).standard_normal((10, 2))
+    for width in (3, 4, 6):
+        assert image_dimension(Architecture((2, width, 1), "poly2"), S, rng=0).dimension == 6
+
+
+@pytest.mark.parametrize(
+    "widths, activation, n",
+    [
+        ((2, 3, 1), "tanh", 40),
+        ((2, 3, 2), "sigmoid", 40),
+        ((2, 5, 2), "tanh", 4),
+        ((1, 2, 2, 1), "relu", 12),
+        ((2, 2, 2), "relu", 6),
+        ((3, 4, 2), "poly3", 5),
+        ((1, 1, 1), "sigmoid", 1),
+    ],
+)
+def test_the_estimate_never_exceeds_min_m_nq(widths, activation, n):
+    arch = Architecture(widths, activation)
+    S = np.random.default_rng(n).standard_normal((n, widths[0]))
+    rep = image_dimension(arch, S, rng=0)
+    assert isinstance(rep, DimensionReport)
+    assert rep.m == arch.m and rep.nq == n * arch.q
+    assert 0 < rep.dimension <= min(arch.m, n * arch.q)
+    assert rep.deficiency == min(arch.m, n * arch.q) - rep.dimension >= 0
+
+
+def test_tanh_networks_reach_the_parameter_count_and_the_search_stops_at_the_ceiling():
+    arch = Architecture((2, 3, 1), "tanh")  # m = 13; no rescaling symmetry for tanh
+    S = np.random.default_rng(0).standard_normal((40, 2))
+    rep = image_dimension(arch, S, rng=0)
+    assert rep.dimension == 13 and rep.deficiency == 0
+    assert rep.ranks == (13,), "the first point already reaches min(m, nq): no further points are tried"
+    assert rep.gap == np.inf
+
+
+# ------------------------------------------------------------------ image_dimension: the report
+
+
+def test_the_report_lists_every_rank_tried_and_its_best_point():
+    S, _ = theorem1_data()
+    arch = Architecture((2, 2, 2), "relu")
+    rep = image_dimension(arch, S, rng=0, n_points=40)
+    assert len(rep.ranks) <= 40 and max(rep.ranks) == rep.dimension == rep.best.rank
+    assert rep.gap == rep.best.gap and rep.ambiguous == rep.best.ambiguous
+    assert rep.m == 12 and rep.nq == 12 and rep.deficiency == 12 - rep.dimension
+    summary = rep.summary()
+    assert summary.startswith(f"dim = {rep.dimension} (bounds: m = 12, nq = 12)")
+    assert f"at {rep.ranks.count(rep.dimension)} of {len(rep.ranks)} random points" in summary
+
+
+def test_image_dimension_is_reproducible_for_a_seed_and_accepts_a_generator():
+    S, _ = theorem1_data()
+    arch = Architecture((2, 2, 2), "relu")
+    a = image_dimension(arch, S, rng=3, n_points=30)
+    b = image_dimension(arch, S, rng=3, n_points=30)
+    c = image_dimension(arch, S, rng=np.random.default_rng(3), n_points=30)
+    assert a.ranks == b.ranks == c.ranks
+
+
+def test_n_points_bounds_the_number_of_weight_points_tried():
+    S, _ = theorem1_data()
+    rep = image_dimension(Architecture((2, 2, 2), "relu"), S, rng=0, n_points=1)
+    assert len(rep.ranks) == 1
+
+
+def test_a_looser_rtol_never_raises_the_estimate():
+    S = np.random.default_rng(0).standard_normal((8, 2))
+    arch = Architecture((2, 3, 1), "sigmoid")
+    tight = image_dimension(arch, S, rng=0, n_points=4)
+    loose = image_dimension(arch, S, rng=0, n_points=4, rtol=0.5)
+    assert loose.best.rtol == 0.5
+    assert loose.dimension <= tight.dimension
+
+
+def test_default_n_points_is_between_8_and_200_and_shrinks_with_the_work_per_point():
+    assert default_n_points(12, 12) == 200
+    assert default_n_points(10**4, 10**3) == 8
+    counts = [default_n_points(nq, 100) for nq in (100, 300, 1000, 3000)]
+    assert counts == sorted(counts, reverse=True) and all(8 <= c <= 200 for c in counts)
+
+
+# ------------------------------------------------------------------------------ sample_weights
+
+
+def test_gaussian_sample_weights_are_random_theta():
+    arch = Architecture((2, 3, 2))
+    S, _ = theorem1_data()
+    np.testing.assert_array_equal(sample_weights(arch, S, 4, recipe="gaussian"), arch.random_theta(4))
+    np.testing.assert_array_equal(sample_weights(arch, S, 4, scale=2.0), arch.random_theta(4, scale=2.0))
+
+
+def test_centred_sample_weights_keep_the_gaussian_matrices_and_move_only_hidden_biases():
+    arch = Architecture((2, 4, 3, 2), "relu")
+    S = np.random.default_rng(0).standard_normal((9, 2))
+    g = arch.unpack(sample_weights(arch, S, 5, recipe="gaussian"))
+    c = arch.unpack(sample_weights(arch, S, 5, recipe="centred"))
+    for (Ag, _), (Ac, _) in zip(g, c):
+        np.testing.assert_array_equal(Ac, Ag)
+    np.testing.assert_array_equal(c[-1][1], g[-1][1])  # the output bias is not a hidden bias
+    assert not np.array_equal(c[0][1], g[0][1])
+
+
+def test_centred_sample_weights_leave_no_hidden_relu_unit_dead_on_the_whole_sample():
+    # The docstring: "every hidden hyperplane passes through the sample: no ReLU unit is dead on the
+    # whole sample".
+    S, _ = theorem1_data()
+    arch = Architecture((2, 5, 1), "relu")
+    dead = []
+    for seed in range(50):
+        (A1, b1), _ = arch.unpack(sample_weights(arch, S, seed, recipe="centred"))
+        alive = ((S @ A1.T + b1) > 0).any(axis=0)
+        dead += [(seed, unit) for unit in np.flatnonzero(~alive)]
+    assert dead == [], f"(seed, unit) pairs with a dead hidden unit: {dead}"
+
+
+# ---------------------------------------------------------------------------------- bad input
+
+ARCH = Architecture((2, 2, 2), "relu")
+S_GOOD, _ = theorem1_data()
+
+
+@pytest.mark.parametrize("n_points, exc", [(0, ValueError), (-1, ValueError), (2.5, TypeError), (True, TypeError)])
+def test_image_dimension_refuses_a_bad_n_points(n_points, exc):
+    with pytest.raises(exc, match="n_points"):
+        image_dimension(ARCH, S_GOOD, n_points=n_points)
+
+
+@pytest.mark.parametrize("rtol", [0, 1, -0.1, 1.5])
+def test_image_dimension_refuses_rtol_outside_0_1(rtol):
+    with pytest.raises(ValueError, match="rtol"):
+        image_dimension(ARCH, S_GOOD, rtol=rtol)
+
+
+@pytest.mark.parametrize("rng", ["zero", 1.5, None, [0]])
+def test_image_dimension_refuses_a_bad_rng(rng):
+    with pytest.raises(TypeError, match="rng"):
+        image_dimension(ARCH, S_GOOD, rng=rng)
+
+
+@pytest.mark.parametrize("scale, exc", [(0.0, ValueError), (-2.0, ValueError), (np.nan, ValueError), ("big", TypeError)])
+def test_image_dimension_refuses_a_bad_scale(scale, exc):
+    with pytest.raises(exc, match="scale"):
+        image_dimension(ARCH, S_GOOD, scale=scale)
+
+
+@pytest.mark.parametrize(
+    "S, exc",
+    [(np.ones((6, 3)), ValueError), (np.ones(6), ValueError), (np.full((6, 2), np.nan), ValueError),
+     (np.zeros((0, 2)), ValueError)],
+    ids=["wrong-columns", "1-D", "NaN", "empty"],
+)
+def test_image_dimension_and_sample_weights_refuse_a_bad_sample_naming_S(S, exc):
+    with pytest.raises(exc, match=r"\bS\b"):
+        image_dimension(ARCH, S)
+    with pytest.raises(exc, match=r"\bS\b"):
+        sample_weights(ARCH, S, 0)
+
+
+def test_image_dimension_and_sample_weights_refuse_a_non_architecture():
+    with pytest.raises(TypeError, match="arch"):
+        image_dimension((2, 2, 2), S_GOOD)
+    with pytest.raises(TypeError, match="arch"):
+        sample_weights("relu", S_GOOD, 0)
+
+
+def test_sample_weights_refuses_an_unknown_recipe():
+    with pytest.raises(ValueError, match="recipe"):
+        sample_weights(ARCH, S_GOOD, 0, recipe="uniform")
+
+
+@pytest.mark.parametrize("rng", ["zero", 1.5])
+def test_sample_weights_refuses_a_bad_rng(rng):
+    with pytest.raises(TypeError, match="rng"):
+        sample_weights(ARCH, S_GOOD, rng)
