@@ -1,0 +1,356 @@
+"""nnlib.fitting: gradient descent on ||T - psi_k(theta)||_F^2, multi-start runs and trend verdicts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnlib.fitting import FitResult, FitTrend, fit_trend, gradient_descent, multistart_gradient_descent
+from nnlib.network import Architecture, loss, loss_gradient
+from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
+
+
+def _smooth_problem(seed=0):
+    arch = Architecture((2, 3, 1), "tanh")
+    rng = np.random.default_rng(seed)
+    S = rng.standard_normal((12, 2))
+    T = np.sin(S[:, :1]) + 0.5 * S[:, 1:]
+    return arch, S, T
+
+
+def _linear_least_squares(seed=0):
+    rng = np.random.default_rng(seed)
+    X, Y = rng.standard_normal((20, 3)), rng.standard_normal((20, 2))
+    return Architecture((3, 2), "identity"), X, Y
+
+
+# ---------------------------------------------------------------------------- gradient_descent
+
+
+def test_gradient_descent_with_a_small_step_decreases_the_loss_monotonically_on_a_smooth_problem():
+    arch, S, T = _smooth_problem()
+    res = gradient_descent(arch, S, T, step=1e-3, n_steps=300, rng=1)
+    assert res.status == "finished" and res.method == "gradient descent"
+    assert res.final_loss < 0.9 * res.loss_history[0]
+    assert np.all(np.diff(res.loss_history) <= 1e-12 * res.loss_history[0])
+
+
+def test_one_gradient_step_is_theta0_minus_step_times_the_gradient():
+    arch, S, T = _smooth_problem()
+    theta0 = arch.random_theta(2)
+    _, grad = loss_gradient(arch, S, T, theta0)
+    res = gradient_descent(arch, S, T, theta0, step=0.01, n_steps=1)
+    np.testing.assert_allclose(res.theta, theta0 - 0.01 * grad, rtol=1e-15, atol=1e-15)
+    np.testing.assert_array_equal(res.steps, [0, 1])
+
+
+def test_the_histories_record_loss_norm_and_gradient_norm_of_the_iterates():
+    arch, S, T = _smooth_problem()
+    theta0 = arch.random_theta(3)
+    res = gradient_descent(arch, S, T, theta0, step=1e-3, n_steps=7)
+    # Re-run 0, 1, ..., 7 steps and evaluate the recorded quantities independently.
+    for i, n in enumerate(res.steps):
+        theta_n = gradient_descent(arch, S, T, theta0, step=1e-3, n_steps=int(n)).theta
+        value, grad = loss_gradient(arch, S, T, theta_n)
+        assert res.loss_history[i] == pytest.approx(loss(arch, S, T, theta_n), rel=1e-14)
+        assert res.norm_history[i] == pytest.approx(np.linalg.norm(theta_n), rel=1e-14)
+        assert res.grad_norm_history[i] == pytest.approx(np.linalg.norm(grad), rel=1e-14)
+    assert res.final_loss == res.loss_history[-1] and res.final_norm == res.norm_history[-1]
+
+
+@pytest.mark.parametrize(
+    "n_steps, record_every, steps",
+    [(10, 3, [0, 3, 6, 9, 10]), (10, 5, [0, 5, 10]), (10, 1, list(range(11))), (7, 100, [0, 7]), (0, 4, [0])],
+)
+def test_record_every_records_every_r_steps_and_always_the_last(n_steps, record_every, steps):
+    arch, S, T = _smooth_problem()
+    res = gradient_descent(arch, S, T, step=1e-3, n_steps=n_steps, record_every=record_every)
+    np.testing.assert_array_equal(res.steps, steps)
+    assert len(res.loss_history) == len(res.norm_history) == len(res.grad_norm_history) == len(steps)
+    assert res.final_loss == pytest.approx(loss(arch, S, T, res.theta), rel=1e-14)
+
+
+def test_zero_steps_returns_the_starting_weights():
+    arch, S, T = _smooth_problem()
+    theta0 = arch.random_theta(4)
+    res = gradient_descent(arch, S, T, theta0, n_steps=0)
+    np.testing.assert_array_equal(res.theta, theta0)
+    assert res.status == "finished"
+
+
+def test_gradient_descent_does_not_modify_theta0():
+    arch, S, T = _smooth_problem()
+    theta0 = arch.random_theta(4)
+    keep = theta0.copy()
+    gradient_descent(arch, S, T, theta0, step=1e-2, n_steps=5)
+    np.testing.assert_array_equal(theta0, keep)
+
+
+def test_a_huge_step_on_the_theorem1_data_is_reported_as_diverged_with_finite_histories():
+    S, T = theorem1_data()
+    res = gradient_descent(theorem1_architecture(), S, T, step=10.0, n_steps=100, rng=0)
+    assert res.status == "diverged"
+    assert res.steps[-1] < 100
+    for history in (res.loss_history, res.norm_history, res.grad_norm_history):
+        assert np.all(np.isfinite(history))
+    assert np.all(np.isfinite(res.theta))
+    assert res.final_loss == pytest.approx(loss(theorem1_architecture(), S, T, res.theta), rel=1e-12)
+
+
+def test_gtol_stops_early_and_converges_to_the_linear_least_squares_solution():
+    # k = 1, identity: psi(theta) = [X, 1] W, a convex quadratic; its minimiser is numpy's lstsq.
+    arch, X, Y = _linear_least_squares()
+    res = gradient_descent(arch, X, Y, step=0.01, n_steps=100_000, gtol=1e-10, rng=0)
+    assert res.status == "converged"
+    assert res.steps[-1] < 100_000
+    assert res.grad_norm_history[-1] <= 1e-10
+    assert np.linalg.norm(loss_gradient(arch, X, Y, res.theta)[1]) <= 1e-10
+    W, *_ = np.linalg.lstsq(np.hstack([X, np.ones((20, 1))]), Y, rcond=None)
+    (A, b), = arch.unpack(res.theta)
+    # |theta - theta*| <= |grad| / (smallest Hessian eigenvalue 2 s_min([X,1])^2), far below 1e-8 here.
+    np.testing.assert_allclose(A, W[:3].T, atol=1e-9)
+    np.testing.assert_allclose(b, W[3], atol=1e-9)
+
+
+def test_gtol_zero_never_stops_early():
+    arch, X, Y = _linear_least_squares()
+    res = gradient_descent(arch, X, Y, step=0.01, n_steps=400, gtol=0.0)
+    assert res.status == "finished" and res.steps[-1] == 400
+
+
+def test_gradient_descent_is_reproducible_for_a_seed():
+    arch, S, T = _smooth_problem()
+    a = gradient_descent(arch, S, T, step=1e-2, n_steps=20, rng=5)
+    b = gradient_descent(arch, S, T, step=1e-2, n_steps=20, rng=5)
+    c = gradient_descent(arch, S, T, step=1e-2, n_steps=20, rng=6)
+    np.testing.assert_array_equal(a.theta, b.theta)
+    np.testing.assert_array_equal(a.loss_history, b.loss_history)
+    assert not np.array_equal(a.theta, c.theta)
+
+
+def test_the_default_start_is_random_theta_with_init_scale():
+    arch, S, T = _smooth_problem()
+    res = gradient_descent(arch, S, T, n_steps=0, rng=8, init_scale=0.3)
+    np.testing.assert_array_equal(res.theta, arch.random_theta(8, scale=0.3))
+
+
+def test_gradient_descent_from_theta_k_keeps_lowering_the_loss_while_the_weights_grow():
+    # Near theta_k the loss sqrt(5)/k can be lowered further only by moving towards larger weights
+    # (Proposition 1): a small-step run from theta_5 shows both.
+    S, T = theorem1_data()
+    res = gradient_descent(theorem1_architecture(), S, T, theta_k(5), step=1e-3, n_steps=2000, record_every=100)
+    assert res.final_loss < res.loss_history[0] == pytest.approx(5 / 25, rel=1e-12)
+    assert res.final_norm > res.norm_history[0]
+
+
+# ------------------------------------------------------------------ multistart_gradient_descent
+
+
+def test_multistart_with_one_start_equals_gradient_descent_from_the_same_theta0():
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    theta0 = arch.random_theta(3)
+    single = gradient_descent(arch, S, T, theta0, step=1e-2, n_steps=500, record_every=10)
+    (multi,) = multistart_gradient_descent(arch, S, T, thetas0=theta0[None, :], step=1e-2, n_steps=500, record_every=10)
+    np.testing.assert_allclose(multi.theta, single.theta, rtol=0, atol=1e-12)
+    np.testing.assert_array_equal(multi.steps, single.steps)
+    np.testing.assert_allclose(multi.loss_history, single.loss_history, rtol=1e-12, atol=1e-12)
+    np.testing.assert_allclose(multi.norm_history, single.norm_history, rtol=1e-12)
+    np.testing.assert_allclose(multi.grad_norm_history, single.grad_norm_history, rtol=1e-10, atol=1e-12)
+    assert multi.status == single.status == "finished"
+
+
+def test_multistart_draws_its_starts_like_random_theta_from_one_generator():
+    arch, S, T = _smooth_problem()
+    results = multistart_gradient_descent(arch, S, T, n_starts=3, rng=11, n_steps=0)
+    gen = np.random.default_rng(11)
+    for res in results:
+        np.testing.assert_array_equal(res.theta, arch.random_theta(gen))
+
+
+def test_each_start_of_a_multistart_run_equals_its_own_gradient_descent():
+    arch, S, T = _smooth_problem()
+    thetas0 = np.stack([arch.random_theta(s) for s in range(4)])
+    results = multistart_gradient_descent(arch, S, T, thetas0=thetas0, step=5e-3, n_steps=200, record_every=50)
+    assert len(results) == 4
+    for theta0, res in zip(thetas0, results):
+        single = gradient_descent(arch, S, T, theta0, step=5e-3, n_steps=200, record_every=50)
+        np.testing.assert_allclose(res.theta, single.theta, atol=1e-12)
+        np.testing.assert_allclose(res.loss_history, single.loss_history, rtol=1e-12)
+
+
+def test_a_diverging_start_is_frozen_and_reported_while_the_others_continue():
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    thetas0 = np.stack([arch.random_theta(0), 30.0 * arch.random_theta(1)])
+    good, bad = multistart_gradient_descent(arch, S, T, thetas0=thetas0, step=0.05, n_steps=50)
+    assert good.status == "finished" and bad.status == "diverged"
+    assert np.all(np.isfinite(bad.theta)) and np.all(np.isfinite(bad.loss_history))
+    # Frozen at its last finite point: here the very first step blows up, so it stays at thetas0[1].
+    np.testing.assert_array_equal(bad.theta, thetas0[1])
+    assert np.all(bad.loss_history == bad.loss_history[0])
+    assert bad.loss_history[0] == pytest.approx(loss(arch, S, T, thetas0[1]), rel=1e-12)
+    single = gradient_descent(arch, S, T, thetas0[0], step=0.05, n_steps=50)
+    np.testing.assert_allclose(good.theta, single.theta, atol=1e-12)
+
+
+def test_multistart_is_reproducible_for_a_seed():
+    arch, S, T = _smooth_problem()
+    a = multistart_gradient_descent(arch, S, T, n_starts=3, rng=2, n_steps=10)
+    b = multistart_gradient_descent(arch, S, T, n_starts=3, rng=2, n_steps=10)
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x.theta, y.theta)
+
+
+def test_multistart_does_not_modify_thetas0():
+    arch, S, T = _smooth_problem()
+    thetas0 = np.stack([arch.random_theta(s) for s in range(2)])
+    keep = thetas0.copy()
+    multistart_gradient_descent(arch, S, T, thetas0=thetas0, n_steps=5)
+    np.testing.assert_array_equal(thetas0, keep)
+
+
+# ----------------------------------------------------------------------------------- fit_trend
+
+
+def _result(loss_history, norm_history, status="finished"):
+    steps = np.arange(len(loss_history))
+    loss_history, norm_history = np.asarray(loss_history, float), np.asarray(norm_history, float)
+    return FitResult(np.zeros(2), steps, loss_history, norm_history, np.zeros(len(steps)), "synthetic", status)
+
+
+def test_fit_trend_calls_a_falling_loss_with_growing_weights_escaping_and_measures_the_exponents():
+    it = np.arange(101) + 1.0
+    trend = fit_trend(_result(10.0 / it, np.sqrt(it)))
+    assert isinstance(trend, FitTrend) and trend.verdict == "escaping"
+    # loss ~ (1 + step)^-1 and ||theta|| ~ (1 + step)^(1/2) exactly.
+    assert trend.loss_slope == pytest.approx(-1.0, abs=1e-10)
+    assert trend.norm_slope == pytest.approx(0.5, abs=1e-10)
+    # The tail is the second half, steps 50..100: the loss falls from 10/51 to 10/101.
+    assert trend.loss_drop == pytest.approx(1 - 51 / 101, rel=1e-12)
+    assert trend.norm_growth == pytest.approx(np.sqrt(101) - np.sqrt(51), rel=1e-12)
+
+
+def test_fit_trend_calls_a_flat_loss_stalled():
+    assert fit_trend(_result(np.full(50, 3.0), np.linspace(1, 2, 50))).verdict == "stalled"
+
+
+def test_fit_trend_calls_a_rising_loss_unsettled():
+    assert fit_trend(_result(np.linspace(1, 2, 50), np.linspace(1, 2, 50))).verdict == "unsettled"
+
+
+def test_fit_trend_calls_a_falling_loss_with_fixed_weights_unsettled():
+    assert fit_trend(_result(np.linspace(2, 1, 50), np.full(50, 4.0))).verdict == "unsettled"
+
+
+def test_fit_trend_calls_a_diverged_run_diverged():
+    it = np.arange(20) + 1.0
+    assert fit_trend(_result(1 / it, it, status="diverged")).verdict == "diverged"
+
+
+@pytest.mark.parametrize("kwarg", ["tail", "min_drop", "flat"])
+@pytest.mark.parametrize("value", [0.0, 1.0, -0.5, 2.0])
+def test_fit_trend_refuses_fractions_outside_0_1(kwarg, value):
+    with pytest.raises(ValueError, match=kwarg):
+        fit_trend(_result(np.linspace(2, 1, 10), np.linspace(1, 2, 10)), **{kwarg: value})
+
+
+def test_fit_trend_refuses_something_other_than_a_fit_result():
+    with pytest.raises(TypeError, match="result"):
+        fit_trend({"loss_history": [1, 2, 3]})
+
+
+def test_fit_trend_needs_at_least_three_recorded_points():
+    with pytest.raises(ValueError, match="result"):
+        fit_trend(_result([2.0, 1.0], [1.0, 2.0]))
+
+
+# ------------------------------------------------------------------------------------ bad input
+
+ARCH = Architecture((2, 3, 1), "tanh")
+S_GOOD = np.random.default_rng(0).standard_normal((6, 2))
+T_GOOD = np.random.default_rng(1).standard_normal((6, 1))
+
+
+def _gd(**kwargs):
+    args = dict(arch=ARCH, S=S_GOOD, T=T_GOOD, n_steps=2)
+    args.update(kwargs)
+    return gradient_descent(args.pop("arch"), args.pop("S"), args.pop("T"), **args)
+
+
+def _ms(**kwargs):
+    args = dict(arch=ARCH, S=S_GOOD, T=T_GOOD, n_steps=2, n_starts=2)
+    args.update(kwargs)
+    return multistart_gradient_descent(args.pop("arch"), args.pop("S"), args.pop("T"), **args)
+
+
+SOLVERS = {"gradient_descent": _gd, "multistart_gradient_descent": _ms}
+
+BAD_ARGUMENTS = [
+    # (keyword, value, exception, pattern the message must contain)
+    ("S", np.ones((6, 3)), ValueError, r"\bS\b"),
+    ("S", np.ones(6), ValueError, r"\bS\b"),
+    ("S", np.full((6, 2), np.nan), ValueError, r"\bS\b"),
+    ("T", np.ones((5, 1)), ValueError, r"\bT\b"),
+    ("T", np.ones((6, 2)), ValueError, r"\bT\b"),
+    ("T", np.ones(6), ValueError, r"\bT\b"),
+    ("T", np.full((6, 1), np.inf), ValueError, r"\bT\b"),
+    ("arch", (2, 3, 1), TypeError, "arch"),
+    ("step", 0.0, ValueError, "step"),
+    ("step", -0.1, ValueError, "step"),
+    ("step", np.inf, ValueError, "step"),
+    ("step", np.nan, ValueError, "step"),
+    ("step", "0.1", TypeError, "step"),
+    ("step", True, TypeError, "step"),
+    ("n_steps", -1, ValueError, "n_steps"),
+    ("n_steps", 2.5, TypeError, "n_steps"),
+    ("n_steps", True, TypeError, "n_steps"),
+    ("record_every", 0, ValueError, "record_every"),
+    ("record_every", 1.5, TypeError, "record_every"),
+    ("rng", "seed", TypeError, "rng"),
+    ("rng", 1.5, TypeError, "rng"),
+    ("rng", None, TypeError, "rng"),
+    ("init_scale", 0.0, ValueError, "init_scale"),
+    ("init_scale", -1.0, ValueError, "init_scale"),
+]
+
+
+@pytest.mark.parametrize("solver", list(SOLVERS))
+@pytest.mark.parametrize("keyword, value, exc, pattern", BAD_ARGUMENTS)
+def test_solvers_refuse_bad_arguments_naming_them(solver, keyword, value, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        SOLVERS[solver](**{keyword: value})
+
+
+@pytest.mark.parametrize(
+    "theta0, exc",
+    [(np.ones(ARCH.m - 1), ValueError), (np.ones((1, ARCH.m)), ValueError),
+     (np.r_[np.nan, np.ones(ARCH.m - 1)], ValueError), (np.r_[np.inf, np.ones(ARCH.m - 1)], ValueError),
+     ("theta", TypeError)],
+    ids=["wrong-length", "2-D", "NaN", "inf", "string"],
+)
+def test_gradient_descent_refuses_a_bad_theta0(theta0, exc):
+    with pytest.raises(exc, match="theta0"):
+        _gd(theta0=theta0)
+
+
+@pytest.mark.parametrize("gtol", [-1.0, np.nan, np.inf])
+def test_gradient_descent_refuses_a_bad_gtol(gtol):
+    with pytest.raises(ValueError, match="gtol"):
+        _gd(gtol=gtol)
+
+
+@pytest.mark.parametrize("n_starts, exc", [(0, ValueError), (-2, ValueError), (1.5, TypeError)])
+def test_multistart_refuses_a_bad_number_of_starts(n_starts, exc):
+    with pytest.raises(exc, match="n_starts"):
+        _ms(n_starts=n_starts)
+
+
+@pytest.mark.parametrize(
+    "thetas0",
+    [np.ones((2, ARCH.m - 1)), np.ones(ARCH.m), np.full((2, ARCH.m), np.nan), np.ones((0, ARCH.m))],
+    ids=["wrong-length", "1-D", "NaN", "no-rows"],
+)
+def test_multistart_refuses_bad_starting_points(thetas0):
+    with pytest.raises(ValueError, match="thetas0"):
+        _ms(thetas0=thetas0)
