@@ -78,8 +78,9 @@ def _sigmoid(x):
 
 
 def _sigmoid_prime(x):
-    s = _sigmoid(x)
-    return s * (1.0 - s)
+    # sigma'(x) = sigma(x) (1 - sigma(x)) = sigma(x) sigma(-x); the second form keeps full
+    # relative accuracy in both tails (1 - sigma(x) cancels catastrophically for large x).
+    return _sigmoid(x) * _sigmoid(-x)
 
 
 def _polynomial(r: int) -> Activation:
@@ -138,7 +139,10 @@ def get_activation(name, *, degree: int | None = None) -> Activation:
             raise ValueError("activation 'polynomial' needs degree=r (a positive integer)")
         return _polynomial(check_positive_int("degree", degree))
     if key.startswith("poly") and key[4:].isdigit():
-        return _polynomial(check_positive_int("degree", int(key[4:])))
+        r = check_positive_int("degree", int(key[4:]))
+        if degree is not None and degree != r:
+            raise ValueError(f"degree={degree!r} contradicts the activation name {name!r} (degree {r})")
+        return _polynomial(r)
     raise ValueError(
         f"unknown activation {name!r}; expected one of {', '.join(ACTIVATION_NAMES)} (or 'poly<r>', e.g. 'poly2')"
     )
