@@ -251,17 +251,17 @@ def test_fit_trend_calls_a_diverged_run_diverged():
 @pytest.mark.parametrize("kwarg", ["tail", "min_drop", "flat"])
 @pytest.mark.parametrize("value", [0.0, 1.0, -0.5, 2.0])
 def test_fit_trend_refuses_fractions_outside_0_1(kwarg, value):
-    with pytest.raises(ValueError, match=kwarg):
+    with pytest.raises(ValueError, match=rf"^{kwarg}\b"):
         fit_trend(_result(np.linspace(2, 1, 10), np.linspace(1, 2, 10)), **{kwarg: value})
 
 
 def test_fit_trend_refuses_something_other_than_a_fit_result():
-    with pytest.raises(TypeError, match="result"):
+    with pytest.raises(TypeError, match=r"^result\b"):
         fit_trend({"loss_history": [1, 2, 3]})
 
 
 def test_fit_trend_needs_at_least_three_recorded_points():
-    with pytest.raises(ValueError, match="result"):
+    with pytest.raises(ValueError, match=r"^result\b"):
         fit_trend(_result([2.0, 1.0], [1.0, 2.0]))
 
 
@@ -287,31 +287,32 @@ def _ms(**kwargs):
 SOLVERS = {"gradient_descent": _gd, "multistart_gradient_descent": _ms}
 
 BAD_ARGUMENTS = [
-    # (keyword, value, exception, pattern the message must contain)
-    ("S", np.ones((6, 3)), ValueError, r"\bS\b"),
-    ("S", np.ones(6), ValueError, r"\bS\b"),
-    ("S", np.full((6, 2), np.nan), ValueError, r"\bS\b"),
-    ("T", np.ones((5, 1)), ValueError, r"\bT\b"),
-    ("T", np.ones((6, 2)), ValueError, r"\bT\b"),
-    ("T", np.ones(6), ValueError, r"\bT\b"),
-    ("T", np.full((6, 1), np.inf), ValueError, r"\bT\b"),
-    ("arch", (2, 3, 1), TypeError, "arch"),
-    ("step", 0.0, ValueError, "step"),
-    ("step", -0.1, ValueError, "step"),
-    ("step", np.inf, ValueError, "step"),
-    ("step", np.nan, ValueError, "step"),
-    ("step", "0.1", TypeError, "step"),
-    ("step", True, TypeError, "step"),
-    ("n_steps", -1, ValueError, "n_steps"),
-    ("n_steps", 2.5, TypeError, "n_steps"),
-    ("n_steps", True, TypeError, "n_steps"),
-    ("record_every", 0, ValueError, "record_every"),
-    ("record_every", 1.5, TypeError, "record_every"),
-    ("rng", "seed", TypeError, "rng"),
-    ("rng", 1.5, TypeError, "rng"),
-    ("rng", None, TypeError, "rng"),
-    ("init_scale", 0.0, ValueError, "init_scale"),
-    ("init_scale", -1.0, ValueError, "init_scale"),
+    # (keyword, value, exception, pattern): nnlib's messages start with the argument's name
+    # (anchored, so that "n_steps must ..." does not pass for a complaint about `step`).
+    ("S", np.ones((6, 3)), ValueError, r"^S\b"),
+    ("S", np.ones(6), ValueError, r"^S\b"),
+    ("S", np.full((6, 2), np.nan), ValueError, r"^S\b"),
+    ("T", np.ones((5, 1)), ValueError, r"^T\b"),
+    ("T", np.ones((6, 2)), ValueError, r"^T\b"),
+    ("T", np.ones(6), ValueError, r"^T\b"),
+    ("T", np.full((6, 1), np.inf), ValueError, r"^T\b"),
+    ("arch", (2, 3, 1), TypeError, r"^arch\b"),
+    ("step", 0.0, ValueError, r"^step\b"),
+    ("step", -0.1, ValueError, r"^step\b"),
+    ("step", np.inf, ValueError, r"^step\b"),
+    ("step", np.nan, ValueError, r"^step\b"),
+    ("step", "0.1", TypeError, r"^step\b"),
+    ("step", True, TypeError, r"^step\b"),
+    ("n_steps", -1, ValueError, r"^n_steps\b"),
+    ("n_steps", 2.5, TypeError, r"^n_steps\b"),
+    ("n_steps", True, TypeError, r"^n_steps\b"),
+    ("record_every", 0, ValueError, r"^record_every\b"),
+    ("record_every", 1.5, TypeError, r"^record_every\b"),
+    ("rng", "seed", TypeError, r"^rng\b"),
+    ("rng", 1.5, TypeError, r"^rng\b"),
+    ("rng", None, TypeError, r"^rng\b"),
+    ("init_scale", 0.0, ValueError, r"^init_scale\b"),
+    ("init_scale", -1.0, ValueError, r"^init_scale\b"),
 ]
 
 
@@ -330,19 +331,19 @@ def test_solvers_refuse_bad_arguments_naming_them(solver, keyword, value, exc, p
     ids=["wrong-length", "2-D", "NaN", "inf", "string"],
 )
 def test_gradient_descent_refuses_a_bad_theta0(theta0, exc):
-    with pytest.raises(exc, match="theta0"):
+    with pytest.raises(exc, match=r"^theta0\b"):
         _gd(theta0=theta0)
 
 
 @pytest.mark.parametrize("gtol", [-1.0, np.nan, np.inf])
 def test_gradient_descent_refuses_a_bad_gtol(gtol):
-    with pytest.raises(ValueError, match="gtol"):
+    with pytest.raises(ValueError, match=r"^gtol\b"):
         _gd(gtol=gtol)
 
 
 @pytest.mark.parametrize("n_starts, exc", [(0, ValueError), (-2, ValueError), (1.5, TypeError)])
 def test_multistart_refuses_a_bad_number_of_starts(n_starts, exc):
-    with pytest.raises(exc, match="n_starts"):
+    with pytest.raises(exc, match=r"^n_starts\b"):
         _ms(n_starts=n_starts)
 
 
@@ -352,5 +353,5 @@ def test_multistart_refuses_a_bad_number_of_starts(n_starts, exc):
     ids=["wrong-length", "1-D", "NaN", "no-rows"],
 )
 def test_multistart_refuses_bad_starting_points(thetas0):
-    with pytest.raises(ValueError, match="thetas0"):
+    with pytest.raises(ValueError, match=r"^thetas0\b"):
         _ms(thetas0=thetas0)

@@ -82,7 +82,7 @@ def test_theta_k_accepts_real_k_for_smooth_sweeps():
 @pytest.mark.parametrize("k, exc", [(0, ValueError), (-1, ValueError), (np.inf, ValueError), (np.nan, ValueError),
                                     (True, TypeError), ("3", TypeError)])
 def test_theta_k_refuses_k_that_is_not_a_positive_real_naming_k(k, exc):
-    with pytest.raises(exc, match=r"\bk\b"):
+    with pytest.raises(exc, match=r"^k\b"):
         theta_k(k)
 
 
