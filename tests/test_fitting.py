@@ -97,6 +97,25 @@ def test_a_huge_step_on_the_theorem1_data_is_reported_as_diverged_with_finite_hi
     assert res.final_loss == pytest.approx(loss(theorem1_architecture(), S, T, res.theta), rel=1e-12)
 
 
+@pytest.mark.parametrize("solver", ["gradient_descent", "multistart_gradient_descent"])
+def test_a_start_whose_loss_overflows_is_refused_or_reported_diverged_without_warnings(solver):
+    # The docstring: "diverged" when "the loss or the weights became non-finite or exceeded 1e12; the
+    # histories stop at the last finite values".  Here the loss at the start itself overflows (x^3 of
+    # ~1e60); the iterations guard against overflow with np.errstate, the starting point must too.
+    arch, S, T = Architecture((2, 3, 1), "poly3"), S_GOOD, T_GOOD
+    theta0 = np.full(arch.m, 1e30)
+    try:
+        if solver == "gradient_descent":
+            res = gradient_descent(arch, S, T, theta0, step=1e-2, n_steps=5)
+        else:
+            (res,) = multistart_gradient_descent(arch, S, T, thetas0=theta0[None, :], step=1e-2, n_steps=5)
+    except ValueError as err:
+        assert str(err).startswith("theta0")
+    else:
+        assert res.status == "diverged"
+        assert np.all(np.isfinite(res.loss_history)) and np.all(np.isfinite(res.grad_norm_history))
+
+
 def test_gtol_stops_early_and_converges_to_the_linear_least_squares_solution():
     # k = 1, identity: psi(theta) = [X, 1] W, a convex quadratic; its minimiser is numpy's lstsq.
     arch, X, Y = _linear_least_squares()

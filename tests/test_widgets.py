@@ -118,6 +118,7 @@ def test_fit_explorer_shows_exactly_the_step_it_was_given_or_refuses_it(step):
         (dict(step=0.0), ValueError, r"^step\b"),
         (dict(step=-0.5), ValueError, r"^step\b"),
         (dict(max_steps=-5), ValueError, r"^max_steps\b"),
+        (dict(max_seed=-1), ValueError, r"^max_seed\b"),
     ],
 )
 def test_fit_explorer_refuses_bad_arguments_naming_them(kwargs, exc, pattern):
