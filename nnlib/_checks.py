@@ -25,6 +25,8 @@ __all__ = [
 
 def as_finite_array(name: str, value) -> np.ndarray:
     """Return ``value`` as a float64 array, refusing NaN, infinities and non-numbers."""
+    if value is None or isinstance(value, (str, bytes)):
+        raise TypeError(f"{name} must be an array of real numbers; got {type(value).__name__}")
     try:
         arr = np.asarray(value, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -110,6 +112,8 @@ def as_rng(name: str, value) -> np.random.Generator:
     """
     if isinstance(value, np.random.Generator):
         return value
-    if _is_int(value) and value >= 0:
+    if _is_int(value):
+        if value < 0:
+            raise ValueError(f"{name} must be a non-negative integer seed or a numpy.random.Generator; got {value}")
         return np.random.default_rng(int(value))
     raise TypeError(f"{name} must be a non-negative integer seed or a numpy.random.Generator; got {value!r}")

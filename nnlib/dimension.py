@@ -15,8 +15,9 @@ choice (numpy's ``matrix_rank``), the size of the rounding error of a backward-s
 decision is only trustworthy when the singular values kept and the ones dropped are far from
 the threshold on both sides; the report gives the *gap* s_r / s_{r+1} between the last kept and
 the first dropped singular value, and flags a decision as ``ambiguous`` when the smallest kept
-singular value is within a factor ``AMBIGUITY_BAND`` (10^3) of the threshold (the dropped ones
-are at the level of rounding error, i.e. a few times ``eps * s_max``, by construction).
+singular value is within a factor ``AMBIGUITY_BAND`` (10^3) above the threshold, or the largest
+dropped one within that factor below it -- unless the dropped value is at the level of rounding
+error (below ``max(nq, m) * eps * s_max``), where it is noise whatever the threshold.
 
 **How many points.**  For ReLU and a small sample, the regions of weights on which the
 Jacobian has full rank can be small: on the six-point sample of Theorem 1 only about one random
@@ -69,8 +70,9 @@ class RankReport:
         s_r / s_{r+1}: how many times larger the last kept value is than the first dropped one
         (``inf`` when nothing was dropped or the first dropped value is exactly 0).
     ambiguous : bool
-        True when the smallest kept singular value lies within a factor AMBIGUITY_BAND of the
-        threshold, so that it may be rounding noise and the rank is in doubt.
+        True when the smallest kept singular value lies within a factor AMBIGUITY_BAND above
+        the threshold, or the largest dropped one (if above rounding level) within that factor
+        below it: a modest change of ``rtol`` would then change the rank.
     method : str
         ``"svd"`` or ``"qr"``.
     """
@@ -129,9 +131,14 @@ def numerical_rank(J, rtol: float | None = None, *, method: str = "svd") -> Rank
         gap = float("inf")
     else:
         gap = float(s[rank - 1] / s[rank])
-    # Dropped values are rounding noise by construction (below the threshold); a kept value
-    # that is not clearly above it could be noise too, and then the rank is in doubt.
-    ambiguous = rank > 0 and s[rank - 1] < AMBIGUITY_BAND * tol
+    # A kept value that is not clearly above the threshold could be noise, and a dropped value
+    # not clearly below it could be signal: either way the rank is in doubt.  Dropped values at
+    # the level of rounding error (below max(M, N) * eps * s_max, the default threshold) are
+    # noise whatever rtol is, so they never make a decision ambiguous.
+    noise = max(J.shape) * np.finfo(float).eps * smax
+    kept_close = rank > 0 and s[rank - 1] < AMBIGUITY_BAND * tol
+    dropped_close = rank < len(s) and s[rank] > max(tol / AMBIGUITY_BAND, noise)
+    ambiguous = kept_close or dropped_close
     return RankReport(rank, s, tol, rtol, gap, bool(ambiguous), method)
 
 
@@ -140,9 +147,10 @@ def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0
 
     ``"gaussian"``: :meth:`Architecture.random_theta` (entries N(0, scale^2 / fan-in), biases
     N(0, scale^2)).  ``"centred"``: the same matrices, but each hidden unit's bias is chosen so
-    that its pre-activation vanishes at a randomly chosen sample point (plus a small jitter), so
-    that every hidden hyperplane passes through the sample: no ReLU unit is dead on the whole
-    sample and no tanh/sigmoid unit is saturated on it.
+    that its pre-activation changes sign strictly between two consecutive (distinct) values it
+    takes on the sample, picked at random: every hidden hyperplane cuts the sample, so no ReLU
+    unit is dead on the whole sample and no tanh/sigmoid unit is saturated on all of it.  (A
+    unit whose pre-activation takes a single value on the sample keeps its Gaussian bias.)
     """
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
@@ -155,13 +163,18 @@ def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0
         raise ValueError(f"recipe must be 'gaussian' or 'centred'; got {recipe!r}")
     layers = arch.unpack(theta.copy())
     h = S
-    for i, (A, b) in enumerate(layers):
+    for A, b in layers[:-1]:
         z = h @ A.T
-        if i < arch.k - 1:
-            pick = rng.integers(0, S.shape[0], size=A.shape[0])
-            spread = np.ptp(z, axis=0)
-            b[:] = -z[pick, np.arange(A.shape[0])] + 0.1 * spread * rng.standard_normal(A.shape[0])
-            h = arch.activation.function(z + b)
+        for a in range(A.shape[0]):
+            values = np.unique(z[:, a])  # sorted distinct values
+            if values.size < 2:
+                continue  # the unit sees a single value: no threshold can split the sample
+            # A threshold strictly between two consecutive distinct values, chosen at random:
+            # the unit is active on at least one sample point and inactive on at least one.
+            r = rng.integers(0, values.size - 1)
+            u = rng.uniform(0.1, 0.9)
+            b[a] = -((1 - u) * values[r] + u * values[r + 1])
+        h = arch.activation.function(z + b)
     return arch.pack(layers)
 
 

@@ -112,7 +112,9 @@ def gradient_descent(
     step = check_positive_float("step", step)
     n_steps = check_nonnegative_int("n_steps", n_steps)
     record_every = check_positive_int("record_every", record_every)
-    if isinstance(gtol, bool) or not isinstance(gtol, (int, float)) or not np.isfinite(gtol) or gtol < 0:
+    if isinstance(gtol, bool) or not isinstance(gtol, (int, float)):
+        raise TypeError(f"gtol must be a finite non-negative number; got {gtol!r}")
+    if not np.isfinite(gtol) or gtol < 0:
         raise ValueError(f"gtol must be a finite non-negative number; got {gtol!r}")
     if theta0 is None:
         theta = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
@@ -121,7 +123,11 @@ def gradient_descent(
 
     steps, losses, norms, gnorms = [], [], [], []
     status = "finished"
-    value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+    with np.errstate(over="ignore", invalid="ignore"):
+        value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+        finite = np.isfinite(value) and np.isfinite(np.linalg.norm(grad)) and np.isfinite(np.linalg.norm(theta))
+    if not finite:
+        raise ValueError("theta0 is too large: the loss or its gradient overflows at the starting weights")
     for it in range(n_steps + 1):
         if it % record_every == 0 or it == n_steps:
             steps.append(it)
@@ -193,7 +199,17 @@ def multistart_gradient_descent(
         thetas = as_matrix("thetas0", thetas0, cols=arch.m).copy()
         n_starts = thetas.shape[0]
     alive = np.ones(n_starts, dtype=bool)
-    values, grads = _batch_loss_gradient(arch, S, T, thetas)
+    with np.errstate(over="ignore", invalid="ignore"):
+        values, grads = _batch_loss_gradient(arch, S, T, thetas)
+        bad = ~(
+            np.isfinite(values)
+            & np.isfinite(np.linalg.norm(grads, axis=1))
+            & np.isfinite(np.linalg.norm(thetas, axis=1))
+        )
+    if bad.any():
+        raise ValueError(
+            f"thetas0 rows {np.flatnonzero(bad).tolist()} are too large: the loss or its gradient overflows there"
+        )
     steps, losses, norms, gnorms = [], [], [], []
     for it in range(n_steps + 1):
         if it % record_every == 0 or it == n_steps:

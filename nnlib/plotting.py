@@ -12,6 +12,7 @@ from typing import Sequence
 import matplotlib.pyplot as plt
 import numpy as np
 
+from ._checks import as_matrix
 from .fitting import FitResult
 
 __all__ = ["BOOK_STYLE", "use_book_style", "new_figure", "plot_fit_history", "plot_sample_and_response"]
@@ -63,6 +64,10 @@ def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequen
     """
     if isinstance(results, FitResult):
         results = [results]
+    if not isinstance(results, (list, tuple)) or not all(isinstance(r, FitResult) for r in results):
+        raise TypeError(f"results must be a FitResult or a list of FitResult; got {results!r:.80}")
+    if len(results) == 0:
+        raise ValueError("results must hold at least one FitResult; got an empty list")
     if labels is None:
         labels = [f"run {i + 1}" for i in range(len(results))] if len(results) > 1 else ["gradient descent"]
     if len(labels) != len(results):
@@ -72,7 +77,7 @@ def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequen
         it = res.steps + 1  # iteration 0 cannot sit on a log axis: plot against 1 + step
         ax_loss.loglog(it, res.loss_history, label=label)
         ax_norm.loglog(it, res.norm_history, label=label)
-    ax_loss.set(xlabel="1 + gradient step", ylabel=r"loss $\|T-\psi_2(\theta)\|_F^2$", title="the loss goes down")
+    ax_loss.set(xlabel="1 + gradient step", ylabel=r"loss $\|T-\psi_k(\theta)\|_F^2$", title="the loss goes down")
     ax_norm.set(xlabel="1 + gradient step", ylabel=r"weight norm $\|\theta\|$", title="the weights grow")
     ax_loss.legend(loc="best")
     ax_norm.legend(loc="best")
@@ -83,9 +88,8 @@ def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequen
 
 def plot_sample_and_response(S, T, *, title: str = "the sample S and the responses T"):
     """Side-by-side scatter of the points s_i (inputs, in R^2) and t_i (responses, in R^2), labelled by i."""
-    S, T = np.asarray(S, dtype=float), np.asarray(T, dtype=float)
-    if S.ndim != 2 or S.shape[1] != 2 or T.shape != S.shape:
-        raise ValueError(f"S and T must both be n x 2 matrices; got shapes {S.shape} and {T.shape}")
+    S = as_matrix("S", S, cols=2)
+    T = as_matrix("T", T, rows=S.shape[0], cols=2)
     fig, (ax_s, ax_t) = new_figure(2, height=3.0)
     for ax, P, name, marker in ((ax_s, S, "s", "o"), (ax_t, T, "t", "s")):
         ax.scatter(P[:, 0], P[:, 1], marker=marker, s=40, label=f"${name}_i$", zorder=3)
