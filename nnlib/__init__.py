@@ -19,7 +19,15 @@ widgets      ipywidgets builders for the chapters
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
 from .dimension import DimensionReport, RankReport, image_dimension, numerical_rank, sample_weights
-from .fitting import FitResult, FitTrend, fit_trend, gradient_descent, multistart_gradient_descent
+from .fitting import (
+    FitResult,
+    FitTrend,
+    best_of_starts,
+    fit_trend,
+    gradient_descent,
+    least_squares_fit,
+    multistart_gradient_descent,
+)
 from .network import (
     Architecture,
     batch_loss_gradient,
@@ -46,6 +54,7 @@ __all__ = [
     "FitTrend",
     "RankReport",
     "batch_loss_gradient",
+    "best_of_starts",
     "fit_explorer",
     "fit_history_figure",
     "fit_trend",
@@ -54,6 +63,7 @@ __all__ = [
     "hidden_layers",
     "image_dimension",
     "jacobian",
+    "least_squares_fit",
     "loss",
     "loss_gradient",
     "multistart_gradient_descent",

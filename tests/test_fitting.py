@@ -374,3 +374,27 @@ def test_multistart_refuses_a_bad_number_of_starts(n_starts, exc):
 def test_multistart_refuses_bad_starting_points(thetas0):
     with pytest.raises(ValueError, match=r"^thetas0\b"):
         _ms(thetas0=thetas0)
+
+
+def test_least_squares_fit_reaches_the_linear_least_squares_solution():
+    # k = 1 with the identity: a linear least-squares problem whose minimiser numpy's lstsq gives.
+    from nnlib.fitting import least_squares_fit
+
+    arch, X, Y = _linear_least_squares()
+    res = least_squares_fit(arch, X, Y, rng=0)
+    W, *_ = np.linalg.lstsq(np.hstack([X, np.ones((X.shape[0], 1))]), Y, rcond=None)
+    best = float(np.sum((np.hstack([X, np.ones((X.shape[0], 1))]) @ W - Y) ** 2))
+    assert res.status == "converged"
+    assert res.final_loss == pytest.approx(best, rel=1e-9, abs=1e-12)
+    assert np.all(np.isfinite(res.loss_history)) and len(res.loss_history) == len(res.steps)
+
+
+def test_best_of_starts_returns_the_lowest_final_loss_of_its_starts():
+    from nnlib.fitting import best_of_starts
+
+    S, T = theorem1_data()
+    best, results = best_of_starts(theorem1_architecture(), S, T, 4, rng=3, max_nfev=200)
+    assert len(results) == 4
+    assert best.final_loss == min(r.final_loss for r in results)
+    with pytest.raises(ValueError, match="^n_starts"):
+        best_of_starts(theorem1_architecture(), S, T, 0)
