@@ -1,0 +1,620 @@
+r"""The one-layer ReLU network, the ReLU cone C_max(S) and its faces F_I(S) (paper §3 and §5).
+
+Objects (notation of the paper):
+
+* the *ReLU projection* sigma_max applied coordinatewise (Definition 2, with (11));
+* the *one-layer ReLU network* weights map psi_1(A, b) = sigma_max(S A^T + 1 b^T), an n x q
+  matrix, with weights (A, b) in Theta = R^{q x (p+1)} (equation (12)).  This is *not*
+  nnlib's k = 1 :class:`~nnlib.network.Architecture`, which has no activation after its
+  (only) affine layer;
+* the *ReLU cone* C_max(S) = {sigma_max([S, 1] theta) : theta in R^{p+1}} in R^n
+  (Definition 3), i.e. psi_1(Theta) for q = 1;
+* its *faces* F_I(S) = C_max(S) ∩ R^n_I, where R^n_I = {x : x_i > 0 for i in I, x_j = 0 for
+  j not in I} (defined in §5 before Lemma 2).  C_max(S) is the disjoint union of its
+  non-empty faces, equation (24).
+
+Two different "dimensions" of a cone appear in the chapter, and they differ:
+
+* the *span dimension* dim span C, the paper's definition in §3;
+* the *set dimension* (dimension as a semialgebraic set): the largest dimension of a face,
+  equivalently the largest local rank of psi_1.
+
+Indices in this module are 0-based (the paper counts from 1).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import scipy.optimize
+import scipy.spatial
+
+from ._checks import as_finite_array, as_matrix, as_rng, as_vector, check_positive_int
+from .dimension import numerical_rank
+
+__all__ = [
+    "relu_projection",
+    "augmented_sample",
+    "rank_S1",
+    "psi_1",
+    "psi_1_jacobian",
+    "relu_cone_points",
+    "relu_cone_preimage",
+    "in_relu_cone",
+    "distinct_rows",
+    "ConeDimensions",
+    "relu_cone_dimensions",
+    "local_dimension",
+    "sample_for_subspace",
+    "Face",
+    "relu_cone_faces",
+    "face_point",
+    "cone_cross_section",
+    "cone_figure",
+    "cone_explorer_figure",
+    "cone_explorer",
+    "MAX_FACE_N",
+]
+
+#: relu_cone_faces tests all 2^n index sets; it refuses samples with more points than this.
+MAX_FACE_N = 14
+
+
+def relu_projection(X) -> np.ndarray:
+    """The ReLU projection sigma_max (Definition 2): max(0, x) applied to every entry.
+
+    Examples
+    --------
+    >>> relu_projection([[-1.0, 2.0], [0.5, -0.0]])
+    array([[0. , 2. ],
+           [0.5, 0. ]])
+    """
+    X = as_finite_array("X", X)
+    return np.maximum(X, 0.0) + 0.0  # "+ 0.0" turns -0.0 into 0.0
+
+
+def augmented_sample(S) -> np.ndarray:
+    """The matrix [S, 1] of (13): the sample with a column of ones appended.
+
+    >>> augmented_sample([[2.0], [3.0]])
+    array([[2., 1.],
+           [3., 1.]])
+    """
+    S = as_matrix("S", S)
+    return np.hstack([S, np.ones((S.shape[0], 1))])
+
+
+def rank_S1(S) -> int:
+    """rank [S, 1], the right-hand side of (13) (numerical rank with numpy's default threshold).
+
+    >>> rank_S1([[0.0], [1.0], [2.0]]), rank_S1([[1.0], [1.0], [1.0]])
+    (2, 1)
+    """
+    return numerical_rank(augmented_sample(S)).rank
+
+
+def psi_1(S, A, b) -> np.ndarray:
+    """The weights map (12) of the one-layer ReLU network: sigma_max(S A^T + 1 b^T), shape (n, q).
+
+    Parameters
+    ----------
+    S : array (n, p)
+        The sample, one point per row.
+    A : array (q, p)
+    b : array (q,)
+
+    Examples
+    --------
+    >>> psi_1([[0.0], [1.0], [2.0]], [[1.0], [-1.0]], [-0.5, 0.5])
+    array([[0. , 0.5],
+           [0.5, 0. ],
+           [1.5, 0. ]])
+    """
+    S = as_matrix("S", S)
+    A = as_matrix("A", A, cols=S.shape[1])
+    b = as_vector("b", b, length=A.shape[0])
+    return relu_projection(S @ A.T + b)
+
+
+def psi_1_jacobian(S, theta) -> np.ndarray:
+    """Jacobian of theta = (a, b) -> sigma_max([S, 1] theta) (q = 1), an n x (p+1) matrix.
+
+    Row i is [s_i^T, 1] where a^T s_i + b > 0 and zero where a^T s_i + b < 0 (at a kink,
+    a^T s_i + b = 0, the one-sided derivative from the inactive side, 0, is returned).
+    """
+    S1 = augmented_sample(S)
+    theta = as_vector("theta", theta, length=S1.shape[1])
+    return S1 * (S1 @ theta > 0)[:, None]
+
+
+def _thresholds(values: np.ndarray, rng: np.random.Generator) -> float:
+    """A bias placing the threshold of a ReLU below, between two consecutive, or above the values."""
+    v = np.unique(values)
+    gaps = np.concatenate([[v[0] - 1.0], v, [v[-1] + 1.0]])
+    j = rng.integers(0, gaps.size - 1)
+    u = rng.uniform(0.1, 0.9)
+    return (1 - u) * gaps[j] + u * gaps[j + 1]
+
+
+def relu_cone_points(S, n_points: int = 200, rng=0, *, return_weights: bool = False):
+    """Random points of the ReLU cone C_max(S) (Definition 3), one per row, shape (n_points, n).
+
+    Each point is sigma_max(S a + b 1) with a Gaussian direction a and the bias b drawn so that
+    the hyperplane a^T s + b = 0 falls below all, between two consecutive, or above all the
+    projected values a^T s_i: every cut of the sample by that direction is equally likely, so
+    small faces are hit as well as the big ones.  One point in eight uses a = 0 (the ray of 1).
+
+    With ``return_weights=True`` also returns the weights, an (n_points, p+1) array of (a, b).
+
+    >>> X = relu_cone_points([[0.0], [1.0], [2.0]], 5, rng=1)
+    >>> X.shape, bool((X >= 0).all())
+    ((5, 3), True)
+    """
+    S = as_matrix("S", S)
+    n_points = check_positive_int("n_points", n_points)
+    rng = as_rng("rng", rng)
+    n, p = S.shape
+    thetas = np.empty((n_points, p + 1))
+    for j in range(n_points):
+        a = rng.standard_normal(p) if j % 8 != 7 else np.zeros(p)
+        if not a.any():
+            b = rng.uniform(0.5, 2.0)
+        else:
+            b = -_thresholds(S @ a, rng)
+        thetas[j] = np.append(a, b)
+    X = relu_projection(thetas @ augmented_sample(S).T)
+    return (X, thetas) if return_weights else X
+
+
+def relu_cone_preimage(x, S, *, rtol: float = 1e-9):
+    """Weights (a, b) with sigma_max(S a + b 1) = x, or ``None`` if x is not in C_max(S).
+
+    Solves the linear feasibility problem  [s_i^T, 1] theta = x_i where x_i > 0 and
+    [s_i^T, 1] theta <= 0 where x_i = 0 (entries below ``rtol * max|x|`` count as zero) with
+    scipy's HiGHS, then verifies the answer: it is returned only if it reproduces x to
+    ``1e-7 * (1 + ||x||)``.  A vector with a negative entry is never in the cone.
+
+    >>> theta = relu_cone_preimage([0.0, 0.5, 1.5], [[0.0], [1.0], [2.0]])
+    >>> np.round(theta, 6)
+    array([ 1. , -0.5])
+    >>> relu_cone_preimage([1.0, 0.0, 1.0], [[0.0], [1.0], [2.0]]) is None
+    True
+    """
+    S1 = augmented_sample(S)
+    x = as_vector("x", x, length=S1.shape[0])
+    scale = float(np.max(np.abs(x))) if x.size else 0.0
+    if scale == 0.0:
+        return np.zeros(S1.shape[1])
+    if np.any(x < -rtol * scale):
+        return None
+    pos = x > rtol * scale
+    res = scipy.optimize.linprog(
+        np.zeros(S1.shape[1]),
+        A_ub=S1[~pos] if (~pos).any() else None,
+        b_ub=np.zeros(int((~pos).sum())) if (~pos).any() else None,
+        A_eq=S1[pos], b_eq=x[pos], bounds=[(None, None)] * S1.shape[1], method="highs",
+    )
+    if res.status != 0:
+        return None
+    theta = res.x
+    if np.linalg.norm(relu_projection(S1 @ theta) - x) > 1e-7 * (1 + np.linalg.norm(x)):
+        return None
+    return theta
+
+
+def in_relu_cone(x, S) -> bool:
+    """Whether x lies in C_max(S) (via :func:`relu_cone_preimage`).
+
+    >>> in_relu_cone([1.0, 1.0, 1.0], [[0.0], [1.0], [2.0]]), in_relu_cone([0.0, 1.0, 0.0], [[0.0], [1.0], [2.0]])
+    (True, False)
+    """
+    return relu_cone_preimage(x, S) is not None
+
+
+def distinct_rows(S) -> int:
+    """Number of distinct points among the rows of S (exact comparison).
+
+    >>> distinct_rows([[0.0], [1.0], [1.0]])
+    2
+    """
+    S = as_matrix("S", S)
+    return int(np.unique(S, axis=0).shape[0])
+
+
+@dataclass(frozen=True)
+class ConeDimensions:
+    """The dimensions of C_max(S), each computed its own way.
+
+    Attributes
+    ----------
+    rank_S1 : int
+        rank [S, 1], the paper's value (13).
+    span : int
+        dim span C_max(S): numerical rank of a matrix of sampled cone points (the paper's
+        definition of the dimension of a cone).
+    set_dimension : int
+        Largest dimension of a face, measured as the largest local rank of finite differences
+        of psi_1 around sampled weights (no Jacobian formula used).
+    jacobian_rank : int
+        Largest rank of :func:`psi_1_jacobian` over the sampled weights.
+    distinct : int
+        Number of distinct sample points.
+    n_points : int
+        Number of cone points sampled.
+    """
+
+    rank_S1: int
+    span: int
+    set_dimension: int
+    jacobian_rank: int
+    distinct: int
+    n_points: int
+
+
+def local_dimension(S, theta, *, eps: float = 1e-6, n_dirs: int | None = None, rng=0) -> int:
+    """Dimension of psi_1(Theta) near psi_1(theta), from finite differences (q = 1).
+
+    Takes the numerical rank of the differences psi_1(theta + eps delta_j) - psi_1(theta) for
+    random unit directions delta_j (default 2(p+1) of them), with a relative threshold 1e-6.
+    No derivative formula is used, so this is an independent check of the Jacobian rank.
+    """
+    S1 = augmented_sample(S)
+    theta = as_vector("theta", theta, length=S1.shape[1])
+    rng = as_rng("rng", rng)
+    n_dirs = 2 * S1.shape[1] if n_dirs is None else check_positive_int("n_dirs", n_dirs)
+    x0 = relu_projection(S1 @ theta)
+    D = rng.standard_normal((n_dirs, S1.shape[1]))
+    D /= np.linalg.norm(D, axis=1, keepdims=True)
+    h = eps * max(1.0, float(np.linalg.norm(theta)))
+    diffs = relu_projection((theta + h * D) @ S1.T) - x0
+    if not np.any(diffs):
+        return 0
+    return numerical_rank(diffs, 1e-6).rank
+
+
+def relu_cone_dimensions(S, *, n_points: int = 400, rng=0) -> ConeDimensions:
+    """All the dimensions of C_max(S) (see :class:`ConeDimensions`), from ``n_points`` sampled points.
+
+    >>> relu_cone_dimensions([[0.0], [1.0], [2.0]])
+    ConeDimensions(rank_S1=2, span=3, set_dimension=2, jacobian_rank=2, distinct=3, n_points=400)
+    """
+    S = as_matrix("S", S)
+    rng = as_rng("rng", rng)
+    X, thetas = relu_cone_points(S, n_points, rng, return_weights=True)
+    span = numerical_rank(X, 1e-9).rank if np.any(X) else 0
+    S1 = augmented_sample(S)
+    jac = max(numerical_rank(S1 * (S1 @ t > 0)[:, None]).rank if np.any(S1 @ t > 0) else 0 for t in thetas)
+    # the finite-difference check at a handful of the sampled weights, including the a = 0 ones
+    # (where every point is active) and the first few others
+    picks = list(range(7, n_points, 8))[:3] + list(range(min(n_points, 5)))
+    local = max(local_dimension(S, thetas[j], rng=rng) for j in picks)
+    return ConeDimensions(rank_S1(S), span, local, jac, distinct_rows(S), n_points)
+
+
+def sample_for_subspace(L, *, tol: float = 1e-10) -> np.ndarray:
+    """A sample S whose [S, 1] has column space L -- the converse direction of Lemma 1 (ii).
+
+    Parameters
+    ----------
+    L : array (n, r)
+        Columns spanning a subspace of R^n that must contain the all-ones vector 1.
+
+    Returns
+    -------
+    S : array (n, max(r - 1, 1))
+        The columns of L with their component along 1 removed, reduced to an orthonormal basis
+        (a zero column when L = span{1}).  Then span [S, 1] = span L and C_max(S) = sigma_max(L).
+
+    >>> S = sample_for_subspace([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
+    >>> S.shape, rank_S1(S)
+    ((3, 1), 2)
+    """
+    L = as_matrix("L", L)
+    n = L.shape[0]
+    U, s, _ = np.linalg.svd(L, full_matrices=False)
+    if s[0] == 0:
+        raise ValueError("L must span a subspace containing the all-ones vector; it is the zero matrix")
+    r = int(np.count_nonzero(s > max(L.shape) * np.finfo(float).eps * s[0]))
+    U = U[:, :r]
+    one = np.ones(n) / np.sqrt(n)
+    resid = one - U @ (U.T @ one)
+    if np.linalg.norm(resid) > tol ** 0.5:
+        raise ValueError(
+            f"L must span a subspace containing the all-ones vector 1; the distance of 1/sqrt(n) from span L is {np.linalg.norm(resid):.3g}"
+        )
+    W = U - np.outer(one, one @ U)
+    Uw, sw, _ = np.linalg.svd(W, full_matrices=False)
+    k = int(np.count_nonzero(sw > max(W.shape) * np.finfo(float).eps * max(sw[0], 1.0)))
+    return Uw[:, :k] if k > 0 else np.zeros((n, 1))
+
+
+@dataclass(frozen=True)
+class Face:
+    """A non-empty face F_I(S) = C_max(S) ∩ R^n_I of the ReLU cone (§5, before Lemma 2).
+
+    Attributes
+    ----------
+    indices : tuple of int
+        The index set I (0-based): the coordinates that are positive on the face.
+    dimension : int
+        dim F_I(S) = rank [S_I, 1_I] (the rows of [S, 1] in I; 0 for I empty).
+    """
+
+    indices: tuple
+    dimension: int
+
+
+def _separating_weights(S1: np.ndarray, I) -> np.ndarray | None:
+    """theta with [S1]_I theta >= 1 and [S1]_{not I} theta <= 0, or None if there is none."""
+    n, d = S1.shape
+    mask = np.zeros(n, dtype=bool)
+    mask[list(I)] = True
+    A_ub = np.vstack([-S1[mask], S1[~mask]])
+    b_ub = np.concatenate([-np.ones(mask.sum()), np.zeros((~mask).sum())])
+    res = scipy.optimize.linprog(np.zeros(d), A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * d, method="highs")
+    return res.x if res.status == 0 else None
+
+
+def relu_cone_faces(S) -> list[Face]:
+    """The non-empty faces F_I(S) of C_max(S), with their dimensions; C_max(S) is their union (24).
+
+    F_I(S) is non-empty exactly when some affine function is positive on the points s_i, i in I,
+    and non-positive on the others (the index set I is cut off by an affine hyperplane).  Because
+    that condition is homogeneous in (a, b), it is equivalent to the linear program
+    a^T s_i + b >= 1 (i in I), a^T s_i + b <= 0 (i not in I), which is solved (HiGHS) for each of
+    the 2^n subsets -- hence the limit n <= :data:`MAX_FACE_N`.  The dimension of a non-empty
+    face is rank [S_I, 1_I]: a strict separator exists (lower b slightly), so F_I(S) contains an
+    open piece of the coordinate projection of span [S, 1] onto R^I.
+
+    Returns the faces sorted by size of I, then lexicographically.  Indices are 0-based.
+
+    >>> [(f.indices, f.dimension) for f in relu_cone_faces([[0.0], [1.0], [2.0]])]
+    [((), 0), ((0,), 1), ((2,), 1), ((0, 1), 2), ((1, 2), 2), ((0, 1, 2), 2)]
+    """
+    S1 = augmented_sample(S)
+    n = S1.shape[0]
+    if n > MAX_FACE_N:
+        raise ValueError(f"S must have at most MAX_FACE_N = {MAX_FACE_N} rows for face enumeration (2^n linear programs); got {n}")
+    faces = [Face((), 0)]
+    for size in range(1, n + 1):
+        for I in combinations(range(n), size):
+            if _separating_weights(S1, I) is not None:
+                faces.append(Face(I, numerical_rank(S1[list(I)]).rank))
+    return faces
+
+
+def face_point(S, indices) -> np.ndarray | None:
+    """A point of the face F_I(S) (I = ``indices``, 0-based), or ``None`` if the face is empty.
+
+    >>> face_point([[0.0], [1.0], [2.0]], (1, 2)).round(6)
+    array([0., 1., 2.])
+    """
+    S1 = augmented_sample(S)
+    n = S1.shape[0]
+    idx = tuple(int(i) for i in indices)
+    if any(i < 0 or i >= n for i in idx) or len(set(idx)) != len(idx):
+        raise ValueError(f"indices must be distinct integers in [0, {n - 1}]; got {tuple(indices)!r}")
+    if not idx:
+        return np.zeros(n)
+    theta = _separating_weights(S1, idx)
+    return None if theta is None else relu_projection(S1 @ theta)
+
+
+# ---------------------------------------------------------------------------------------------
+# Pictures for n = 3
+
+
+def _critical_directions(U: np.ndarray) -> np.ndarray:
+    """Unit directions c in R^r (r = columns of U) where the sign pattern of U c can change."""
+    r = U.shape[1]
+    if r == 1:
+        return np.array([[1.0], [-1.0]])
+    out = []
+    if r == 2:
+        for u in U:
+            c = np.array([-u[1], u[0]])
+            if np.linalg.norm(c) > 1e-12:
+                out += [c, -c]
+    else:
+        for i, j in combinations(range(U.shape[0]), 2):
+            c = np.cross(U[i], U[j])
+            if np.linalg.norm(c) > 1e-12:
+                out += [c, -c]
+    if not out:
+        return np.zeros((0, r))
+    out = np.array(out)
+    return out / np.linalg.norm(out, axis=1, keepdims=True)
+
+
+def cone_cross_section(S, *, n_grid: int = 721):
+    """The cross-section of C_max(S) (n = 3) by the plane x1 + x2 + x3 = 1, face by face.
+
+    Every point of C_max(S) other than 0 is a positive multiple of one point of the triangle
+    {x >= 0, x1 + x2 + x3 = 1}; this returns, for each non-empty face F_I with I non-empty, the
+    closure of F_I ∩ {sum = 1} as an array of vertices (a point, the two ends of a segment, or a
+    polygon in order).  Computed from weights on a fine grid of the unit circle/sphere of the
+    coordinates of span [S, 1], plus the exact directions where the sign pattern changes, so the
+    vertices are exact.  Returns a list of (Face, vertices (k, 3)).
+    """
+    S = as_matrix("S", S)
+    if S.shape[0] != 3:
+        raise ValueError(f"S must have n = 3 rows to be drawn in 3-space; got {S.shape[0]}")
+    S1 = augmented_sample(S)
+    U, s, _ = np.linalg.svd(S1, full_matrices=False)
+    r = rank_S1(S)
+    U = U[:, :r]
+    if r == 1:
+        C = np.array([[1.0], [-1.0]])
+    elif r == 2:
+        t = np.linspace(0, 2 * np.pi, n_grid, endpoint=False)
+        C = np.column_stack([np.cos(t), np.sin(t)])
+    else:
+        m = n_grid * 6
+        k = np.arange(m) + 0.5
+        phi = np.arccos(1 - 2 * k / m)
+        th = np.pi * (1 + 5 ** 0.5) * k
+        C = np.column_stack([np.cos(th) * np.sin(phi), np.sin(th) * np.sin(phi), np.cos(phi)])
+    C = np.vstack([C, _critical_directions(U)])
+    Z = C @ U.T  # pre-activations, one row per weight direction
+    tol = 1e-9
+    out = []
+    for face in relu_cone_faces(S):
+        I = list(face.indices)
+        if not I:
+            continue
+        mask = np.zeros(3, dtype=bool)
+        mask[I] = True
+        sel = np.all(Z[:, mask] >= -tol, axis=1) & np.all(Z[:, ~mask] <= tol, axis=1)
+        X = relu_projection(Z[sel])
+        X = X[X.sum(axis=1) > 1e-9]
+        X = X / X.sum(axis=1, keepdims=True)
+        X = np.unique(np.round(X, 12), axis=0)
+        if face.dimension == 1 or len(X) == 1:
+            V = X.mean(axis=0, keepdims=True)
+        elif face.dimension == 2 or numerical_rank(X - X.mean(axis=0), 1e-9).rank < 2:
+            direction = np.linalg.svd(X - X.mean(axis=0))[2][0]
+            proj = X @ direction
+            V = X[[int(np.argmin(proj)), int(np.argmax(proj))]]
+        else:
+            P = X[:, :2]  # the triangle is a graph over (x1, x2)
+            hull = scipy.spatial.ConvexHull(P)
+            V = X[hull.vertices]
+        out.append((face, V))
+    return out
+
+
+def _bary(V: np.ndarray) -> np.ndarray:
+    """Plane coordinates of points of the triangle x1 + x2 + x3 = 1 (vertices e1, e2, e3)."""
+    corners = np.array([[0.0, 0.0], [1.0, 0.0], [0.5, np.sqrt(3) / 2]])
+    return V @ corners
+
+
+_DIM_COLOURS = {1: "tab:red", 2: "tab:blue", 3: "tab:green"}
+
+
+def cone_figure(S, *, title: str | None = None):
+    """C_max(S) for n = 3: a 3-D view (truncated at x1 + x2 + x3 <= 1) beside its cross-section.
+
+    Left: each face F_I(S) drawn as the part of the cone below the plane x1 + x2 + x3 = 1 -- rays
+    (dimension-1 faces) in red, planar sectors (dimension 2) in blue, solid pieces (dimension 3)
+    in green.  Right: the cross-section by that plane, drawn in the triangle with corners e1, e2,
+    e3 (a ray becomes a point, a 2-dimensional face a segment, a 3-dimensional face a polygon).
+    Returns the figure.
+    """
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    from .plotting import BOOK_STYLE
+
+    S = as_matrix("S", S)
+    sections = cone_cross_section(S)
+    dims = relu_cone_dimensions(S, n_points=120)
+    import matplotlib.pyplot as plt
+
+    with plt.rc_context(BOOK_STYLE):
+        fig = plt.figure(figsize=(9.0, 4.2))
+        ax3 = fig.add_subplot(1, 2, 1, projection="3d")
+        ax2 = fig.add_subplot(1, 2, 2)
+    # the triangle outline in both panels
+    tri = np.eye(3)
+    ax3.plot(*np.vstack([tri, tri[:1]]).T, color="0.6", lw=0.8, ls="--", label="plane $x_1+x_2+x_3=1$")
+    T2 = _bary(np.vstack([tri, tri[:1]]))
+    ax2.plot(T2[:, 0], T2[:, 1], color="0.6", lw=0.8, ls="--", label="triangle $x\\geq 0$, $\\sum x_i = 1$")
+    labelled = set()
+    centre = _bary(np.full((1, 3), 1 / 3))[0]
+    for face, V in sections:
+        col = _DIM_COLOURS[face.dimension]
+        lab = f"faces of dimension {face.dimension}" if face.dimension not in labelled else None
+        labelled.add(face.dimension)
+        name = "$F_{\\{" + ",".join(str(i + 1) for i in face.indices) + "\\}}$"
+        P2 = _bary(V)
+        if len(V) == 1:
+            ax3.plot([0, V[0, 0]], [0, V[0, 1]], [0, V[0, 2]], color=col, lw=2.5, label=lab)
+            ax2.plot(P2[:, 0], P2[:, 1], "o", color=col, ms=8, label=lab, zorder=4)
+        elif len(V) == 2:
+            ax3.add_collection3d(Poly3DCollection([np.vstack([np.zeros(3), V])], color=col, alpha=0.35))
+            ax3.plot(*V.T, color=col, lw=2.5, label=lab)
+            ax2.plot(P2[:, 0], P2[:, 1], "-", color=col, lw=3, label=lab, zorder=3)
+        else:
+            ax3.add_collection3d(Poly3DCollection([V], color=col, alpha=0.35))
+            for v in V:
+                ax3.plot([0, v[0]], [0, v[1]], [0, v[2]], color=col, lw=0.8)
+            ax2.fill(P2[:, 0], P2[:, 1], color=col, alpha=0.35, label=lab, zorder=2)
+        c = P2.mean(axis=0)
+        inward = centre - c
+        if np.linalg.norm(inward) > 1e-9:
+            inward = inward / np.linalg.norm(inward)
+        # vertices and edges are labelled on the inside of the triangle, the big face at its centre
+        shift = inward * 16 if face.dimension < 3 else np.zeros(2)
+        ax2.annotate(name, c, textcoords="offset points", xytext=tuple(shift), fontsize=8, ha="center", va="center")
+    for i, xy in enumerate(_bary(tri)):
+        outward = xy - centre
+        outward = 14 * outward / np.linalg.norm(outward)
+        ax2.annotate(f"$e_{i + 1}$", xy, textcoords="offset points", xytext=tuple(outward), ha="center", va="center")
+    ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xlabel="$x_1$", ylabel="$x_2$", zlabel="$x_3$")
+    ax3.zaxis.set_rotate_label(False)
+    ax3.view_init(elev=22, azim=40)
+    ax3.set_box_aspect(None, zoom=0.82)
+    ax3.set_title("3-D view, cut at $x_1+x_2+x_3 \\leq 1$")
+    ax3.legend(loc="upper left", fontsize=7)
+    ax2.set(xlim=(-0.15, 1.15), ylim=(-0.12, 1.0), aspect="equal",
+            xlabel="$x_2 + x_3/2$", ylabel="$(\\sqrt{3}/2)\\,x_3$")
+    ax2.set_title("cross-section by $x_1+x_2+x_3=1$")
+    ax2.legend(loc="upper right", fontsize=7)
+    rows = "; ".join("(" + ", ".join(f"{v:g}" for v in row) + ")" for row in S)
+    head = title if title is not None else f"$C_{{\\max}}(S)$ for the points {rows}"
+    fig.suptitle(
+        f"{head}\nrank$[S,1]$ = {dims.rank_S1}, largest face dimension = {dims.set_dimension}, "
+        f"dim span = {dims.span}",
+        fontsize=10,
+    )
+    return fig
+
+
+def _explorer_sample(s1: float, s2: float, s3: float, h: float) -> np.ndarray:
+    if h == 0:
+        return np.array([[s1], [s2], [s3]], dtype=float)
+    return np.array([[s1, 0.0], [s2, 0.0], [s3, h]], dtype=float)
+
+
+def cone_explorer_figure(s1: float, s2: float, s3: float, h: float = 0.0):
+    """The callback of :func:`cone_explorer`: the cone of three points, drawn by :func:`cone_figure`.
+
+    With h = 0 the sample is the three numbers s1, s2, s3 on the line (p = 1); otherwise it is the
+    three points (s1, 0), (s2, 0), (s3, h) of the plane (p = 2).
+    """
+    vals = [as_vector(name, [v])[0] for name, v in (("s1", s1), ("s2", s2), ("s3", s3), ("h", h))]
+    S = _explorer_sample(*vals)
+    kind = "on the line" if vals[3] == 0 else "in the plane"
+    rows = "; ".join("(" + ", ".join(f"{v:g}" for v in row) + ")" for row in S)
+    return cone_figure(S, title=f"three points {kind}: {rows}")
+
+
+def cone_explorer(s1: float = 0.0, s2: float = 1.0, s3: float = 2.0, h: float = 0.0):
+    """Sliders for three sample points; redraws :func:`cone_explorer_figure`.  Returns an ipywidgets.VBox."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    init = {}
+    for name, v in (("s1", s1), ("s2", s2), ("s3", s3), ("h", h)):
+        x = float(as_vector(name, [v])[0])
+        if not -2.0 <= x <= 2.0:
+            raise ValueError(f"{name} must lie in the slider range [-2, 2]; got {x:g}")
+        init[name] = x
+    style = {"description_width": "initial"}
+    layout = w.Layout(width="300px")
+    sliders = {
+        name: w.FloatSlider(value=init[name], min=-2.0, max=2.0, step=0.25, description=desc, style=style, layout=layout)
+        for name, desc in (("s1", "$s_1$ (first coordinate)"), ("s2", "$s_2$ (first coordinate)"),
+                           ("s3", "$s_3$ (first coordinate)"), ("h", "height of $s_3$ (0: all on a line)"))
+    }
+
+    def redraw(s1, s2, s3, h):
+        fig = cone_explorer_figure(s1, s2, s3, h)
+        display(fig)
+        plt.close(fig)
+
+    out = w.interactive_output(redraw, sliders)
+    return w.VBox([w.HBox([sliders["s1"], sliders["s2"]]), w.HBox([sliders["s3"], sliders["h"]]), out])
