@@ -1,0 +1,608 @@
+r"""The geometry of empirical risk minimisation (paper §2): the image of weights as a point set.
+
+For a fixed sample S the weights map psi_k sends theta to the n x q matrix psi_k(theta)
+(Definition 1), and the ERM problem (9) asks for the point of the *image of weights*
+psi_k(Theta) (10) nearest to the response matrix T in the Frobenius norm.  Its infimum is the
+squared distance from T to the *closure* of psi_k(Theta); it is attained only if a nearest
+point of the closure lies in psi_k(Theta) itself.
+
+This module gives the tools chapter 2 uses to look at small cases (q = 1, n = 3, where the
+image lives in R^3 and, being invariant under adding a constant vector, is drawn in the plane
+orthogonal to (1, 1, 1)):
+
+* :func:`batch_weights_map`, :func:`image_sample` -- points of psi_k(Theta) for many weights;
+* :func:`best_output_layer` -- for a two-layer network and fixed first-layer weights, the best
+  last layer is a linear least-squares problem (the image is a union of subspaces);
+* :func:`hidden_weight_grid`, :func:`nearest_point` -- a dense grid search over first-layer
+  weights followed by :func:`nnlib.least_squares_fit`;
+* :func:`best_loss_within_radius` -- the smallest loss over bounded first-layer weights;
+* :func:`monotone_projection`, :func:`nearest_monotone_vectors` -- exact nearest points in the
+  set of monotone vectors, which is the image of the 1-1-1 ReLU network on three points and the
+  closure of the image of the 1-1-1 sigmoid network there;
+* :func:`exact_one_unit_fits` -- the weights of a 1-1-1 network reproducing a given response on
+  three points exactly (used to follow the smallest such weights as the response moves);
+* :func:`plane_basis`, :func:`plane_coordinates`, :func:`plot_plane_picture` and the widget
+  :func:`nearest_point_explorer` with its callback :func:`nearest_point_figure`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import as_matrix, as_rng, as_vector, check_positive_float, check_positive_int
+from .fitting import FitResult, least_squares_fit
+from .network import Architecture, _batch_unpack, _check_arch, _check_sample, loss_gradient
+
+__all__ = [
+    "three_point_sample",
+    "batch_weights_map",
+    "image_sample",
+    "plane_basis",
+    "plane_coordinates",
+    "best_output_layer",
+    "hidden_weight_grid",
+    "NearestPoint",
+    "nearest_point",
+    "best_loss_within_radius",
+    "monotone_projection",
+    "nearest_monotone_vectors",
+    "exact_one_unit_fits",
+    "plot_plane_picture",
+    "NearestPointPicture",
+    "nearest_point_figure",
+    "nearest_point_explorer",
+]
+
+_GRID_LIMIT = 2_000_000
+
+
+def three_point_sample() -> np.ndarray:
+    """The sample of chapter 2: three equally spaced points s = (-1, 0, 1), as a 3 x 1 matrix S.
+
+    >>> three_point_sample().ravel().tolist()
+    [-1.0, 0.0, 1.0]
+    """
+    return np.array([[-1.0], [0.0], [1.0]])
+
+
+def _check_two_layer(arch) -> Architecture:
+    arch = _check_arch(arch)
+    if arch.k != 2:
+        raise ValueError(f"arch must be a two-layer network (k = 2); got k = {arch.k} for widths {arch.widths}")
+    return arch
+
+
+def batch_weights_map(arch, S, thetas) -> np.ndarray:
+    """psi_k(theta) of Definition 1 for a batch of weights: an array of shape (B, n, q).
+
+    Parameters
+    ----------
+    arch : Architecture
+    S : array, shape (n, p)
+    thetas : array, shape (B, m)
+
+    Examples
+    --------
+    >>> arch = Architecture((1, 1, 1), "relu")
+    >>> batch_weights_map(arch, [[0.0], [1.0]], [[2.0, -1.0, 3.0, 0.5], [1.0, 0.0, 1.0, 0.0]])[:, :, 0].tolist()
+    [[0.5, 3.5], [0.0, 1.0]]
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    thetas = as_matrix("thetas", thetas, cols=arch.m)
+    return _batch_forward(arch, S, thetas)
+
+
+def _batch_forward(arch: Architecture, S: np.ndarray, thetas: np.ndarray) -> np.ndarray:
+    layers = _batch_unpack(arch, thetas)
+    h = np.broadcast_to(S, (thetas.shape[0],) + S.shape)
+    for i, (A, b) in enumerate(layers):
+        h = h @ A.transpose(0, 2, 1) + b[:, None, :]
+        if i < arch.k - 1:
+            h = arch.activation.function(h)
+    return h
+
+
+def image_sample(arch, S, n_samples: int = 1000, *, rng=0, scale: float = 1.0) -> np.ndarray:
+    """Points psi_k(theta) of the image of weights (10) for random weights theta.
+
+    The weights are ``arch.random_theta(rng, scale=scale)`` draws from one generator.  Returns an
+    array of shape (n_samples, n * q): each row is psi_k(theta) flattened row by row.
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    n_samples = check_positive_int("n_samples", n_samples)
+    gen = as_rng("rng", rng)
+    scale = check_positive_float("scale", scale)
+    thetas = np.stack([arch.random_theta(gen, scale=scale) for _ in range(n_samples)])
+    with np.errstate(over="ignore"):
+        return _batch_forward(arch, S, thetas).reshape(n_samples, -1)
+
+
+def plane_basis(n: int) -> np.ndarray:
+    """An orthonormal basis of the hyperplane orthogonal to (1, ..., 1) in R^n, as an (n - 1) x n matrix.
+
+    Its rows are the normalised Helmert contrasts (1, -1, 0, ...), (1, 1, -2, 0, ...), ...  For a
+    network whose last layer has a bias, psi_k(Theta) is invariant under adding multiples of
+    (1, ..., 1) (when q = 1), so distances to it are distances in this hyperplane.
+
+    >>> B = plane_basis(3)
+    >>> np.allclose(B @ B.T, np.eye(2)), np.allclose(B @ np.ones(3), 0)
+    (True, True)
+    """
+    n = check_positive_int("n", n)
+    if n < 2:
+        raise ValueError(f"n must be at least 2 (the hyperplane of R^1 is a point); got {n}")
+    rows = []
+    for j in range(1, n):
+        r = np.zeros(n)
+        r[:j] = 1.0
+        r[j] = -float(j)
+        rows.append(r / np.linalg.norm(r))
+    return np.array(rows)
+
+
+def plane_coordinates(X) -> np.ndarray:
+    """Coordinates of points of R^n in the hyperplane orthogonal to (1, ..., 1) (basis :func:`plane_basis`).
+
+    ``X`` is one point (shape (n,)) or a batch (shape (N, n)); the result has n - 1 coordinates
+    per point.  Orthogonal projection followed by an isometry: distances between sets that are
+    invariant under adding constant vectors are preserved.
+
+    >>> plane_coordinates([5.0, 5.0, 5.0]).tolist()   # constant vectors go to the origin
+    [0.0, 0.0]
+    """
+    X = _as_points("X", X)
+    B = plane_basis(X.shape[-1])
+    Y = X @ B.T
+    return np.where(np.abs(Y) < 1e-15 * (1 + np.abs(X).max()), 0.0, Y)
+
+
+def _as_points(name: str, value) -> np.ndarray:
+    arr = np.asarray(value, dtype=float) if not isinstance(value, (str, bytes)) else None
+    if arr is None or arr.ndim not in (1, 2):
+        raise ValueError(f"{name} must be a point (1-D) or a batch of points (2-D)")
+    return as_matrix(name, arr, cols=None) if arr.ndim == 2 else as_vector(name, arr)
+
+
+def best_output_layer(arch, S, T, hidden_thetas) -> tuple[np.ndarray, np.ndarray]:
+    """For a two-layer network: the best last layer (A_2, b_2) for each given first layer (A_1, b_1).
+
+    With the first layer fixed, psi_2(theta) = H A_2^T + 1 b_2^T is linear in (A_2, b_2), where
+    H = sigma(S A_1^T + 1 b_1^T); the best (A_2, b_2) is a linear least-squares solution (the
+    minimum-norm one, via the pseudo-inverse).  So psi_2(Theta) is a union of linear spaces
+    indexed by the first layer, and the loss (9) can be minimised over the first layer alone.
+
+    Parameters
+    ----------
+    arch : Architecture with k = 2
+    S : array, shape (n, p)
+    T : array, shape (n, q)
+    hidden_thetas : array, shape (B, d_2 (p + 1))
+        First-layer weights (A_1 row by row, then b_1), one set per row.
+
+    Returns
+    -------
+    thetas : ndarray, shape (B, m)
+        Full weights (first layer as given, best last layer).
+    losses : ndarray, shape (B,)
+        ||T - psi_2(theta)||_F^2 at those weights (computed from the weights, not from the
+        least-squares residual).
+
+    Examples
+    --------
+    >>> arch = Architecture((1, 1, 1), "relu")
+    >>> th, L = best_output_layer(arch, [[-1.0], [0.0], [1.0]], [[0.0], [0.0], [1.0]], [[1.0, 0.0]])
+    >>> (np.round(th, 6) + 0.0).tolist(), float(np.round(L[0], 12))
+    ([[1.0, 0.0, 1.0, 0.0]], 0.0)
+    """
+    arch = _check_two_layer(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    d2, p = arch.widths[1], arch.p
+    hidden = as_matrix("hidden_thetas", hidden_thetas, cols=d2 * (p + 1))
+    return _best_output_layer(arch, S, T, hidden)
+
+
+def _best_output_layer(arch, S, T, hidden):
+    B = hidden.shape[0]
+    d2, p, n = arch.widths[1], arch.p, S.shape[0]
+    A1 = hidden[:, : d2 * p].reshape(B, d2, p)
+    b1 = hidden[:, d2 * p :]
+    with np.errstate(over="ignore"):
+        H = arch.activation.function(S @ A1.transpose(0, 2, 1) + b1[:, None, :])  # (B, n, d2)
+    M = np.concatenate([H, np.ones((B, n, 1))], axis=2)  # (B, n, d2 + 1)
+    X = np.linalg.pinv(M, rcond=1e-12) @ T  # (B, d2 + 1, q)
+    A2 = X[:, :d2, :].transpose(0, 2, 1)  # (B, q, d2)
+    b2 = X[:, d2, :]  # (B, q)
+    thetas = np.concatenate([hidden, A2.reshape(B, -1), b2], axis=1)
+    R = M @ X - T
+    return thetas, np.einsum("bij,bij->b", R, R)
+
+
+def hidden_weight_grid(arch, radius: float, n_per_axis: int = 101) -> np.ndarray:
+    """A regular grid over the first-layer weights of a two-layer network, each in [-radius, radius].
+
+    Returns an array of shape (n_per_axis ** (d_2 (p + 1)), d_2 (p + 1)).  Refuses grids of more
+    than two million points.
+
+    >>> hidden_weight_grid(Architecture((1, 1, 1), "sigmoid"), 1.0, 3).shape
+    (9, 2)
+    """
+    arch = _check_two_layer(arch)
+    radius = check_positive_float("radius", radius)
+    n_per_axis = check_positive_int("n_per_axis", n_per_axis)
+    dim = arch.widths[1] * (arch.p + 1)
+    if n_per_axis**dim > _GRID_LIMIT:
+        raise ValueError(f"n_per_axis gives {n_per_axis}^{dim} grid points, more than {_GRID_LIMIT:,}; use fewer")
+    axis = np.linspace(-radius, radius, n_per_axis)
+    mesh = np.meshgrid(*([axis] * dim), indexing="ij")
+    return np.stack([g.ravel() for g in mesh], axis=1)
+
+
+@dataclass(frozen=True)
+class NearestPoint:
+    """The result of :func:`nearest_point`.
+
+    Attributes
+    ----------
+    theta : ndarray, shape (m,)
+        The best weights found.
+    point : ndarray, shape (n, q)
+        psi_k(theta), the candidate nearest point of the image of weights.
+    loss : float
+        ||T - psi_k(theta)||_F^2.
+    norm : float
+        ||theta||.
+    grad_norm : float
+        Norm of the gradient of the loss at theta (0 at a stationary point).
+    grid_loss : float
+        The smallest loss over the grid, before refinement.
+    fit : FitResult or None
+        The refinement run (None when ``refine=False``).
+    """
+
+    theta: np.ndarray = field(repr=False)
+    point: np.ndarray = field(repr=False)
+    loss: float
+    norm: float
+    grad_norm: float
+    grid_loss: float
+    fit: FitResult | None = field(default=None, repr=False)
+
+
+def nearest_point(arch, S, T, hidden_grid, *, refine: bool = True, max_nfev: int = 2000) -> NearestPoint:
+    """Search psi_2(Theta) for the point nearest to T: a grid over the first layer, then a refinement.
+
+    Over each first layer of ``hidden_grid`` the best last layer is exact
+    (:func:`best_output_layer`); the best grid point is then refined by
+    :func:`nnlib.least_squares_fit` (unless ``refine=False``).  The refinement is kept only if it
+    lowers the loss.
+
+    Parameters
+    ----------
+    arch : Architecture with k = 2
+    S, T : arrays, shapes (n, p) and (n, q)
+    hidden_grid : array, shape (B, d_2 (p + 1))
+        e.g. from :func:`hidden_weight_grid`.
+    refine : bool
+    max_nfev : int
+        Evaluation budget of the refinement.
+    """
+    arch = _check_two_layer(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    d2, p = arch.widths[1], arch.p
+    hidden = as_matrix("hidden_grid", hidden_grid, cols=d2 * (p + 1))
+    if not isinstance(refine, bool):
+        raise TypeError(f"refine must be True or False; got {refine!r}")
+    max_nfev = check_positive_int("max_nfev", max_nfev)
+    thetas, losses = _best_output_layer(arch, S, T, hidden)
+    j = int(np.argmin(losses))
+    theta, grid_loss = thetas[j], float(losses[j])
+    fit = None
+    if refine:
+        fit = least_squares_fit(arch, S, T, theta, max_nfev=max_nfev)
+        if fit.final_loss < grid_loss:
+            theta = fit.theta
+    value, grad = loss_gradient(arch, S, T, theta)
+    point = _batch_forward(arch, S, theta[None, :])[0]
+    return NearestPoint(theta.copy(), point, float(value), float(np.linalg.norm(theta)),
+                        float(np.linalg.norm(grad)), grid_loss, fit)
+
+
+def best_loss_within_radius(arch, S, T, radii, *, n_per_axis: int = 201) -> tuple[np.ndarray, np.ndarray]:
+    """The smallest loss over first-layer weights in [-R, R]^(d_2 (p+1)), for each radius R.
+
+    The last layer is free (solved exactly by :func:`best_output_layer`).  If T has no nearest
+    point in psi_2(Theta) but lies at distance delta from its closure, the loss over any bounded
+    set of first-layer weights stays above delta^2 and creeps down to it only as R grows.
+
+    Returns
+    -------
+    losses : ndarray, shape (len(radii),)
+        The smallest grid loss for each radius.
+    norms : ndarray, shape (len(radii),)
+        ||theta|| of the grid point attaining it (last layer included).
+    """
+    arch = _check_two_layer(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    radii = as_vector("radii", radii)
+    if radii.size == 0 or np.any(radii <= 0):
+        raise ValueError("radii must be a non-empty list of positive numbers")
+    n_per_axis = check_positive_int("n_per_axis", n_per_axis)
+    losses, norms = [], []
+    for R in radii:
+        thetas, L = _best_output_layer(arch, S, T, hidden_weight_grid(arch, float(R), n_per_axis))
+        j = int(np.argmin(L))
+        losses.append(float(L[j]))
+        norms.append(float(np.linalg.norm(thetas[j])))
+    return np.array(losses), np.array(norms)
+
+
+def monotone_projection(x, *, increasing: bool = True) -> np.ndarray:
+    """The nearest monotone vector to x in the Euclidean norm (isotonic regression, pool-adjacent-violators).
+
+    The non-decreasing vectors form a closed convex cone, so the nearest point exists and is
+    unique; ``increasing=False`` projects on the non-increasing vectors instead.
+
+    >>> monotone_projection([0.0, -1.0, 0.0]).tolist()
+    [-0.5, -0.5, 0.0]
+    >>> monotone_projection([0.0, -1.0, 0.0], increasing=False).tolist()
+    [0.0, -0.5, -0.5]
+    """
+    x = as_vector("x", x)
+    if x.size == 0:
+        raise ValueError("x must be non-empty")
+    if not isinstance(increasing, bool):
+        raise TypeError(f"increasing must be True or False; got {increasing!r}")
+    y = x if increasing else -x
+    blocks: list[list[float]] = []  # [mean, weight]
+    for v in y:
+        blocks.append([float(v), 1.0])
+        while len(blocks) > 1 and blocks[-2][0] > blocks[-1][0]:
+            m2, w2 = blocks.pop()
+            m1, w1 = blocks.pop()
+            blocks.append([(m1 * w1 + m2 * w2) / (w1 + w2), w1 + w2])
+    out = np.concatenate([np.full(int(w), m) for m, w in blocks])
+    return out if increasing else -out
+
+
+def nearest_monotone_vectors(x, *, rtol: float = 1e-12) -> tuple[float, list[np.ndarray]]:
+    """Squared distance from x to the set of monotone vectors, and all its nearest points there.
+
+    The set of monotone vectors (non-decreasing or non-increasing) is the union of two closed
+    convex cones; each has one nearest point (:func:`monotone_projection`), so x has one or two
+    nearest monotone vectors.  Two are returned when the distances agree to ``rtol`` and the
+    points differ.
+
+    >>> d2, pts = nearest_monotone_vectors([0.0, -1.0, 0.0])
+    >>> d2, [p.tolist() for p in pts]
+    (0.5, [[-0.5, -0.5, 0.0], [0.0, -0.5, -0.5]])
+    """
+    x = as_vector("x", x)
+    rtol = check_positive_float("rtol", rtol)
+    up, down = monotone_projection(x), monotone_projection(x, increasing=False)
+    du, dd = float(np.sum((x - up) ** 2)), float(np.sum((x - down) ** 2))
+    best = min(du, dd)
+    tol = rtol * max(1.0, float(np.sum(x * x)))
+    pts = []
+    if du <= best + tol:
+        pts.append(up)
+    if dd <= best + tol and not (pts and np.allclose(down, up, rtol=0, atol=1e-12)):
+        pts.append(down)
+    return best, pts
+
+
+def exact_one_unit_fits(x, a_values, *, S=None, activation="sigmoid", tol: float = 1e-10) -> np.ndarray:
+    """Weights (a, b, c, d) of a 1-1-1 network with c sigma(a s_i + b) + d = x_i on a three-point sample.
+
+    For each a in ``a_values`` (a > 0, sigma increasing), the shape condition
+    (x_2 - x_1)/(x_3 - x_1) = (v_2 - v_1)/(v_3 - v_1), v = sigma(a s + b), is solved for b by
+    bisection; then c and d follow.  Where no b in [-(a max|s_i| + 25), a max|s_i| + 25] works, or the result misses x by
+    more than ``tol``, the row is NaN.  The exact fits of x form a curve in R^4 (the fibre of
+    psi_2 over x); this samples it, so that e.g. the smallest ||theta|| on it can be found.
+
+    Parameters
+    ----------
+    x : array, shape (3,)
+        A strictly increasing response.
+    a_values : array of positive numbers
+    S : array, shape (3, 1), optional
+        A sample with s_1 < s_2 < s_3 (default :func:`three_point_sample`).
+    activation : str
+        ``"sigmoid"`` or ``"tanh"``.
+
+    Returns
+    -------
+    ndarray, shape (len(a_values), 4)
+    """
+    x = as_vector("x", x, length=3)
+    if not (x[0] < x[1] < x[2]):
+        raise ValueError(f"x must be strictly increasing; got {x.tolist()}")
+    a = as_vector("a_values", a_values)
+    if a.size == 0 or np.any(a <= 0):
+        raise ValueError("a_values must be a non-empty list of positive numbers")
+    S = three_point_sample() if S is None else as_matrix("S", S, rows=3, cols=1)
+    s = S[:, 0]
+    if not (s[0] < s[1] < s[2]):
+        raise ValueError(f"S must have s_1 < s_2 < s_3; got {s.tolist()}")
+    arch = Architecture((1, 1, 1), activation)
+    if arch.activation.name not in ("sigmoid", "tanh"):
+        raise ValueError(f"activation must be 'sigmoid' or 'tanh'; got {activation!r}")
+    tol = check_positive_float("tol", tol)
+    sig = arch.activation.function
+    target = (x[1] - x[0]) / (x[2] - x[0])
+
+    def shape(b):
+        v = sig(a[:, None] * s[None, :] + b[:, None])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return (v[:, 1] - v[:, 0]) / (v[:, 2] - v[:, 0]) - target
+
+    # Beyond |b| = a max|s_i| + 25 every sigma(a s_i + b) is within e^-25 of a limit: the shape
+    # ratio is then at its limit to about 1e-11, and further out it would be lost to rounding.
+    reach = a * float(np.max(np.abs(s))) + 25.0
+    lo, hi = -reach, reach.copy()
+    flo, fhi = shape(lo), shape(hi)
+    ok = np.isfinite(flo) & np.isfinite(fhi) & (np.sign(flo) != np.sign(fhi))
+    for _ in range(200):
+        mid = 0.5 * (lo + hi)
+        fm = shape(mid)
+        left = np.sign(fm) == np.sign(flo)
+        lo, flo = np.where(left, mid, lo), np.where(left, fm, flo)
+        hi = np.where(left, hi, mid)
+    b = 0.5 * (lo + hi)
+    v = sig(a[:, None] * s[None, :] + b[:, None])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        c = (x[2] - x[0]) / (v[:, 2] - v[:, 0])
+    d = x[0] - c * v[:, 0]
+    out = np.stack([a, b, c, d], axis=1)
+    with np.errstate(invalid="ignore", over="ignore"):
+        miss = np.max(np.abs(c[:, None] * v + d[:, None] - x[None, :]), axis=1)
+    out[~(ok & np.isfinite(miss) & (miss <= tol * max(1.0, float(np.abs(x).max()))))] = np.nan
+    return out
+
+
+# -- pictures -----------------------------------------------------------------------------------
+
+def _monotone_rays() -> tuple[np.ndarray, np.ndarray]:
+    """Plane coordinates of the two boundary directions (0, 0, 1) and (0, 1, 1) of the monotone cone."""
+    return plane_coordinates(np.array([0.0, 0.0, 1.0])), plane_coordinates(np.array([0.0, 1.0, 1.0]))
+
+
+def plot_plane_picture(ax, *, extent: float = 2.0, closed: bool = True, samples=None, sample_label: str = "",
+                       title: str = ""):
+    """Draw the set of monotone vectors of R^3 in the plane orthogonal to (1, 1, 1).
+
+    The set of monotone vectors is two opposite 60-degree sectors (shaded).  With
+    ``closed=True`` the boundary rays are drawn solid (they belong to the set: the ReLU image);
+    with ``closed=False`` dashed (they are missing: the sigmoid image, whose closure is the
+    shaded set).  ``samples`` (N x 3 points of R^3) are scattered on top.  Returns ``ax``.
+    """
+    extent = check_positive_float("extent", extent)
+    r1, r2 = _monotone_rays()
+    L = 3 * extent
+    for sign in (1, -1):
+        poly = np.array([[0.0, 0.0], sign * L * r1 / np.linalg.norm(r1), sign * L * r2 / np.linalg.norm(r2)])
+        ax.fill(poly[:, 0], poly[:, 1], color="tab:blue", alpha=0.12, lw=0,
+                label="monotone vectors" if sign == 1 else None)
+    style = "-" if closed else "--"
+    lab = "boundary: in the image" if closed else "boundary: NOT in the image"
+    for k, r in enumerate((r1, r2, -r1, -r2)):
+        u = r / np.linalg.norm(r)
+        ax.plot([0, L * u[0]], [0, L * u[1]], style, color="tab:blue", lw=1.5, label=lab if k == 0 else None)
+    if samples is not None:
+        P = plane_coordinates(as_matrix("samples", samples, cols=3))
+        ax.scatter(P[:, 0], P[:, 1], s=3, color="tab:gray", alpha=0.5, label=sample_label or "sampled image points")
+    ax.set_xlim(-extent, extent)
+    ax.set_ylim(-extent, extent)
+    ax.set_aspect("equal")
+    ax.set(xlabel=r"$(x_1 - x_2)/\sqrt{2}$", ylabel=r"$(x_1 + x_2 - 2x_3)/\sqrt{6}$")
+    if title:
+        ax.set_title(title)
+    return ax
+
+
+@dataclass(frozen=True)
+class NearestPointPicture:
+    """What the widget callback precomputes once per activation: a grid of first-layer weights and
+    a sample of the image, for the 1-1-1 network on :func:`three_point_sample`."""
+
+    arch: Architecture
+    S: np.ndarray = field(repr=False)
+    grid: np.ndarray = field(repr=False)
+    samples: np.ndarray = field(repr=False)
+
+    @classmethod
+    def build(cls, activation: str, *, radius: float = 40.0, n_per_axis: int = 241, n_samples: int = 1500, rng=0):
+        arch = Architecture((1, 1, 1), activation)
+        S = three_point_sample()
+        grid = hidden_weight_grid(arch, radius, n_per_axis)
+        samples = image_sample(arch, S, n_samples, rng=rng, scale=3.0)
+        return cls(arch, S, grid, samples)
+
+
+def nearest_point_figure(picture: NearestPointPicture, t1: float, t2: float, t3: float, *, max_nfev: int = 200):
+    """The callback of :func:`nearest_point_explorer`: draw T, the best point found and the evidence.
+
+    The verdict in the title comes from the exact description of the closure (monotone vectors,
+    :func:`nearest_monotone_vectors`); the numbers (loss, ||theta||, gradient norm) come from the
+    search :func:`nearest_point`.  Returns the figure.
+    """
+    from .plotting import new_figure
+
+    if not isinstance(picture, NearestPointPicture):
+        raise TypeError(f"picture must be a NearestPointPicture; got {type(picture).__name__}")
+    T = np.array([[t1], [t2], [t3]], dtype=float)
+    as_vector("T", T.ravel())
+    res = nearest_point(picture.arch, picture.S, T, picture.grid, max_nfev=max_nfev)
+    d2, pts = nearest_monotone_vectors(T.ravel())
+    relu = picture.arch.activation.name == "relu"
+    attained = relu or all(_in_sigmoid_image(p) for p in pts)
+    fig, ax = new_figure(1, width=6.0, height=4.6)
+    extent = max(2.0, 1.3 * float(np.linalg.norm(plane_coordinates(T.ravel()))))
+    plot_plane_picture(ax, extent=extent, closed=relu, samples=picture.samples)
+    tp = plane_coordinates(T.ravel())
+    ax.scatter([tp[0]], [tp[1]], marker="*", s=160, color="tab:red", zorder=4, label="target T")
+    for j, p in enumerate(pts):
+        pp = plane_coordinates(p)
+        ax.scatter([pp[0]], [pp[1]], marker="o", s=70, facecolors="none", edgecolors="black", zorder=4,
+                   label="nearest point(s) of the closure" if j == 0 else None)
+    bp = plane_coordinates(res.point.ravel())
+    ax.scatter([bp[0]], [bp[1]], marker="x", s=70, color="tab:green", zorder=5, label="solver's best point")
+    ax.plot([tp[0], bp[0]], [tp[1], bp[1]], ":", color="tab:green")
+    if attained:
+        verdict = f"best fit attained ({len(pts)} nearest point{'s' if len(pts) > 1 else ''})"
+    else:
+        verdict = "NO nearest point: the best point drifts to a missing boundary ray"
+    ax.set_title(f"{picture.arch.activation.name}: {verdict}\nloss {res.loss:.3g} (inf = {d2:.3g}), "
+                 rf"$\|\theta\|$ = {res.norm:.3g}, gradient norm {res.grad_norm:.2g}", fontsize=9)
+    ax.legend(loc="lower left", fontsize=7)
+    return fig
+
+
+def _in_sigmoid_image(x, tol: float = 1e-12) -> bool:
+    """A vector of R^3 is in the 1-1-1 sigmoid image on three points iff strictly monotone or constant."""
+    d = np.diff(np.asarray(x, dtype=float))
+    if np.all(np.abs(d) <= tol):
+        return True
+    return bool(np.all(d > tol) or np.all(d < -tol))
+
+
+def nearest_point_explorer(t=(0.0, 0.0, 1.0), *, activation: str = "sigmoid", pictures=None, limit: float = 3.0):
+    """Sliders for the three entries of T and a menu for the activation (ReLU or sigmoid).
+
+    Moving a slider re-runs :func:`nearest_point_figure`.  ``pictures`` maps ``"relu"`` and
+    ``"sigmoid"`` to precomputed :class:`NearestPointPicture` objects (built if omitted).
+    Returns an ``ipywidgets.VBox``.
+    """
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    t = as_vector("t", t, length=3)
+    limit = check_positive_float("limit", limit)
+    if np.any(np.abs(t) > limit):
+        raise ValueError(f"t must lie in the sliders' range [-{limit:g}, {limit:g}]; got {t.tolist()}")
+    if activation not in ("relu", "sigmoid"):
+        raise ValueError(f"activation must be 'relu' or 'sigmoid'; got {activation!r}")
+    if pictures is None:
+        pictures = {name: NearestPointPicture.build(name) for name in ("relu", "sigmoid")}
+    if not isinstance(pictures, dict) or set(pictures) != {"relu", "sigmoid"}:
+        raise ValueError("pictures must be a dict with keys 'relu' and 'sigmoid'")
+    style = {"description_width": "initial"}
+    layout = w.Layout(width="300px")
+    sliders = [w.FloatSlider(value=float(v), min=-limit, max=limit, step=0.05, description=f"t{i + 1}",
+                             style=style, layout=layout, continuous_update=False) for i, v in enumerate(t)]
+    menu = w.Dropdown(options=["sigmoid", "relu"], value=activation, description="activation", style=style)
+
+    def redraw(t1, t2, t3, activation):
+        fig = nearest_point_figure(pictures[activation], t1, t2, t3)
+        display(fig)
+        plt.close(fig)
+
+    out = w.interactive_output(redraw, {"t1": sliders[0], "t2": sliders[1], "t3": sliders[2], "activation": menu})
+    return w.VBox([w.HBox(sliders), menu, out])

@@ -1,0 +1,273 @@
+"""Tests of nnlib.geometry: the image of weights as a point set, nearest points, and the pictures of chapter 2."""
+
+from __future__ import annotations
+
+import doctest
+
+import numpy as np
+import pytest
+
+import nnlib as nn
+from nnlib import geometry as g
+
+S3 = g.three_point_sample()
+RELU = nn.Architecture((1, 1, 1), "relu")
+SIGMOID = nn.Architecture((1, 1, 1), "sigmoid")
+
+
+@pytest.fixture(scope="module")
+def grid():
+    return g.hidden_weight_grid(RELU, 40.0, 241)
+
+
+def _is_monotone(x, tol=1e-12):
+    d = np.diff(x)
+    return bool(np.all(d >= -tol) or np.all(d <= tol))
+
+
+# -- the objects ---------------------------------------------------------------------------------
+
+def test_docstring_examples_of_geometry_pass():
+    result = doctest.testmod(g, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_batch_weights_map_agrees_with_weights_map_one_theta_at_a_time():
+    arch = nn.Architecture((2, 3, 2), "tanh")
+    S = np.random.default_rng(1).standard_normal((5, 2))
+    thetas = np.stack([arch.random_theta(s) for s in range(4)])
+    batch = g.batch_weights_map(arch, S, thetas)
+    for th, P in zip(thetas, batch):
+        np.testing.assert_allclose(P, nn.weights_map(arch, S, th), rtol=1e-13, atol=1e-13)
+
+
+def test_image_sample_rows_are_flattened_response_matrices():
+    arch = nn.Architecture((1, 2, 2), "relu")
+    X = g.image_sample(arch, S3, 7, rng=3)
+    gen = np.random.default_rng(3)
+    first = nn.weights_map(arch, S3, arch.random_theta(gen))
+    assert X.shape == (7, 6)
+    np.testing.assert_allclose(X[0], first.ravel())
+
+
+def test_plane_coordinates_preserve_distances_between_points_of_the_hyperplane():
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((10, 4))
+    X -= X.mean(axis=1, keepdims=True)
+    P = g.plane_coordinates(X)
+    D = np.linalg.norm(X[:, None] - X[None], axis=2)
+    DP = np.linalg.norm(P[:, None] - P[None], axis=2)
+    np.testing.assert_allclose(DP, D, atol=1e-12)
+
+
+def test_plane_coordinates_ignore_constant_shifts():
+    x = np.array([0.3, -1.0, 2.0])
+    np.testing.assert_allclose(g.plane_coordinates(x + 7.5), g.plane_coordinates(x), atol=1e-12)
+
+
+def test_best_output_layer_returns_weights_whose_loss_it_reports():
+    arch = nn.Architecture((2, 3, 1), "sigmoid")
+    rng = np.random.default_rng(2)
+    S, T = rng.standard_normal((6, 2)), rng.standard_normal((6, 1))
+    hidden = rng.standard_normal((5, 9))
+    thetas, losses = g.best_output_layer(arch, S, T, hidden)
+    for th, L in zip(thetas, losses):
+        assert nn.loss(arch, S, T, th) == pytest.approx(L, rel=1e-10, abs=1e-12)
+
+
+def test_best_output_layer_beats_any_other_last_layer():
+    rng = np.random.default_rng(4)
+    T = rng.standard_normal((3, 1))
+    thetas, losses = g.best_output_layer(SIGMOID, S3, T, [[1.3, -0.2]])
+    for _ in range(50):
+        other = np.concatenate([[1.3, -0.2], rng.standard_normal(2) * 3])
+        assert nn.loss(SIGMOID, S3, T, other) >= losses[0] - 1e-12
+
+
+# -- small images ----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("t", [-5.0, 0.0, 0.5, 1.0, 2.0, 40.0])
+def test_sigmoid_image_for_one_sample_is_the_whole_line(t):
+    # With the bias of the last affine layer, c sigma(a s + b) + d takes every real value:
+    # the image for n = 1 is R, not the interval (0, 1) that section 6 states.
+    res = g.nearest_point(SIGMOID, [[1.0]], [[t]], g.hidden_weight_grid(SIGMOID, 2.0, 5))
+    assert res.loss < 1e-20
+    assert res.norm < abs(t) + 10
+
+
+def test_sigmoid_image_for_two_samples_is_the_whole_plane():
+    rng = np.random.default_rng(5)
+    grid = g.hidden_weight_grid(SIGMOID, 5.0, 21)
+    for T in rng.standard_normal((10, 2, 1)) * 3:
+        res = g.nearest_point(SIGMOID, [[0.0], [1.0]], T, grid)
+        assert res.loss < 1e-18
+
+
+def test_relu_image_on_three_points_is_the_set_of_monotone_vectors(grid):
+    X = g.image_sample(RELU, S3, 5000, rng=0, scale=3.0)
+    assert all(_is_monotone(x, 1e-9) for x in X)
+    rng = np.random.default_rng(6)
+    for _ in range(10):  # monotone targets, including the step (0, 0, 1), are fitted exactly
+        x = np.sort(rng.standard_normal(3)) * rng.choice([-1, 1])
+        assert g.nearest_point(RELU, S3, x[:, None], grid).loss < 1e-18
+    assert g.nearest_point(RELU, S3, [[0.0], [0.0], [1.0]], grid).loss < 1e-20
+
+
+def test_relu_loss_infimum_is_the_squared_distance_to_the_monotone_vectors(grid):
+    rng = np.random.default_rng(7)
+    for _ in range(10):
+        x = rng.standard_normal(3) * 2
+        d2, _ = g.nearest_monotone_vectors(x)
+        assert g.nearest_point(RELU, S3, x[:, None], grid).loss == pytest.approx(d2, rel=1e-9, abs=1e-12)
+
+
+def test_sigmoid_image_on_three_points_holds_only_strictly_monotone_or_constant_vectors():
+    X = g.image_sample(SIGMOID, S3, 5000, rng=0, scale=3.0)
+    d = np.diff(X, axis=1)
+    constant = np.all(d == 0, axis=1)
+    strict = np.all(d > 0, axis=1) | np.all(d < 0, axis=1)
+    assert np.all(constant | strict)
+
+
+def test_step_target_is_in_the_relu_image_but_not_in_the_sigmoid_image():
+    # (0, 0, 1) = 1 * relu(s) + 0 exactly; for the sigmoid, x_1 = x_2 forces c = 0 or a = 0.
+    np.testing.assert_allclose(nn.weights_map(RELU, S3, [1.0, 0.0, 1.0, 0.0]).ravel(), [0, 0, 1])
+    assert not g._in_sigmoid_image([0.0, 0.0, 1.0])
+    assert g._in_sigmoid_image([0.0, 1e-3, 1.0]) and g._in_sigmoid_image([2.0, 2.0, 2.0])
+
+
+def test_target_outside_image_is_approached_only_with_growing_weights():
+    radii = [2, 4, 8, 16]
+    losses, norms = g.best_loss_within_radius(SIGMOID, S3, [[0.0], [0.0], [1.0]], radii, n_per_axis=161)
+    assert np.all(losses > 0)  # no bounded set of weights reaches the infimum 0 ...
+    assert np.all(np.diff(losses) < 0)  # ... but larger ones come closer
+    assert np.all(np.diff(norms) > 0)
+    assert losses[-1] < 1e-5 * losses[0]
+
+
+def test_explicit_sequence_reaches_the_step_only_in_the_limit():
+    T = np.array([[0.0], [0.0], [1.0]])
+    losses = [nn.loss(SIGMOID, S3, T, [a, -a / 2, 1.0, 0.0]) for a in (2.0, 4.0, 8.0, 16.0, 32.0)]
+    assert all(L > 0 for L in losses)
+    assert all(l2 < l1 for l1, l2 in zip(losses, losses[1:]))
+    a = 16.0
+    assert losses[3] == pytest.approx(2 * (1 / (1 + np.exp(a / 2))) ** 2 + (1 / (1 + np.exp(1.5 * a))) ** 2, rel=1e-9)
+
+
+def test_symmetric_target_has_two_nearest_points():
+    T = np.array([[0.0], [-1.0], [0.0]])
+    d2, pts = g.nearest_monotone_vectors(T.ravel())
+    assert d2 == pytest.approx(0.5) and len(pts) == 2
+    best, runs = nn.best_of_starts(RELU, S3, T, 30, rng=0)
+    found = [nn.weights_map(RELU, S3, r.theta).ravel() for r in runs if r.final_loss < 0.5 + 1e-9]
+    assert best.final_loss == pytest.approx(0.5, abs=1e-9)
+    for p in pts:  # each exact nearest point is reached by some start
+        assert any(np.allclose(f, p, atol=1e-6) for f in found)
+
+
+def test_monotone_projection_is_monotone_and_no_farther_than_random_monotone_vectors():
+    rng = np.random.default_rng(8)
+    for _ in range(20):
+        x = rng.standard_normal(6)
+        y = g.monotone_projection(x)
+        assert np.all(np.diff(y) >= -1e-12)
+        for _ in range(200):
+            z = np.sort(rng.standard_normal(6) * 2)
+            assert np.sum((x - y) ** 2) <= np.sum((x - z) ** 2) + 1e-12
+
+
+def test_a_monotone_vector_is_its_own_projection_and_has_one_nearest_point():
+    x = np.array([-1.0, 0.5, 2.0])
+    d2, pts = g.nearest_monotone_vectors(x)
+    assert d2 == 0 and len(pts) == 1
+    np.testing.assert_array_equal(pts[0], x)
+
+
+# -- ill-conditioning -----------------------------------------------------------------------------
+
+def test_exact_one_unit_fits_reproduce_the_target():
+    x = np.array([0.0, 0.01, 1.0])
+    a = np.geomspace(0.1, 50, 200)
+    th = g.exact_one_unit_fits(x, a)
+    ok = ~np.isnan(th[:, 0])
+    assert not ok[a < 4].any()  # the shape (x2 - x1)/(x3 - x1) = 0.01 needs a steep enough unit
+    assert ok[a > 6].all()
+    for t in th[ok][::10]:
+        assert nn.loss(SIGMOID, S3, x[:, None], t) < 1e-18
+
+
+def test_smallest_exact_weights_grow_as_the_target_nears_the_step():
+    a = np.geomspace(0.05, 100, 3000)
+    norms = []
+    for eps in (1e-1, 1e-2, 1e-3, 1e-4):
+        th = g.exact_one_unit_fits(np.array([0.0, eps, 1.0]), a)
+        norms.append(np.nanmin(np.linalg.norm(th, axis=1)))
+    assert np.all(np.diff(norms) > 2.0)
+
+
+# -- bad input ------------------------------------------------------------------------------------
+
+def test_bad_input_is_refused_naming_the_argument(grid):
+    with pytest.raises(ValueError, match=r"^arch must be a two-layer"):
+        g.best_output_layer(nn.Architecture((1, 1, 1, 1)), S3, np.zeros((3, 1)), [[1.0, 0.0]])
+    with pytest.raises(ValueError, match=r"^hidden_thetas must have 2 columns"):
+        g.best_output_layer(SIGMOID, S3, np.zeros((3, 1)), [[1.0, 0.0, 3.0]])
+    with pytest.raises(ValueError, match=r"^radius must be"):
+        g.hidden_weight_grid(SIGMOID, -1.0)
+    with pytest.raises(ValueError, match=r"^n_per_axis gives"):
+        g.hidden_weight_grid(nn.Architecture((2, 3, 1)), 1.0, 11)
+    with pytest.raises(ValueError, match=r"^n must be at least 2"):
+        g.plane_basis(1)
+    with pytest.raises(ValueError, match=r"^x must be strictly increasing"):
+        g.exact_one_unit_fits([0.0, 0.0, 1.0], [1.0])
+    with pytest.raises(ValueError, match=r"^a_values must be"):
+        g.exact_one_unit_fits([0.0, 0.5, 1.0], [-1.0])
+    with pytest.raises(ValueError, match=r"^activation must be 'sigmoid' or 'tanh'"):
+        g.exact_one_unit_fits([0.0, 0.5, 1.0], [1.0], activation="relu")
+    with pytest.raises(ValueError, match=r"^radii must be"):
+        g.best_loss_within_radius(SIGMOID, S3, np.zeros((3, 1)), [0.0])
+    with pytest.raises(TypeError, match=r"^refine must be"):
+        g.nearest_point(SIGMOID, S3, np.zeros((3, 1)), grid, refine="yes")
+    with pytest.raises(ValueError, match=r"^T must have 3 rows"):
+        g.nearest_point(SIGMOID, S3, np.zeros((2, 1)), grid)
+    with pytest.raises(ValueError, match=r"^x must contain only finite"):
+        g.monotone_projection([0.0, np.nan])
+    with pytest.raises(TypeError, match=r"^picture must be"):
+        g.nearest_point_figure("sigmoid", 0.0, 0.0, 1.0)
+    with pytest.raises(ValueError, match=r"^t must lie in the sliders' range"):
+        g.nearest_point_explorer((0.0, 0.0, 9.0), pictures={})
+    with pytest.raises(ValueError, match=r"^activation must be 'relu' or 'sigmoid'"):
+        g.nearest_point_explorer((0.0, 0.0, 1.0), activation="tanh", pictures={})
+    with pytest.raises(ValueError, match=r"^n_samples must be a positive"):
+        g.image_sample(SIGMOID, S3, 0)
+
+
+# -- the widget ------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def pictures():
+    return {name: g.NearestPointPicture.build(name, n_per_axis=121, n_samples=200) for name in ("relu", "sigmoid")}
+
+
+def test_widget_callback_says_the_step_has_no_nearest_point_for_the_sigmoid(pictures):
+    fig = g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.0, 1.0)
+    title = fig.axes[0].get_title()
+    assert "NO nearest point" in title
+    assert fig.axes[0].get_xlabel() and fig.axes[0].get_legend() is not None
+
+
+def test_widget_callback_says_the_step_is_fitted_by_the_relu_network(pictures):
+    title = g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0).axes[0].get_title()
+    assert "attained (1 nearest point)" in title
+
+
+def test_widget_callback_reports_two_nearest_points_for_the_symmetric_target(pictures):
+    title = g.nearest_point_figure(pictures["relu"], 0.0, -1.0, 0.0).axes[0].get_title()
+    assert "attained (2 nearest points)" in title
+
+
+def test_widget_builds_sliders_for_the_three_responses(pictures):
+    box = g.nearest_point_explorer((0.0, 0.0, 1.0), pictures=pictures)
+    sliders = box.children[0].children
+    assert [s.description for s in sliders] == ["t1", "t2", "t3"]
+    assert [s.value for s in sliders] == [0.0, 0.0, 1.0]
