@@ -324,10 +324,12 @@ def sample_for_subspace(L, *, tol: float = 1e-10) -> np.ndarray:
         raise ValueError(
             f"L must span a subspace containing the all-ones vector 1; the distance of 1/sqrt(n) from span L is {np.linalg.norm(resid):.3g}"
         )
+    if r == 1:
+        return np.zeros((n, 1))
+    # span L = span{1} + (the part of L orthogonal to 1), which has dimension exactly r - 1
     W = U - np.outer(one, one @ U)
-    Uw, sw, _ = np.linalg.svd(W, full_matrices=False)
-    k = int(np.count_nonzero(sw > max(W.shape) * np.finfo(float).eps * max(sw[0], 1.0)))
-    return Uw[:, :k] if k > 0 else np.zeros((n, 1))
+    Uw = np.linalg.svd(W, full_matrices=False)[0]
+    return Uw[:, : r - 1]
 
 
 @dataclass(frozen=True)
@@ -513,7 +515,7 @@ def cone_figure(S, *, title: str | None = None):
     import matplotlib.pyplot as plt
 
     with plt.rc_context(BOOK_STYLE):
-        fig = plt.figure(figsize=(9.0, 4.2))
+        fig = plt.figure(figsize=(9.0, 4.2), layout="none")
         ax3 = fig.add_subplot(1, 2, 1, projection="3d")
         ax2 = fig.add_subplot(1, 2, 2)
     # the triangle outline in both panels
@@ -537,7 +539,7 @@ def cone_figure(S, *, title: str | None = None):
             ax3.plot(*V.T, color=col, lw=2.5, label=lab)
             ax2.plot(P2[:, 0], P2[:, 1], "-", color=col, lw=3, label=lab, zorder=3)
         else:
-            ax3.add_collection3d(Poly3DCollection([V], color=col, alpha=0.35))
+            ax3.add_collection3d(Poly3DCollection([V], color=col, alpha=0.35, label=lab))
             for v in V:
                 ax3.plot([0, v[0]], [0, v[1]], [0, v[2]], color=col, lw=0.8)
             ax2.fill(P2[:, 0], P2[:, 1], color=col, alpha=0.35, label=lab, zorder=2)
@@ -553,6 +555,7 @@ def cone_figure(S, *, title: str | None = None):
         outward = 14 * outward / np.linalg.norm(outward)
         ax2.annotate(f"$e_{i + 1}$", xy, textcoords="offset points", xytext=tuple(outward), ha="center", va="center")
     ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xlabel="$x_1$", ylabel="$x_2$", zlabel="$x_3$")
+    ax3.set(xticks=[0, 0.5, 1], yticks=[0, 0.5, 1], zticks=[0, 0.5, 1])
     ax3.zaxis.set_rotate_label(False)
     ax3.view_init(elev=22, azim=40)
     ax3.set_box_aspect(None, zoom=0.82)
@@ -562,6 +565,7 @@ def cone_figure(S, *, title: str | None = None):
             xlabel="$x_2 + x_3/2$", ylabel="$(\\sqrt{3}/2)\\,x_3$")
     ax2.set_title("cross-section by $x_1+x_2+x_3=1$")
     ax2.legend(loc="upper right", fontsize=7)
+    fig.subplots_adjust(left=0.0, right=0.98, bottom=0.12, top=0.8, wspace=0.05)
     rows = "; ".join("(" + ", ".join(f"{v:g}" for v in row) + ")" for row in S)
     head = title if title is not None else f"$C_{{\\max}}(S)$ for the points {rows}"
     fig.suptitle(

@@ -136,11 +136,12 @@ def test_relu_cone_preimage_rejects_points_outside_the_cone():
 
 # --- Lemma 1 (ii) ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("n,r", [(4, 1), (5, 2), (6, 3), (7, 5)])
+@pytest.mark.parametrize("n,r", [(4, 1), (5, 2), (6, 3), (7, 5), (9, 4), (8, 7)])
 def test_lemma1_ii_relu_projection_of_subspace_is_relu_cone(n, r):
     rng = np.random.default_rng(n + r)
     L = np.column_stack([np.ones(n), rng.standard_normal((n, r - 1))]) @ rng.standard_normal((r, r))
     S = cones.sample_for_subspace(L)
+    assert S.shape[1] == max(r - 1, 1)
     assert np.linalg.matrix_rank(np.column_stack([L, cones.augmented_sample(S)])) == r
     assert cones.rank_S1(S) == r
     # sigma_max(L) ⊆ C_max(S)
