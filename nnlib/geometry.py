@@ -209,6 +209,8 @@ def best_output_layer(arch, S, T, hidden_thetas) -> tuple[np.ndarray, np.ndarray
 def _best_output_layer(arch, S, T, hidden):
     B = hidden.shape[0]
     d2, p, n = arch.widths[1], arch.p, S.shape[0]
+    if d2 == 1:
+        return _best_output_layer_one_unit(arch, S, T, hidden)
     A1 = hidden[:, : d2 * p].reshape(B, d2, p)
     b1 = hidden[:, d2 * p :]
     with np.errstate(over="ignore"):
@@ -220,6 +222,22 @@ def _best_output_layer(arch, S, T, hidden):
     thetas = np.concatenate([hidden, A2.reshape(B, -1), b2], axis=1)
     R = M @ X - T
     return thetas, np.einsum("bij,bij->b", R, R)
+
+
+def _best_output_layer_one_unit(arch, S, T, hidden):
+    """:func:`_best_output_layer` for one hidden unit, in closed form (simple linear regression of T on h)."""
+    B, p = hidden.shape[0], arch.p
+    with np.errstate(over="ignore"):
+        h = arch.activation.function(hidden[:, :p] @ S.T + hidden[:, p:])  # (B, n)
+    hc = h - h.mean(axis=1, keepdims=True)
+    Tc = T - T.mean(axis=0)  # (n, q)
+    ss = np.einsum("bi,bi->b", hc, hc)
+    flat = ss <= 1e-28 * (1.0 + np.einsum("bi,bi->b", h, h))  # h constant: only the bias can fit
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.where(flat[:, None], 0.0, (hc @ Tc) / np.where(flat, 1.0, ss)[:, None])  # (B, q)
+    d = T.mean(axis=0)[None, :] - c * h.mean(axis=1, keepdims=True)
+    R = h[:, :, None] * c[:, None, :] + d[:, None, :] - T[None, :, :]
+    return np.concatenate([hidden, c, d], axis=1), np.einsum("bij,bij->b", R, R)
 
 
 def hidden_weight_grid(arch, radius: float, n_per_axis: int = 101) -> np.ndarray:
@@ -517,7 +535,7 @@ class NearestPointPicture:
     samples: np.ndarray = field(repr=False)
 
     @classmethod
-    def build(cls, activation: str, *, radius: float = 40.0, n_per_axis: int = 241, n_samples: int = 1500, rng=0):
+    def build(cls, activation: str, *, radius: float = 40.0, n_per_axis: int = 241, n_samples: int = 600, rng=0):
         arch = Architecture((1, 1, 1), activation)
         S = three_point_sample()
         grid = hidden_weight_grid(arch, radius, n_per_axis)
