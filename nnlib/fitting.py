@@ -27,6 +27,8 @@ __all__ = [
     "multistart_gradient_descent",
     "least_squares_fit",
     "best_of_starts",
+    "constrained_fit",
+    "weight_decay_fit",
 ]
 
 
@@ -404,3 +406,243 @@ def best_of_starts(arch, S, T, n_starts: int = 10, *, rng=0, init_scale: float =
     results = [least_squares_fit(arch, S, T, arch.random_theta(gen, scale=scale), **kwargs) for _ in range(n_starts)]
     best = min(results, key=lambda r: r.final_loss)
     return best, results
+
+
+def _kkt_residual(grad: np.ndarray, theta: np.ndarray, R: float) -> float:
+    """Norm of the first-order optimality residual of min L over the ball ||theta|| <= R.
+
+    Inside the ball it is ||grad L||; on the sphere the outward part of the gradient may be
+    balanced by a multiplier mu >= 0, so it is ||grad L + mu theta|| with mu = max(0, -<g, theta>)/R^2.
+    """
+    nrm = float(np.linalg.norm(theta))
+    if nrm < R * (1 - 1e-9):
+        return float(np.linalg.norm(grad))
+    mu = max(0.0, -float(grad @ theta)) / nrm**2
+    return float(np.linalg.norm(grad + mu * theta))
+
+
+def constrained_fit(
+    arch,
+    S,
+    T,
+    R: float,
+    theta0=None,
+    *,
+    rng=0,
+    init_scale: float = 1.0,
+    max_iter: int = 500,
+    tol: float = 1e-14,
+) -> FitResult:
+    r"""Minimise ||T - psi_k(theta)||_F^2 subject to ||theta|| <= R (the "price of boundedness").
+
+    Up to three runs, the best result kept (decision rule: the lowest loss among the feasible
+    end points):
+
+    1. trust-region Gauss-Newton (scipy ``least_squares``) on the sphere ||theta|| = R, in the
+       parametrisation theta = R u / ||u|| with the analytic Jacobian chained through that map,
+       from ``theta0`` (so the start is ``theta0`` moved radially onto the sphere).  Gauss-Newton
+       resolves residuals down to machine precision, which matters because for large R the
+       constrained minimum of the Theorem-1 problem is tiny;
+    2. SLSQP (``scipy.optimize.minimize``) on the ball ||theta||^2 <= R^2 with the analytic
+       gradient, from ``theta0`` scaled into the ball: this one also finds minima *inside* the
+       ball, but it stalls at about 1e-8 relative accuracy when the loss is tiny;
+    3. when the SLSQP point lies on the sphere, run 1 again from it (a polish).
+
+    The returned weights always satisfy ||theta|| <= R (a final rescaling removes round-off
+    excess).  The result is an upper bound for min over the ball: a feasible point; from a
+    single start it may be a local minimum, so use several starts.
+
+    Parameters
+    ----------
+    R : float
+        The radius of the ball, > 0.
+    theta0 : array, shape (m,), optional
+        Starting weights (scaled into the ball if outside); by default
+        ``arch.random_theta(rng, scale=init_scale)``.
+    max_iter : int
+        Iteration cap of each run (SLSQP iterations; Gauss-Newton evaluations).
+    tol : float
+        Tolerance of every run.
+
+    Returns
+    -------
+    FitResult
+        ``method`` is "constrained (SLSQP + sphere Gauss-Newton)"; the histories are recorded at
+        every loss evaluation of all runs, in order, and end with the returned point (SLSQP may
+        evaluate points outside the ball between its iterates);
+        ``grad_norm_history`` is NaN except its last entry, the norm of the first-order (KKT)
+        residual at the returned point; ``status`` is "converged" when the run that produced the
+        returned point met its tolerance, else "finished".
+
+    Examples
+    --------
+    >>> from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
+    >>> S, T = theorem1_data()
+    >>> res = constrained_fit(theorem1_architecture(), S, T, 3.0, theta_k(1))
+    >>> bool(res.final_norm <= 3.0)
+    True
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    R = check_positive_float("R", R)
+    max_iter = check_positive_int("max_iter", max_iter)
+    tol = check_positive_float("tol", tol)
+    if theta0 is None:
+        theta0 = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
+    else:
+        theta0 = as_vector("theta0", theta0, length=arch.m).copy()
+    n0 = float(np.linalg.norm(theta0))
+    if n0 > R:
+        theta0 = theta0 * (R / n0)
+    losses, norms = [], []
+    target = T.ravel()
+
+    def fun(theta):
+        value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+        losses.append(float(value))
+        norms.append(float(np.linalg.norm(theta)))
+        return value, grad
+
+    eye = np.eye(arch.m)
+
+    def residual(u):
+        th = R * u / np.linalg.norm(u)
+        _, zs = _forward(arch, S, arch._unpack_unchecked(th))
+        r = zs[-1].ravel() - target
+        losses.append(float(r @ r))
+        norms.append(R)
+        return r
+
+    def jac(u):
+        nu = np.linalg.norm(u)
+        return jacobian(arch, S, R * u / nu) @ ((R / nu) * (eye - np.outer(u, u) / nu**2))
+
+    def on_sphere(start):
+        with np.errstate(over="ignore", invalid="ignore"):
+            gn = scipy.optimize.least_squares(
+                residual, start, jac=jac, method="trf", ftol=tol, xtol=tol, gtol=tol, max_nfev=max_iter
+            )
+        th = R * gn.x / np.linalg.norm(gn.x)
+        return th, float(np.sum((_psi(arch, S, th) - T) ** 2)), gn.status > 0
+
+    candidates = []
+    if n0 > 0:
+        candidates.append(on_sphere(theta0))
+    constraint = {"type": "ineq", "fun": lambda x: R * R - x @ x, "jac": lambda x: -2.0 * x}
+    with np.errstate(over="ignore", invalid="ignore"):
+        sol = scipy.optimize.minimize(
+            fun, theta0, jac=True, method="SLSQP", constraints=[constraint],
+            options={"maxiter": max_iter, "ftol": tol},
+        )
+    theta = sol.x.copy()
+    if np.linalg.norm(theta) > R:
+        theta *= R / np.linalg.norm(theta)
+    candidates.append((theta, float(np.sum((_psi(arch, S, theta) - T) ** 2)), bool(sol.success)))
+    if np.linalg.norm(theta) >= R * (1 - 1e-6):
+        candidates.append(on_sphere(theta))
+    theta, best_val, converged = min(candidates, key=lambda c: c[1])
+    nrm = float(np.linalg.norm(theta))
+    if nrm > R * (1 - 8 * np.finfo(float).eps):  # a margin of a few ulps: the bound holds however the norm is summed
+        theta = theta * (R / nrm) * (1 - 16 * np.finfo(float).eps)
+        nrm = float(np.linalg.norm(theta))
+    best_val = float(np.sum((_psi(arch, S, theta) - T) ** 2))
+    losses.append(best_val)
+    norms.append(nrm)
+    n = len(losses)
+    grad_hist = np.full(n, np.nan)
+    _, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+    grad_hist[-1] = _kkt_residual(grad, theta, R)
+    return FitResult(
+        theta, np.arange(n), np.array(losses), np.array(norms), grad_hist,
+        "constrained (SLSQP + sphere Gauss-Newton)", "converged" if converged else "finished",
+    )
+
+
+def _psi(arch, S, theta) -> np.ndarray:
+    # psi_k(theta) without argument checks (internal)
+    _, zs = _forward(arch, S, arch._unpack_unchecked(theta))
+    return zs[-1]
+
+
+def weight_decay_fit(
+    arch,
+    S,
+    T,
+    lam: float,
+    theta0=None,
+    *,
+    rng=0,
+    init_scale: float = 1.0,
+    max_nfev: int = 2000,
+    tol: float = 1e-14,
+) -> FitResult:
+    r"""Minimise the regularised loss ||T - psi_k(theta)||_F^2 + lam ||theta||^2 (weight decay).
+
+    The objective is a sum of squares, ||r(theta)||^2 with r = (psi_k(theta) - T, sqrt(lam) theta),
+    so the trust-region Gauss-Newton method of :func:`least_squares_fit` applies, with the
+    Jacobian [J_psi; sqrt(lam) I].  For lam > 0 the objective is coercive (it is at least
+    lam ||theta||^2), so a global minimiser exists, even when the unregularised infimum is not
+    attained (Theorem 1); the solver finds a local one, so use several starts.
+
+    Parameters
+    ----------
+    lam : float
+        The weight-decay coefficient lambda, > 0.
+    theta0 : array, shape (m,), optional
+        Starting weights; by default ``arch.random_theta(rng, scale=init_scale)``.
+
+    Returns
+    -------
+    FitResult
+        ``loss_history`` holds the *data* loss ||T - psi_k(theta)||_F^2 (the objective is that
+        plus lam * norm_history**2); ``grad_norm_history`` is NaN except its last entry, the norm
+        of the gradient of the regularised objective; ``method`` is "weight decay (trust region)".
+
+    Examples
+    --------
+    >>> from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
+    >>> S, T = theorem1_data()
+    >>> res = weight_decay_fit(theorem1_architecture(), S, T, 1e-3, theta_k(2))
+    >>> bool(res.final_loss + 1e-3 * res.final_norm**2 <= 5 / 4 + 1e-3 * float(theta_k(2) @ theta_k(2)))
+    True
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    lam = check_positive_float("lam", lam)
+    max_nfev = check_positive_int("max_nfev", max_nfev)
+    tol = check_positive_float("tol", tol)
+    if theta0 is None:
+        theta0 = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
+    else:
+        theta0 = as_vector("theta0", theta0, length=arch.m).copy()
+    losses, norms = [], []
+    target = T.ravel()
+    root = np.sqrt(lam)
+    eye = root * np.eye(arch.m)
+
+    def residual(theta):
+        _, zs = _forward(arch, S, arch._unpack_unchecked(theta))
+        r = zs[-1].ravel() - target
+        losses.append(float(r @ r))
+        norms.append(float(np.linalg.norm(theta)))
+        return np.concatenate([r, root * theta])
+
+    def jac(theta):
+        return np.vstack([jacobian(arch, S, theta), eye])
+
+    with np.errstate(over="ignore", invalid="ignore"):
+        sol = scipy.optimize.least_squares(
+            residual, theta0, jac=jac, method="trf", ftol=tol, xtol=tol, gtol=tol, max_nfev=max_nfev
+        )
+    # the last evaluation need not be at the returned point: record the returned point last
+    theta = sol.x.copy()
+    r = sol.fun
+    losses.append(float(r[: T.size] @ r[: T.size]))
+    norms.append(float(np.linalg.norm(theta)))
+    n = len(losses)
+    grad_hist = np.full(n, np.nan)
+    grad_hist[-1] = float(np.linalg.norm(2.0 * sol.jac.T @ sol.fun))
+    status = "converged" if sol.status > 0 else "finished"
+    return FitResult(theta, np.arange(n), np.array(losses), np.array(norms), grad_hist, "weight decay (trust region)", status)

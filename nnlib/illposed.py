@@ -1,0 +1,671 @@
+r"""Ill-posedness of the best two-layer approximation (paper §4: Theorem 1, Proposition 1).
+
+Three groups of helpers:
+
+* **the quadrant argument** of the proof of Theorem 1, as computations: the ReLU projection
+  sigma_max of five equally spaced collinear points (the points (19) -> (18)), their successive
+  distances, and :func:`pattern_defect`, which measures how far five points are from being
+  collinear with successive distances delta, delta, 2 delta, 2 delta (the shape of t_1, ..., t_5
+  of (16)); :func:`quadrant_survey` runs this over many lines, random and adversarial;
+* **rates**: :func:`loglog_slope` (least-squares exponent of a power law) and
+  :func:`theta_k_table` (error and norm along the sequence (17));
+* **the price of boundedness**: :func:`price_of_boundedness` (the smallest loss found with
+  ||theta|| <= R, over a list of radii) and :func:`weight_decay_path` (minimisers of
+  loss + lambda ||theta||^2 over a list of lambdas), with :func:`rebalance_to_norm`, the
+  function-preserving ReLU rescaling used to warm-start one radius from the previous one;
+* **figures and widgets** for chapter 4: plain callbacks (values -> figure) and the ipywidgets
+  that call them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_float, check_positive_int
+from .fitting import constrained_fit, weight_decay_fit
+from .network import Architecture, _check_arch, _check_sample, hidden_layers, weights_map
+
+__all__ = [
+    "TARGET_POSITIONS",
+    "line_points",
+    "relu_projection_of_line",
+    "successive_distances",
+    "is_collinear",
+    "pattern_defect",
+    "closed_orthants",
+    "QuadrantSurvey",
+    "quadrant_survey",
+    "affine_rank",
+    "loglog_slope",
+    "theta_k_table",
+    "rebalance_to_norm",
+    "BoundednessPath",
+    "price_of_boundedness",
+    "WeightDecayPath",
+    "weight_decay_path",
+    "theta_k_figure",
+    "boundedness_figure",
+    "weight_decay_figure",
+    "theta_k_explorer",
+    "boundedness_explorer",
+    "weight_decay_explorer",
+]
+
+#: Positions of t_1, ..., t_5 of (16) along their line (first coordinates 2, 1, 0, -2, -4, read
+#: from t_1): successive distances 1, 1, 2, 2.
+TARGET_POSITIONS = np.array([0.0, 1.0, 2.0, 4.0, 6.0])
+
+
+# ------------------------------------------------------------------------------- the quadrant argument
+
+
+def line_points(a, d, n: int = 5) -> np.ndarray:
+    """The n equally spaced collinear points a + t d, t = -(n-1)/2, ..., (n-1)/2 (rows).
+
+    For the Theorem-1 sample, beta_1(s_i) = b + (i - 3) A[:, 0] for i = 1, ..., 5, so the points
+    (19) are ``line_points(b, A[:, 0])``.
+
+    >>> line_points([0, 0], [1, 2], 3)
+    array([[-1., -2.],
+           [ 0.,  0.],
+           [ 1.,  2.]])
+    """
+    a = as_vector("a", a)
+    d = as_vector("d", d, length=a.shape[0])
+    n = check_positive_int("n", n)
+    t = np.arange(n) - (n - 1) / 2
+    return a[None, :] + t[:, None] * d[None, :]
+
+
+def relu_projection_of_line(a, d, n: int = 5) -> np.ndarray:
+    """sigma_max (Definition 2) of the points :func:`line_points` (a, d, n): the points (18).
+
+    >>> relu_projection_of_line([0, 0], [1, -1], 3)
+    array([[0., 1.],
+           [0., 0.],
+           [1., 0.]])
+    """
+    return np.maximum(line_points(a, d, n), 0.0)
+
+
+def successive_distances(P) -> np.ndarray:
+    """Euclidean distances between consecutive rows of P (n - 1 numbers).
+
+    >>> successive_distances([[0, 0], [3, 4], [3, 5]])
+    array([5., 1.])
+    """
+    P = as_matrix("P", P)
+    return np.linalg.norm(np.diff(P, axis=0), axis=1)
+
+
+def is_collinear(P, *, rtol: float = 1e-9) -> bool:
+    """True when the rows of P lie on one line (or coincide): the centred points have rank <= 1.
+
+    The second singular value of the centred points is compared with ``rtol`` times the first
+    (with an absolute floor of ``rtol`` for points that all coincide up to round-off).
+
+    >>> is_collinear([[0, 0], [1, 1], [3, 3]]), is_collinear([[0, 0], [1, 0], [0, 1]])
+    (True, False)
+    """
+    P = as_matrix("P", P)
+    rtol = check_positive_float("rtol", rtol)
+    sv = np.linalg.svd(P - P.mean(axis=0), compute_uv=False)
+    if sv.size < 2:
+        return True
+    return bool(sv[1] <= rtol * max(sv[0], 1.0))
+
+
+def pattern_defect(P, positions=TARGET_POSITIONS) -> float:
+    r"""How far the rows of P are from c + tau_i w, tau = ``positions`` (relative residual in [0, 1]).
+
+    Fits P_i ~ c + tau_i w by linear least squares over c, w in R^d and returns
+    ||residual||_F / ||P - mean(P)||_F.  It is 0 exactly when the points are collinear, in order,
+    with successive distances proportional to diff(tau) -- for the default tau = (0, 1, 2, 4, 6)
+    that is delta, delta, 2 delta, 2 delta in the order of the rows (the line may point either
+    way, since w may have any sign, but 2 delta, 2 delta, delta, delta is a different pattern) -- and it
+    is 1 when the positions explain nothing.  Points that all coincide (no spread) get defect 1:
+    they cannot have delta > 0.  The value is invariant under translations, rotations and scalings
+    of P, and whether it is 0 is invariant under every affine isomorphism (such as beta_2 in the
+    proof), which preserves collinearity and ratios of distances along a line.
+
+    >>> T5 = [[2, 0], [1, 0], [0, 0], [-2, 0], [-4, 0]]
+    >>> round(pattern_defect(T5), 12)
+    0.0
+    >>> round(pattern_defect([[0, 0], [1, 0], [2, 0], [3, 0], [4, 0]]), 3)
+    0.174
+    """
+    P = as_matrix("P", P)
+    tau = as_vector("positions", positions, length=P.shape[0])
+    centred = P - P.mean(axis=0)
+    spread = float(np.linalg.norm(centred))
+    if spread <= 1e-12 * max(1.0, float(np.abs(P).max())):
+        return 1.0
+    X = np.column_stack([np.ones_like(tau), tau])
+    coef, *_ = np.linalg.lstsq(X, P, rcond=None)
+    return float(np.linalg.norm(P - X @ coef) / spread)
+
+
+def closed_orthants(X) -> list[tuple[int, ...]]:
+    """The closed orthants (sign vectors in {+1, -1}^d) that contain every row of X.
+
+    Empty when the points straddle orthants.  A point on a coordinate hyperplane lies in
+    several closed orthants.
+
+    >>> closed_orthants([[1, 0], [2, 0]])
+    [(1, 1), (1, -1)]
+    >>> closed_orthants([[1, 1], [-1, 1]])
+    []
+    """
+    X = as_matrix("X", X)
+    d = X.shape[1]
+    out = []
+    for code in range(2**d):
+        signs = tuple(1 if (code >> (d - 1 - j)) & 1 == 0 else -1 for j in range(d))
+        if np.all(X * np.array(signs) >= 0):
+            out.append(signs)
+    return out
+
+
+def affine_rank(points) -> int:
+    """Dimension of the affine hull of the rows of ``points`` (rank of the differences to the first).
+
+    >>> affine_rank([[2, 0], [0, 0], [0, 1]])
+    2
+    """
+    P = as_matrix("points", points)
+    if P.shape[0] == 1:
+        return 0
+    return int(np.linalg.matrix_rank(P[1:] - P[0]))
+
+
+@dataclass(frozen=True)
+class QuadrantSurvey:
+    """The result of :func:`quadrant_survey`: one row per line a + t d, t = -2..2.
+
+    Attributes
+    ----------
+    kind : ndarray of str
+        How the line was drawn ("random", "kink at s_3", "through the origin", "axis-parallel",
+        "adversarial").
+    same_orthant : ndarray of bool
+        The five points (19) lie in one closed quadrant.
+    collinear : ndarray of bool
+        The five image points (18) lie on one line.
+    equal_spacing : ndarray of bool
+        The image points have equal successive distances (relative tolerance 1e-9) -- including
+        the degenerate case where they all coincide.
+    all_zero : ndarray of bool
+        Every image point is the origin.
+    distinct : ndarray of bool
+        The five image points are pairwise distinct (every successive distance > 1e-9 times the
+        size of the points): necessary for the pattern delta, delta, 2 delta, 2 delta with delta > 0.
+    middle_ratio : ndarray
+        The ratio d_3 / d_2 of the two middle successive distances of the image (NaN when d_2 = 0);
+        the pattern of t_1, ..., t_5 needs 2 (the distances 1, 1, 2, 2; read backwards, 2, 2, 1, 1,
+        the ratio is 1/2).
+    defect : ndarray
+        :func:`pattern_defect` of the image points (0 would be the pattern of T).
+    lines : ndarray, shape (N, 2, 2)
+        (a, d) of each line.
+    """
+
+    kind: np.ndarray
+    same_orthant: np.ndarray
+    collinear: np.ndarray
+    equal_spacing: np.ndarray
+    all_zero: np.ndarray
+    distinct: np.ndarray
+    middle_ratio: np.ndarray
+    defect: np.ndarray
+    lines: np.ndarray = field(repr=False)
+
+
+def _line_record(a, d):
+    X = line_points(a, d)
+    P = np.maximum(X, 0.0)
+    dist = successive_distances(P)
+    scale = max(float(np.abs(X).max()), 1e-300)
+    equal = bool(np.ptp(dist) <= 1e-9 * scale)
+    return (
+        len(closed_orthants(X)) > 0,
+        is_collinear(P),
+        equal,
+        bool(np.all(np.abs(P) <= 1e-12 * scale)),
+        bool(np.all(dist > 1e-9 * scale)),
+        float(dist[2] / dist[1]) if dist[1] > 1e-12 * scale else np.nan,
+        pattern_defect(P),
+    )
+
+
+def _adversarial_min(a, d, *, maxiter: int = 400):
+    """Nelder-Mead on the unit sphere of (a, d) in R^4, minimising the pattern defect from (a, d)."""
+    import scipy.optimize
+
+    def f(v):
+        n = np.linalg.norm(v)
+        if n == 0:
+            return 1.0
+        v = v / n
+        return pattern_defect(np.maximum(line_points(v[:2], v[2:]), 0.0))
+
+    v0 = np.concatenate([a, d])
+    sol = scipy.optimize.minimize(f, v0 / np.linalg.norm(v0), method="Nelder-Mead",
+                                  options={"maxiter": maxiter, "xatol": 1e-10, "fatol": 1e-12})
+    v = sol.x / np.linalg.norm(sol.x)
+    return v[:2], v[2:]
+
+
+def quadrant_survey(n_random: int = 2000, *, n_adversarial: int = 40, rng=0) -> QuadrantSurvey:
+    """Test the quadrant argument on many lines a + t d (the points (19) of affine maps beta_1).
+
+    For each line the five points t = -2, ..., 2 are mapped by sigma_max and the image is
+    checked: same closed quadrant or not, collinear or not, equally spaced or not, and its
+    :func:`pattern_defect` against the spacing delta, delta, 2 delta, 2 delta of t_1, ..., t_5.
+
+    The lines are: ``n_random`` with a, d standard normal ("random"); lines whose middle point
+    a sits on a coordinate axis, so that the image has a kink exactly at the middle point, as
+    the target does ("kink at s_3"); lines through the origin; axis-parallel lines; and
+    ``n_adversarial`` local minima of the defect found by Nelder-Mead from random starts
+    ("adversarial": the closest the ReLU projection of a line gets to the target pattern).
+
+    Returns
+    -------
+    QuadrantSurvey
+    """
+    n_random = check_positive_int("n_random", n_random)
+    n_adversarial = check_nonnegative_int("n_adversarial", n_adversarial)
+    gen = as_rng("rng", rng)
+    lines, kinds = [], []
+    for _ in range(n_random):
+        lines.append(gen.standard_normal((2, 2)))
+        kinds.append("random")
+    for _ in range(max(1, n_random // 10)):
+        a, d = gen.standard_normal(2), gen.standard_normal(2)
+        a[gen.integers(2)] = 0.0  # middle point on an axis: the kink falls on s_3
+        lines.append(np.array([a, d]))
+        kinds.append("kink at s_3")
+        lines.append(np.array([np.zeros(2), gen.standard_normal(2)]))
+        kinds.append("through the origin")
+        d = gen.standard_normal(2)
+        d[gen.integers(2)] = 0.0
+        lines.append(np.array([gen.standard_normal(2), d]))
+        kinds.append("axis-parallel")
+    for _ in range(n_adversarial):
+        a, d = _adversarial_min(gen.standard_normal(2), gen.standard_normal(2))
+        lines.append(np.array([a, d]))
+        kinds.append("adversarial")
+    records = [_line_record(a, d) for a, d in lines]
+    cols = list(zip(*records))
+    return QuadrantSurvey(
+        np.array(kinds), np.array(cols[0]), np.array(cols[1]), np.array(cols[2]), np.array(cols[3]),
+        np.array(cols[4]), np.array(cols[5], dtype=float), np.array(cols[6], dtype=float), np.array(lines),
+    )
+
+
+# -------------------------------------------------------------------------------------------- rates
+
+
+def loglog_slope(x, y) -> tuple[float, float]:
+    """Least-squares fit of log y = a log x + log C; returns (a, C), i.e. y ~ C x^a.
+
+    >>> a, C = loglog_slope([1, 2, 4], [3, 12, 48])
+    >>> round(a, 12), round(C, 12)
+    (2.0, 3.0)
+    """
+    x = as_vector("x", x)
+    y = as_vector("y", y, length=x.shape[0])
+    if x.shape[0] < 2:
+        raise ValueError(f"x must hold at least 2 points to fit a slope; got {x.shape[0]}")
+    if np.any(x <= 0):
+        raise ValueError("x must be positive (it is put on a log scale)")
+    if np.any(y <= 0):
+        raise ValueError("y must be positive (it is put on a log scale)")
+    a, logC = np.polyfit(np.log(x), np.log(y), 1)
+    return float(a), float(np.exp(logC))
+
+
+def theta_k_table(ks, S=None, T=None) -> dict:
+    """Error and norm along the sequence theta_k of (17) on the data (16).
+
+    Returns a dict of arrays: ``k``, ``error`` = ||T - psi_2(theta_k)||_F, ``norm`` = ||theta_k||,
+    ``exact_error`` = sqrt(5)/k and ``exact_norm`` = sqrt(5 k^2 + 2 k + 9 + 1/k^2) (the value of
+    ||theta_k|| read off (17)).
+
+    >>> tab = theta_k_table([1, 10])
+    >>> np.allclose(tab["error"], tab["exact_error"]), np.allclose(tab["norm"], tab["exact_norm"])
+    (True, True)
+    """
+    from .paper import theorem1_architecture, theorem1_data, theta_k
+
+    ks = as_vector("ks", ks)
+    if np.any(ks <= 0):
+        raise ValueError("ks must be positive")
+    S0, T0 = theorem1_data()
+    S = S0 if S is None else S
+    T = T0 if T is None else T
+    arch = theorem1_architecture()
+    err = np.array([np.linalg.norm(T - weights_map(arch, S, theta_k(float(k)))) for k in ks])
+    nrm = np.array([np.linalg.norm(theta_k(float(k))) for k in ks])
+    return {
+        "k": ks,
+        "error": err,
+        "norm": nrm,
+        "exact_error": np.sqrt(5.0) / ks,
+        "exact_norm": np.sqrt(5 * ks**2 + 2 * ks + 9 + 1 / ks**2),
+    }
+
+
+# ------------------------------------------------------------------------ the price of boundedness
+
+
+def _check_two_layer_relu(arch) -> Architecture:
+    arch = _check_arch(arch)
+    if arch.k != 2 or arch.activation.name != "relu":
+        raise ValueError(f"arch must be a two-layer ReLU network; got {arch!r}")
+    return arch
+
+
+def rebalance_to_norm(arch, theta, R: float) -> np.ndarray | None:
+    r"""Weights with the same psi_2 as ``theta`` and norm exactly R, or None if R is out of reach.
+
+    ReLU is positively homogeneous, so scaling hidden unit j's incoming weights (row j of A_1
+    and b_1[j]) by c > 0 and its outgoing weights (column j of A_2) by 1/c leaves the network
+    unchanged.  The unit with the largest incoming weights is rescaled to reach ||theta|| = R
+    (growing c raises the norm without bound); None when R is below the smallest norm that
+    rescaling that unit can reach.
+
+    >>> from nnlib.paper import theorem1_architecture, theta_k
+    >>> arch = theorem1_architecture()
+    >>> th = rebalance_to_norm(arch, theta_k(2), 50.0)
+    >>> round(float(np.linalg.norm(th)), 9)
+    50.0
+    """
+    arch = _check_two_layer_relu(arch)
+    theta = as_vector("theta", theta, length=arch.m)
+    R = check_positive_float("R", R)
+    (A1, b1), (A2, b2) = arch.unpack(theta)
+    inc = A1**2
+    inc = inc.sum(axis=1) + b1**2
+    out = (A2**2).sum(axis=0)
+    j = int(np.argmax(inc))
+    if inc[j] == 0:
+        return None
+    rest = float(theta @ theta) - inc[j] - out[j]
+    # inc_j x + out_j / x + rest = R^2, x = c^2 > 0  <=>  inc_j x^2 - (R^2 - rest) x + out_j = 0
+    B = R * R - rest
+    disc = B * B - 4 * inc[j] * out[j]
+    if B <= 0 or disc < 0:
+        return None
+    x = (B + np.sqrt(disc)) / (2 * inc[j])
+    c = np.sqrt(x)
+    A1, b1, A2 = A1.copy(), b1.copy(), A2.copy()
+    A1[j] *= c
+    b1[j] *= c
+    A2[:, j] /= c
+    return arch.pack([(A1, b1), (A2, b2)])
+
+
+@dataclass(frozen=True)
+class BoundednessPath:
+    """The price of boundedness: the best loss found with ||theta|| <= R, for each R in ``radii``.
+
+    Attributes
+    ----------
+    radii, best_loss, best_norm : ndarray
+    thetas : ndarray, shape (len(radii), m)
+        The best weights found at each radius.
+    all_losses : ndarray, shape (len(radii), n_starts)
+        The final loss of every start (NaN where a start was not available, e.g. no warm start
+        at the first radius).
+    start_names : tuple of str
+        What each column of ``all_losses`` started from.  ``best_loss`` can be lower than every
+        entry of its row: the previous radius's best is kept when no start beats it.
+    """
+
+    radii: np.ndarray
+    best_loss: np.ndarray
+    best_norm: np.ndarray
+    thetas: np.ndarray = field(repr=False)
+    all_losses: np.ndarray = field(repr=False)
+    start_names: tuple
+
+
+def price_of_boundedness(arch, S, T, radii, *, n_random: int = 3, rng=0, warm_starts=(), max_iter: int = 500) -> BoundednessPath:
+    """The smallest loss :func:`nnlib.fitting.constrained_fit` finds with ||theta|| <= R, for each R.
+
+    At each radius (in increasing order) the starts are: the previous radius's best weights
+    ("continuation"; :func:`~nnlib.fitting.constrained_fit` moves them radially onto the new
+    sphere for its Gauss-Newton run, and SLSQP starts from them inside the ball); the same
+    weights rebalanced to norm R by :func:`rebalance_to_norm` (same loss, on the sphere); each of
+    ``warm_starts`` (functions R -> theta, e.g. theta_k of (17) rebalanced to norm R); and
+    ``n_random`` random weights (``arch.random_theta``, scale 1).  Decision rule: the lowest final
+    loss wins, the previous radius's best included (it is feasible for the larger ball, so the
+    reported price never increases with R).  The best loss found is an upper bound on the true
+    minimum over the ball (it is attained by a feasible point), not a certified minimum.
+    """
+    arch = _check_two_layer_relu(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    radii = as_vector("radii", radii)
+    if np.any(radii <= 0) or np.any(np.diff(radii) <= 0):
+        raise ValueError("radii must be positive and strictly increasing")
+    n_random = check_nonnegative_int("n_random", n_random)
+    gen = as_rng("rng", rng)
+    warm_starts = tuple(warm_starts)
+    if not all(callable(f) for f in warm_starts):
+        raise TypeError("warm_starts must be functions R -> theta")
+    names = ("continuation", "continuation, rebalanced") + tuple(f"warm start {i + 1}" for i in range(len(warm_starts))) + tuple(
+        f"random {i + 1}" for i in range(n_random)
+    )
+    best_loss, best_norm, thetas, all_losses = [], [], [], []
+    prev, prev_loss = None, np.inf
+    for R in radii:
+        starts = [prev, None if prev is None else rebalance_to_norm(arch, prev, float(R))]
+        starts += [as_vector("warm_starts(R)", f(float(R)), length=arch.m) for f in warm_starts]
+        starts += [arch.random_theta(gen) for _ in range(n_random)]
+        row = np.full(len(starts), np.nan)
+        best = None
+        for i, th0 in enumerate(starts):
+            if th0 is None:
+                continue
+            res = constrained_fit(arch, S, T, float(R), th0, max_iter=max_iter)
+            row[i] = res.final_loss
+            if best is None or res.final_loss < best[1]:
+                best = (res.theta, res.final_loss)
+        if prev is not None and prev_loss < best[1]:  # the previous best is feasible for the larger ball
+            best = (prev, prev_loss)
+        prev, prev_loss = best
+        best_loss.append(prev_loss)
+        best_norm.append(float(np.linalg.norm(prev)))
+        thetas.append(prev)
+        all_losses.append(row)
+    return BoundednessPath(radii, np.array(best_loss), np.array(best_norm), np.array(thetas), np.array(all_losses), names)
+
+
+@dataclass(frozen=True)
+class WeightDecayPath:
+    """Minimisers found for loss + lambda ||theta||^2, one per lambda.
+
+    Attributes
+    ----------
+    lambdas, loss, norm : ndarray
+        lambda, the data loss ||T - psi(theta)||_F^2 and ||theta|| at the best minimiser found.
+    objective : ndarray
+        loss + lambda * norm^2.
+    thetas : ndarray, shape (len(lambdas), m)
+    """
+
+    lambdas: np.ndarray
+    loss: np.ndarray
+    norm: np.ndarray
+    objective: np.ndarray
+    thetas: np.ndarray = field(repr=False)
+
+
+def weight_decay_path(arch, S, T, lambdas, *, seeds=(), n_random: int = 0, jitter: float = 1e-2, rng=0) -> WeightDecayPath:
+    r"""Minimise loss + lambda ||theta||^2 (:func:`nnlib.fitting.weight_decay_fit`) for each lambda.
+
+    The seeds are meant to be the solutions of :func:`price_of_boundedness` on a fine grid of
+    radii: since min_theta L(theta) + lambda ||theta||^2 = min_R [min_{||theta|| <= R} L(theta)
+    + lambda R^2], the seed with the lowest regularised objective is already close to a global
+    minimiser.  For each lambda the candidates are: the two seeds with the lowest regularised
+    objective, as they are (no solve) and polished by :func:`~nnlib.fitting.weight_decay_fit`
+    from the seed and from the seed slightly perturbed (relative size ``jitter``); the previous
+    lambda's minimiser, polished; and ``n_random`` random starts.  The perturbation moves a start
+    off the ReLU kinks: a minimiser on a sphere often has a hidden pre-activation exactly 0 at a
+    sample point, where the loss is not differentiable and a Gauss-Newton run can stop at once.
+    Decision rule: the lowest regularised objective wins.
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    lambdas = as_vector("lambdas", lambdas)
+    if np.any(lambdas <= 0):
+        raise ValueError("lambdas must be positive")
+    seeds = np.zeros((0, arch.m)) if len(seeds) == 0 else as_matrix("seeds", seeds, cols=arch.m)
+    n_random = check_nonnegative_int("n_random", n_random)
+    jitter = check_positive_float("jitter", jitter)
+    gen = as_rng("rng", rng)
+
+    def loss_of(th):
+        return float(np.sum((weights_map(arch, S, th) - T) ** 2))
+
+    prev = None
+    losses, norms, objs, thetas = [], [], [], []
+    for lam in lambdas:
+        candidates = []  # (theta, data loss)
+        starts = [] if prev is None else [prev]
+        if len(seeds):
+            order = np.argsort([loss_of(th) + lam * th @ th for th in seeds])[:2]
+            for i in order:
+                candidates.append((seeds[i], loss_of(seeds[i])))
+                starts += [seeds[i], seeds[i] + jitter * np.linalg.norm(seeds[i]) / np.sqrt(arch.m) * gen.standard_normal(arch.m)]
+        starts += [arch.random_theta(gen) for _ in range(n_random)]
+        if not starts:
+            starts.append(arch.random_theta(gen))
+        for th0 in starts:
+            res = weight_decay_fit(arch, S, T, float(lam), th0)
+            candidates.append((res.theta, res.final_loss))
+        best, best_loss = min(candidates, key=lambda c: c[1] + lam * c[0] @ c[0])
+        prev = best
+        losses.append(best_loss)
+        norms.append(float(np.linalg.norm(best)))
+        objs.append(best_loss + lam * float(best @ best))
+        thetas.append(best.copy())
+    return WeightDecayPath(lambdas, np.array(losses), np.array(norms), np.array(objs), np.array(thetas))
+
+
+# ---------------------------------------------------------------------------------- figures, widgets
+
+
+def _fit_panels(arch, S, T, theta, title: str):
+    """Two panels: the responses t_i and the fitted psi_2(theta) rows; the hidden images sigma(alpha_1(s_i))."""
+    from .plotting import new_figure
+
+    fig, (ax_out, ax_hid) = new_figure(2, height=3.4)
+    psi = weights_map(arch, S, theta)
+    H = hidden_layers(arch, S, theta)[0]
+    ax_out.plot(T[:5, 0], T[:5, 1], "-", color="0.7", zorder=1)
+    ax_out.scatter(T[:, 0], T[:, 1], s=90, facecolors="none", edgecolors="k", label="target $t_i$", zorder=2)
+    ax_out.scatter(psi[:, 0], psi[:, 1], s=25, color="tab:red", label=r"fit $\nu_\theta(s_i)$", zorder=3)
+    for i, (x, y) in enumerate(T, start=1):
+        ax_out.annotate(f"{i}", (x, y), textcoords="offset points", xytext=(6, 4))
+    ax_out.set(xlabel="first coordinate", ylabel="second coordinate", title="outputs")
+    ax_out.legend(loc="upper right")
+    ax_hid.plot(H[:5, 0], H[:5, 1], "-", color="tab:blue", alpha=0.4, zorder=1)
+    ax_hid.scatter(H[:5, 0], H[:5, 1], s=25, color="tab:blue", label=r"$\sigma(\alpha_1(s_i))$, $i \leq 5$", zorder=2)
+    ax_hid.scatter(H[5:, 0], H[5:, 1], s=40, marker="s", color="tab:green", label=r"$\sigma(\alpha_1(s_6))$", zorder=2)
+    for i, (x, y) in enumerate(H, start=1):
+        ax_hid.annotate(f"{i}", (x, y), textcoords="offset points", xytext=(6, 4))
+    ax_hid.set(xlabel="hidden unit 1", ylabel="hidden unit 2", title="hidden layer (after ReLU)")
+    ax_hid.legend(loc="best")
+    fig.suptitle(title)
+    return fig
+
+
+def theta_k_figure(k: float):
+    """Callback of :func:`theta_k_explorer`: T, psi_2(theta_k) and the hidden images for theta_k of (17)."""
+    from .paper import theorem1_architecture, theorem1_data, theta_k
+
+    k = check_positive_float("k", k)
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    th = theta_k(k)
+    err = float(np.linalg.norm(T - weights_map(arch, S, th)))
+    return _fit_panels(arch, S, T, th, f"$\\theta_k$ of (17), k = {k:g}: error {err:.3g}, $\\|\\theta_k\\|$ = {np.linalg.norm(th):.3g}")
+
+
+def _nearest(values: np.ndarray, x: float, name: str) -> int:
+    x = check_positive_float(name, x)
+    return int(np.argmin(np.abs(np.log(values) - np.log(x))))
+
+
+def boundedness_figure(path: BoundednessPath, R: float):
+    """Callback of :func:`boundedness_explorer`: the best constrained fit at the precomputed radius nearest R."""
+    from .paper import theorem1_architecture, theorem1_data
+
+    if not isinstance(path, BoundednessPath):
+        raise TypeError(f"path must be a BoundednessPath; got {type(path).__name__}")
+    i = _nearest(path.radii, R, "R")
+    S, T = theorem1_data()
+    return _fit_panels(theorem1_architecture(), S, T, path.thetas[i],
+                       f"best fit with $\\|\\theta\\| \\leq R$ = {path.radii[i]:.3g}: loss {path.best_loss[i]:.3g}")
+
+
+def weight_decay_figure(path: WeightDecayPath, lam: float):
+    """Callback of :func:`weight_decay_explorer`: the weight-decay minimiser at the precomputed lambda nearest lam."""
+    from .paper import theorem1_architecture, theorem1_data
+
+    if not isinstance(path, WeightDecayPath):
+        raise TypeError(f"path must be a WeightDecayPath; got {type(path).__name__}")
+    i = _nearest(path.lambdas, lam, "lam")
+    S, T = theorem1_data()
+    return _fit_panels(theorem1_architecture(), S, T, path.thetas[i],
+                       f"weight decay $\\lambda$ = {path.lambdas[i]:.2g}: loss {path.loss[i]:.3g}, "
+                       f"$\\|\\theta\\|$ = {path.norm[i]:.3g}")
+
+
+def _selection_explorer(callback, values, value, description, fmt):
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    options = [(fmt(v), float(v)) for v in values]
+    slider = w.SelectionSlider(options=options, value=float(values[int(np.argmin(np.abs(np.log(values) - np.log(value))))]),
+                               description=description, style={"description_width": "initial"},
+                               layout=w.Layout(width="480px"), continuous_update=False)
+
+    def redraw(x):
+        fig = callback(x)
+        display(fig)
+        plt.close(fig)
+
+    out = w.interactive_output(redraw, {"x": slider})
+    return w.VBox([slider, out])
+
+
+def theta_k_explorer(k: float = 2.0, *, ks=None):
+    """A slider over k for the sequence theta_k of (17); calls :func:`theta_k_figure`."""
+    ks = np.array([0.5, 1, 1.5, 2, 3, 4, 5, 7, 10, 15, 20, 30, 50, 100], dtype=float) if ks is None else as_vector("ks", ks)
+    if np.any(ks <= 0):
+        raise ValueError("ks must be positive")
+    k = check_positive_float("k", k)
+    return _selection_explorer(theta_k_figure, ks, k, "k", lambda v: f"{v:g}")
+
+
+def boundedness_explorer(path: BoundednessPath, R: float | None = None):
+    """A slider over the precomputed radii of ``path``; calls :func:`boundedness_figure`."""
+    if not isinstance(path, BoundednessPath):
+        raise TypeError(f"path must be a BoundednessPath; got {type(path).__name__}")
+    R = float(path.radii[len(path.radii) // 2]) if R is None else check_positive_float("R", R)
+    return _selection_explorer(lambda x: boundedness_figure(path, x), path.radii, R, "radius R", lambda v: f"{v:.3g}")
+
+
+def weight_decay_explorer(path: WeightDecayPath, lam: float | None = None):
+    """A slider over the precomputed lambdas of ``path``; calls :func:`weight_decay_figure`."""
+    if not isinstance(path, WeightDecayPath):
+        raise TypeError(f"path must be a WeightDecayPath; got {type(path).__name__}")
+    lam = float(path.lambdas[len(path.lambdas) // 2]) if lam is None else check_positive_float("lam", lam)
+    return _selection_explorer(lambda x: weight_decay_figure(path, x), path.lambdas, lam, "weight decay λ", lambda v: f"{v:.1e}")

@@ -1,0 +1,273 @@
+"""nnlib.illposed: the quadrant argument of Theorem 1, rates along theta_k, the price of boundedness, weight decay."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from nnlib import illposed as ip
+from nnlib.network import Architecture, loss, weights_map
+from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
+
+
+# ------------------------------------------------------------------------------ theta_k of (17)
+
+
+@pytest.mark.parametrize("k", [1, 2, 7, 100, 1e4])
+def test_theorem1_theta_k_error_is_sqrt5_over_k(k):
+    tab = ip.theta_k_table([k])
+    np.testing.assert_allclose(tab["error"], np.sqrt(5) / k, rtol=1e-12)
+
+
+def test_theta_k_norm_is_sqrt_of_5k2_plus_2k_plus_9_plus_1_over_k2():
+    ks = np.array([1.0, 3.0, 50.0])
+    tab = ip.theta_k_table(ks)
+    np.testing.assert_allclose(tab["norm"], np.sqrt(5 * ks**2 + 2 * ks + 9 + 1 / ks**2), rtol=1e-13)
+
+
+@pytest.mark.parametrize("k", [1, 4, 33])
+def test_first_affine_map_of_theta_k_is_alpha_1_k_as_printed_in_the_proof(k):
+    S, _ = theorem1_data()
+    (A1, b1), _ = theorem1_architecture().unpack(theta_k(k))
+    pre = S @ A1.T + b1
+    expected = np.array([[-(i - 3), i - 3] for i in range(1, 6)] + [[2 * k, k]], dtype=float)
+    np.testing.assert_array_equal(pre, expected)
+
+
+def test_loglog_slope_of_theta_k_error_and_norm_is_minus_one_and_plus_one():
+    ks = np.logspace(1, 4, 7)
+    tab = ip.theta_k_table(ks)
+    a_err, C_err = ip.loglog_slope(ks, tab["error"])
+    a_norm, C_norm = ip.loglog_slope(ks, tab["norm"])
+    assert a_err == pytest.approx(-1, abs=1e-9) and C_err == pytest.approx(np.sqrt(5), rel=1e-9)
+    # the 2k + 9 of ||theta_k||^2 bends the curve slightly at small k: the slope is 1 only in the limit
+    assert a_norm == pytest.approx(1, abs=5e-3) and C_norm == pytest.approx(np.sqrt(5), rel=3e-2)
+
+
+def test_loglog_slope_recovers_an_exact_power_law():
+    x = np.array([0.5, 2.0, 8.0, 30.0])
+    a, C = ip.loglog_slope(x, 7.0 * x**-2.5)
+    assert a == pytest.approx(-2.5, abs=1e-12) and C == pytest.approx(7.0, rel=1e-12)
+
+
+# ------------------------------------------------------------------------ the quadrant argument
+
+
+def test_the_target_points_t1_to_t5_have_pattern_defect_zero_and_reversed_or_equal_spacing_do_not():
+    _, T = theorem1_data()
+    assert ip.pattern_defect(T[:5]) == pytest.approx(0, abs=1e-12)
+    assert ip.pattern_defect(-T[:5]) == pytest.approx(0, abs=1e-12)  # the line may point either way
+    assert ip.pattern_defect(T[4::-1]) > 0.1  # but the order of the spacings (1, 1, 2, 2) is part of the pattern
+    assert ip.pattern_defect(ip.line_points([0, 0], [1, 1])) > 0.1
+
+
+def test_pattern_defect_is_zero_after_any_affine_isomorphism_of_the_target():
+    _, T = theorem1_data()
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        A = rng.standard_normal((2, 2))
+        P = T[:5] @ A.T + rng.standard_normal(2)
+        assert ip.pattern_defect(P) < 1e-10
+
+
+def test_pattern_defect_of_coincident_points_is_one():
+    assert ip.pattern_defect(np.zeros((5, 2))) == 1.0
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_quadrant_argument_equal_spacing_preserved_within_an_orthant(seed):
+    # Lines whose five points lie in one closed quadrant: sigma_max acts there as a coordinate
+    # projection, so the images are collinear and equally spaced (possibly all at the origin).
+    rng = np.random.default_rng(seed)
+    for signs in [(1, 1), (-1, 1), (-1, -1), (1, -1)]:
+        s = np.array(signs, dtype=float)
+        for _ in range(50):
+            a = s * (2.5 + rng.random(2))
+            d = rng.uniform(-1, 1, 2)
+            X = ip.line_points(a, d)
+            assert ip.closed_orthants(X)  # the points stay in the quadrant of a
+            P = np.maximum(X, 0)
+            dist = ip.successive_distances(P)
+            assert ip.is_collinear(P)
+            np.testing.assert_allclose(dist, dist[0], atol=1e-12)
+            if signs == (-1, -1):
+                assert np.all(P == 0)
+
+
+def test_collinear_distinct_images_of_a_straddling_line_exist_so_collinearity_alone_does_not_force_one_quadrant():
+    # x = 1, y = -0.5 + (t + 2) for t = -2..2: the lowest point is in the open fourth quadrant.
+    X = ip.line_points([1.0, 1.5], [0.0, 1.0])
+    P = np.maximum(X, 0)
+    assert not ip.closed_orthants(X)
+    assert ip.is_collinear(P)
+    dist = ip.successive_distances(P)
+    assert np.all(dist > 0)
+    np.testing.assert_allclose(dist, [0.5, 1, 1, 1])
+
+
+def test_quadrant_survey_never_produces_the_target_spacing_and_middle_spacings_of_collinear_images_agree():
+    sv = ip.quadrant_survey(400, n_adversarial=5, rng=1)
+    assert sv.defect.min() > 0.05
+    same = sv.same_orthant
+    assert same.any() and (~same).any()
+    assert np.all(sv.equal_spacing[same]) and np.all(sv.collinear[same])
+    m = sv.collinear & sv.distinct
+    assert (m & ~same).any()  # collinear distinct images from straddling lines do occur ...
+    np.testing.assert_allclose(sv.middle_ratio[m], 1.0, atol=1e-9)  # ... but never with d3 = 2 d2
+    assert set(sv.kind) == {"random", "kink at s_3", "through the origin", "axis-parallel", "adversarial"}
+
+
+def test_a_line_through_the_origin_from_the_fourth_to_the_second_quadrant_maps_to_an_L_not_a_line():
+    P = ip.relu_projection_of_line([0, 0], [-1, 1])
+    np.testing.assert_array_equal(P, [[2, 0], [1, 0], [0, 0], [0, 1], [0, 2]])
+    assert not ip.is_collinear(P)
+
+
+def test_t1_t3_t6_are_affinely_independent_so_beta2_must_be_an_affine_isomorphism():
+    _, T = theorem1_data()
+    assert ip.affine_rank(T[[0, 2, 5]]) == 2
+    # an affine map of rank <= 1 has an image of affine rank <= 1, whatever its input
+    rng = np.random.default_rng(0)
+    for _ in range(10):
+        A = np.outer(rng.standard_normal(2), rng.standard_normal(2))
+        assert ip.affine_rank(rng.standard_normal((6, 2)) @ A.T + rng.standard_normal(2)) <= 1
+
+
+def test_closed_orthants_of_points_on_an_axis_are_both_neighbours():
+    assert ip.closed_orthants([[0.0, 0.0]]) == [(1, 1), (1, -1), (-1, 1), (-1, -1)]
+    assert ip.closed_orthants([[0.0, 2.0], [0.0, 1.0]]) == [(1, 1), (-1, 1)]
+
+
+# ---------------------------------------------------------------------- the price of boundedness
+
+
+def test_rebalance_to_norm_keeps_the_network_and_reaches_the_norm():
+    arch = theorem1_architecture()
+    S, _ = theorem1_data()
+    th = theta_k(3)
+    for R in [20.0, 100.0]:
+        out = ip.rebalance_to_norm(arch, th, R)
+        assert np.linalg.norm(out) == pytest.approx(R, rel=1e-12)
+        np.testing.assert_allclose(weights_map(arch, S, out), weights_map(arch, S, th), rtol=1e-12, atol=1e-12)
+
+
+def test_rebalance_to_norm_returns_none_below_reach():
+    assert ip.rebalance_to_norm(theorem1_architecture(), theta_k(3), 0.5) is None
+
+
+def test_price_of_boundedness_never_increases_with_R_and_respects_the_bound():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    radii = np.array([1.0, 3.0, 10.0, 30.0])
+    path = ip.price_of_boundedness(arch, S, T, radii, n_random=1, rng=0)
+    assert np.all(np.diff(path.best_loss) <= 0)
+    assert np.all(np.linalg.norm(path.thetas, axis=1) <= radii)
+    for th, L in zip(path.thetas, path.best_loss):
+        assert loss(arch, S, T, th) == pytest.approx(L, rel=1e-9, abs=1e-15)
+    # the constrained optimum beats theta_k of the same norm (loss 5/k^2)
+    k30 = 30 / np.sqrt(5)
+    assert path.best_loss[-1] < 0.01 * 5 / k30**2
+
+
+def test_price_of_boundedness_decays_like_R_to_the_minus_4_on_the_theorem1_data():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    radii = np.logspace(1, 2, 5)
+    path = ip.price_of_boundedness(arch, S, T, radii, n_random=0, rng=0, warm_starts=[
+        lambda R: ip.rebalance_to_norm(arch, theta_k(max(R / 10, 1.0)), R)])
+    a, C = ip.loglog_slope(radii, path.best_loss)
+    assert a == pytest.approx(-4, abs=0.3)
+
+
+def test_weight_decay_minimiser_norm_grows_as_lambda_decreases():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    radii = np.logspace(0, 2, 9)
+    path = ip.price_of_boundedness(arch, S, T, radii, n_random=1, rng=0)
+    wd = ip.weight_decay_path(arch, S, T, [1e-2, 1e-4, 1e-6, 1e-8], seeds=path.thetas, rng=0)
+    assert np.all(np.diff(wd.norm) > 0)
+    assert np.all(np.diff(wd.loss) < 0)
+    np.testing.assert_allclose(wd.objective, wd.loss + wd.lambdas * wd.norm**2, rtol=1e-12)
+
+
+# ------------------------------------------------------------------------------ figures, widgets
+
+
+def test_theta_k_figure_has_two_titled_panels_with_legends():
+    fig = ip.theta_k_figure(5)
+    assert len(fig.axes) == 2
+    for ax in fig.axes:
+        assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
+
+
+def test_boundedness_and_weight_decay_figures_pick_the_nearest_precomputed_value():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    path = ip.price_of_boundedness(arch, S, T, [1.0, 10.0], n_random=0, rng=0,
+                                   warm_starts=[lambda R: ip.rebalance_to_norm(arch, theta_k(2), R) if R > 5 else theta_k(0.1)])
+    fig = ip.boundedness_figure(path, 9.0)
+    assert "10" in fig._suptitle.get_text()
+    wd = ip.weight_decay_path(arch, S, T, [1e-2, 1e-4], seeds=path.thetas, rng=0)
+    fig = ip.weight_decay_figure(wd, 2e-4)
+    assert "0.0001" in fig._suptitle.get_text()
+
+
+def test_explorers_build_widgets():
+    import ipywidgets as w
+
+    assert isinstance(ip.theta_k_explorer(3), w.VBox)
+
+
+# ------------------------------------------------------------------------------------- bad input
+
+
+def test_loglog_slope_rejects_nonpositive_y_naming_it():
+    with pytest.raises(ValueError, match=r"^y must be positive"):
+        ip.loglog_slope([1, 2], [1, 0])
+
+
+def test_loglog_slope_rejects_a_single_point_naming_x():
+    with pytest.raises(ValueError, match=r"^x must hold at least 2"):
+        ip.loglog_slope([1], [1])
+
+
+def test_line_points_rejects_direction_of_wrong_length_naming_d():
+    with pytest.raises(ValueError, match=r"^d must have length 2"):
+        ip.line_points([0, 0], [1, 2, 3])
+
+
+def test_pattern_defect_rejects_positions_of_wrong_length_naming_positions():
+    with pytest.raises(ValueError, match=r"^positions must have length 5"):
+        ip.pattern_defect(np.ones((5, 2)), positions=[0, 1, 2])
+
+
+def test_price_of_boundedness_rejects_decreasing_radii_naming_radii():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    with pytest.raises(ValueError, match=r"^radii must be positive and strictly increasing"):
+        ip.price_of_boundedness(arch, S, T, [3.0, 1.0])
+
+
+def test_price_of_boundedness_rejects_a_non_relu_network_naming_arch():
+    S, T = theorem1_data()
+    with pytest.raises(ValueError, match=r"^arch must be a two-layer ReLU network"):
+        ip.price_of_boundedness(Architecture((2, 2, 2), "tanh"), S, T, [1.0])
+
+
+def test_weight_decay_path_rejects_negative_lambda_naming_lambdas():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    with pytest.raises(ValueError, match=r"^lambdas must be positive"):
+        ip.weight_decay_path(arch, S, T, [1e-2, -1.0])
+
+
+def test_figures_reject_a_wrong_path_type_naming_path():
+    with pytest.raises(TypeError, match=r"^path must be a BoundednessPath"):
+        ip.boundedness_figure(None, 1.0)
+    with pytest.raises(TypeError, match=r"^path must be a WeightDecayPath"):
+        ip.weight_decay_figure(None, 1.0)
+
+
+def test_theta_k_figure_rejects_k_zero_naming_k():
+    with pytest.raises(ValueError, match=r"^k must be a finite positive"):
+        ip.theta_k_figure(0.0)
