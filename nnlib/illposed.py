@@ -41,6 +41,7 @@ __all__ = [
     "loglog_slope",
     "theta_k_table",
     "rebalance_to_norm",
+    "balance",
     "BoundednessPath",
     "price_of_boundedness",
     "WeightDecayPath",
@@ -168,16 +169,21 @@ def closed_orthants(X) -> list[tuple[int, ...]]:
     return out
 
 
-def affine_rank(points) -> int:
+def affine_rank(points, *, rtol: float = 1e-10) -> int:
     """Dimension of the affine hull of the rows of ``points`` (rank of the differences to the first).
+
+    Singular values of the differences below ``rtol`` times the largest (or times 1, whichever is
+    larger) count as zero.
 
     >>> affine_rank([[2, 0], [0, 0], [0, 1]])
     2
     """
     P = as_matrix("points", points)
+    rtol = check_positive_float("rtol", rtol)
     if P.shape[0] == 1:
         return 0
-    return int(np.linalg.matrix_rank(P[1:] - P[0]))
+    sv = np.linalg.svd(P[1:] - P[0], compute_uv=False)
+    return int(np.sum(sv > rtol * max(float(sv[0]), 1.0)))
 
 
 @dataclass(frozen=True)
@@ -407,6 +413,33 @@ def rebalance_to_norm(arch, theta, R: float) -> np.ndarray | None:
     return arch.pack([(A1, b1), (A2, b2)])
 
 
+def balance(arch, theta) -> np.ndarray:
+    """The smallest-norm weights with the same psi_2 reachable by the per-unit ReLU rescaling.
+
+    Unit j's incoming weights (row j of A_1, b_1[j]) are scaled by c_j and its outgoing weights
+    (column j of A_2) by 1/c_j with c_j^2 = ||out_j|| / ||in_j||, which makes the two norms equal
+    and minimises ||in_j||^2 c_j^2 + ||out_j||^2 / c_j^2 (to 2 ||in_j|| ||out_j||).  Dead units
+    (zero incoming or outgoing weights) are left alone.
+
+    >>> from nnlib.paper import theorem1_architecture, theta_k
+    >>> round(float(np.linalg.norm(balance(theorem1_architecture(), theta_k(1)))), 6) < round(float(np.linalg.norm(theta_k(1))), 6)
+    True
+    """
+    arch = _check_two_layer_relu(arch)
+    theta = as_vector("theta", theta, length=arch.m)
+    (A1, b1), (A2, b2) = arch.unpack(theta)
+    A1, b1, A2 = A1.copy(), b1.copy(), A2.copy()
+    inc = np.sqrt((A1**2).sum(axis=1) + b1**2)
+    out = np.sqrt((A2**2).sum(axis=0))
+    for j in range(len(inc)):
+        if inc[j] > 0 and out[j] > 0:
+            c = np.sqrt(out[j] / inc[j])
+            A1[j] *= c
+            b1[j] *= c
+            A2[:, j] /= c
+    return arch.pack([(A1, b1), (A2, b2)])
+
+
 @dataclass(frozen=True)
 class BoundednessPath:
     """The price of boundedness: the best loss found with ||theta|| <= R, for each R in ``radii``.
@@ -504,13 +537,15 @@ class WeightDecayPath:
     thetas: np.ndarray = field(repr=False)
 
 
-def weight_decay_path(arch, S, T, lambdas, *, seeds=(), n_random: int = 0, jitter: float = 1e-2, rng=0) -> WeightDecayPath:
+def weight_decay_path(
+    arch, S, T, lambdas, *, seeds=(), n_seeds: int = 2, n_random: int = 0, jitter: float = 1e-2, rng=0, max_nfev: int = 2000
+) -> WeightDecayPath:
     r"""Minimise loss + lambda ||theta||^2 (:func:`nnlib.fitting.weight_decay_fit`) for each lambda.
 
     The seeds are meant to be the solutions of :func:`price_of_boundedness` on a fine grid of
     radii: since min_theta L(theta) + lambda ||theta||^2 = min_R [min_{||theta|| <= R} L(theta)
     + lambda R^2], the seed with the lowest regularised objective is already close to a global
-    minimiser.  For each lambda the candidates are: the two seeds with the lowest regularised
+    minimiser.  For each lambda the candidates are: the ``n_seeds`` seeds with the lowest regularised
     objective, as they are (no solve) and polished by :func:`~nnlib.fitting.weight_decay_fit`
     from the seed and from the seed slightly perturbed (relative size ``jitter``); the previous
     lambda's minimiser, polished; and ``n_random`` random starts.  The perturbation moves a start
@@ -526,6 +561,8 @@ def weight_decay_path(arch, S, T, lambdas, *, seeds=(), n_random: int = 0, jitte
         raise ValueError("lambdas must be positive")
     seeds = np.zeros((0, arch.m)) if len(seeds) == 0 else as_matrix("seeds", seeds, cols=arch.m)
     n_random = check_nonnegative_int("n_random", n_random)
+    n_seeds = check_positive_int("n_seeds", n_seeds)
+    max_nfev = check_positive_int("max_nfev", max_nfev)
     jitter = check_positive_float("jitter", jitter)
     gen = as_rng("rng", rng)
 
@@ -538,7 +575,7 @@ def weight_decay_path(arch, S, T, lambdas, *, seeds=(), n_random: int = 0, jitte
         candidates = []  # (theta, data loss)
         starts = [] if prev is None else [prev]
         if len(seeds):
-            order = np.argsort([loss_of(th) + lam * th @ th for th in seeds])[:2]
+            order = np.argsort([loss_of(th) + lam * th @ th for th in seeds])[:n_seeds]
             for i in order:
                 candidates.append((seeds[i], loss_of(seeds[i])))
                 starts += [seeds[i], seeds[i] + jitter * np.linalg.norm(seeds[i]) / np.sqrt(arch.m) * gen.standard_normal(arch.m)]
@@ -546,7 +583,7 @@ def weight_decay_path(arch, S, T, lambdas, *, seeds=(), n_random: int = 0, jitte
         if not starts:
             starts.append(arch.random_theta(gen))
         for th0 in starts:
-            res = weight_decay_fit(arch, S, T, float(lam), th0)
+            res = weight_decay_fit(arch, S, T, float(lam), th0, max_nfev=max_nfev)
             candidates.append((res.theta, res.final_loss))
         best, best_loss = min(candidates, key=lambda c: c[1] + lam * c[0] @ c[0])
         prev = best
