@@ -75,6 +75,19 @@ def test_best_output_layer_returns_weights_whose_loss_it_reports():
         assert nn.loss(arch, S, T, th) == pytest.approx(L, rel=1e-10, abs=1e-12)
 
 
+@pytest.mark.parametrize("activation", ["relu", "sigmoid", "tanh"])
+def test_one_unit_last_layer_in_closed_form_matches_a_least_squares_solve(activation):
+    arch = nn.Architecture((1, 1, 2), activation)
+    rng = np.random.default_rng(9)
+    S, T = rng.standard_normal((5, 1)), rng.standard_normal((5, 2))
+    hidden = np.vstack([rng.standard_normal((20, 2)) * 3, [[0.0, 1.0], [0.0, -2.0]]])  # with two flat units
+    _, losses = g.best_output_layer(arch, S, T, hidden)
+    for (a, b), L in zip(hidden, losses):
+        M = np.column_stack([arch.activation.function(a * S[:, 0] + b), np.ones(5)])
+        X = np.linalg.lstsq(M, T, rcond=None)[0]
+        assert L == pytest.approx(float(np.sum((M @ X - T) ** 2)), rel=1e-9, abs=1e-12)
+
+
 def test_best_output_layer_beats_any_other_last_layer():
     rng = np.random.default_rng(4)
     T = rng.standard_normal((3, 1))
@@ -264,6 +277,18 @@ def test_widget_callback_says_the_step_is_fitted_by_the_relu_network(pictures):
 def test_widget_callback_reports_two_nearest_points_for_the_symmetric_target(pictures):
     title = g.nearest_point_figure(pictures["relu"], 0.0, -1.0, 0.0).axes[0].get_title()
     assert "attained (2 nearest points)" in title
+
+
+def test_widget_callback_answers_quickly_with_the_default_precomputation():
+    import io
+    import time
+
+    picture = g.NearestPointPicture.build("sigmoid")
+    g.nearest_point_figure(picture, 0.0, 0.0, 1.0)  # warm-up (imports, font cache)
+    start = time.perf_counter()
+    fig = g.nearest_point_figure(picture, 0.5, -1.0, 0.3)
+    fig.savefig(io.BytesIO(), format="png")
+    assert time.perf_counter() - start < 1.0  # 0.15-0.25 s measured; generous for a shared machine
 
 
 def test_widget_builds_sliders_for_the_three_responses(pictures):
