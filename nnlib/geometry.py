@@ -560,7 +560,7 @@ def nearest_point_figure(picture: NearestPointPicture, t1: float, t2: float, t3:
     d2, pts = nearest_monotone_vectors(T.ravel())
     relu = picture.arch.activation.name == "relu"
     attained = relu or all(_in_sigmoid_image(p) for p in pts)
-    fig, ax = new_figure(1, width=6.0, height=4.6)
+    fig, ax = new_figure(1, width=8.0, height=4.6)
     extent = max(2.0, 1.3 * float(np.linalg.norm(plane_coordinates(T.ravel()))))
     plot_plane_picture(ax, extent=extent, closed=relu, samples=picture.samples)
     tp = plane_coordinates(T.ravel())
@@ -576,9 +576,10 @@ def nearest_point_figure(picture: NearestPointPicture, t1: float, t2: float, t3:
         verdict = f"best fit attained ({len(pts)} nearest point{'s' if len(pts) > 1 else ''})"
     else:
         verdict = "NO nearest point: the best point drifts to a missing boundary ray"
-    ax.set_title(f"{picture.arch.activation.name}: {verdict}\nloss {res.loss:.3g} (inf = {d2:.3g}), "
+    shown = "0 (in floating point only)" if res.loss == 0 and not attained else f"{res.loss:.3g}"
+    ax.set_title(f"{picture.arch.activation.name}: {verdict}\nloss {shown} (inf = {d2:.3g}), "
                  rf"$\|\theta\|$ = {res.norm:.3g}, gradient norm {res.grad_norm:.2g}", fontsize=9)
-    ax.legend(loc="lower left", fontsize=7)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
     return fig
 
 
