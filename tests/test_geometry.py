@@ -279,16 +279,17 @@ def test_widget_callback_reports_two_nearest_points_for_the_symmetric_target(pic
     assert "attained (2 nearest points)" in title
 
 
-def test_widget_callback_answers_quickly_with_the_default_precomputation():
+def test_widget_callback_draws_a_labelled_figure_for_a_target_off_the_precomputed_grid():
+    # Speed is measured in bench/, never asserted in tests; here only what the callback draws.
     import io
-    import time
 
     picture = g.NearestPointPicture.build("sigmoid")
-    g.nearest_point_figure(picture, 0.0, 0.0, 1.0)  # warm-up (imports, font cache)
-    start = time.perf_counter()
     fig = g.nearest_point_figure(picture, 0.5, -1.0, 0.3)
     fig.savefig(io.BytesIO(), format="png")
-    assert time.perf_counter() - start < 1.0  # 0.15-0.25 s measured; generous for a shared machine
+    assert fig.axes, "the callback drew no axes"
+    for ax in fig.axes:
+        if ax.get_visible() and ax.has_data():
+            assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
 
 
 def test_widget_builds_sliders_for_the_three_responses(pictures):
