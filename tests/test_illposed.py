@@ -271,3 +271,27 @@ def test_figures_reject_a_wrong_path_type_naming_path():
 def test_theta_k_figure_rejects_k_zero_naming_k():
     with pytest.raises(ValueError, match=r"^k must be a finite positive"):
         ip.theta_k_figure(0.0)
+
+
+def test_balance_keeps_the_network_and_gives_theta_k_the_norm_sqrt_8k_asymptotically():
+    arch = theorem1_architecture()
+    S, _ = theorem1_data()
+    for k in [10.0, 1000.0]:
+        th = ip.balance(arch, theta_k(k))
+        np.testing.assert_allclose(weights_map(arch, S, th), weights_map(arch, S, theta_k(k)), atol=1e-10 * k)
+        assert np.linalg.norm(th) < np.linalg.norm(theta_k(k))
+    assert np.linalg.norm(ip.balance(arch, theta_k(1e6))) / np.sqrt(8e6) == pytest.approx(1, rel=1e-3)
+
+
+def test_affine_rank_of_the_image_of_a_rank_one_affine_map_is_at_most_one_in_floating_point():
+    rng = np.random.default_rng(5)
+    worst = 0
+    for _ in range(2000):
+        A = np.outer(rng.standard_normal(2), rng.standard_normal(2))
+        worst = max(worst, ip.affine_rank(rng.standard_normal((6, 2)) @ A.T + rng.standard_normal(2)))
+    assert worst == 1
+
+
+def test_affine_rank_rejects_a_zero_tolerance_naming_rtol():
+    with pytest.raises(ValueError, match=r"^rtol must be a finite positive"):
+        ip.affine_rank([[0, 0], [1, 0]], rtol=0.0)
