@@ -12,22 +12,32 @@ network      m of (3); packing theta; nu_theta (1); the weights map psi_k (Defin
              the loss (9) and its gradient; the Jacobian of psi_k
 dimension    dim psi_k(Theta) from Jacobian ranks, with the singular values as evidence
 paper        the paper's data: S, T of (16), theta_k of (17), the tanh example of §6
-fitting      solvers returning loss and ||theta|| histories
+fitting      solvers returning loss and ||theta|| histories (gradient descent, trust-region
+             least squares, ||theta|| <= R, weight decay)
+geometry     chapter 2: small images of weights, nearest points, monotone projections
+cones        chapter 3: the ReLU projection, psi_1 (12), the ReLU cone C_max(S), its faces (24)
+illposed     chapter 4: Theorem 1's quadrant argument as code, rates, price of boundedness
 plotting     the book's figure style and shared plots
 widgets      ipywidgets builders for the chapters
 """
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
 from .dimension import DimensionReport, RankReport, image_dimension, numerical_rank, sample_weights
+from . import cones, geometry, illposed
+from .cones import Face, in_relu_cone, psi_1, relu_cone_dimensions, relu_cone_faces, relu_cone_points, relu_projection
 from .fitting import (
     FitResult,
     FitTrend,
     best_of_starts,
+    constrained_fit,
     fit_trend,
     gradient_descent,
     least_squares_fit,
     multistart_gradient_descent,
+    weight_decay_fit,
 )
+from .geometry import NearestPoint, nearest_point
+from .illposed import price_of_boundedness, quadrant_survey, weight_decay_path
 from .network import (
     Architecture,
     batch_loss_gradient,
@@ -46,35 +56,52 @@ from .paper import tanh_example_data, theorem1_architecture, theorem1_data, thet
 __version__ = "0.1.0"
 
 __all__ = [
-    "ACTIVATION_NAMES",
     "Activation",
+    "ACTIVATION_NAMES",
     "Architecture",
-    "DimensionReport",
-    "FitResult",
-    "FitTrend",
-    "RankReport",
     "batch_loss_gradient",
     "best_of_starts",
+    "cones",
+    "constrained_fit",
+    "DimensionReport",
+    "Face",
     "fit_explorer",
     "fit_history_figure",
     "fit_trend",
+    "FitResult",
+    "FitTrend",
+    "geometry",
     "get_activation",
     "gradient_descent",
     "hidden_layers",
+    "illposed",
     "image_dimension",
+    "in_relu_cone",
     "jacobian",
     "least_squares_fit",
     "loss",
     "loss_gradient",
     "multistart_gradient_descent",
+    "nearest_point",
+    "NearestPoint",
     "network",
     "num_weights",
     "numerical_rank",
+    "price_of_boundedness",
+    "psi_1",
+    "quadrant_survey",
+    "RankReport",
+    "relu_cone_dimensions",
+    "relu_cone_faces",
+    "relu_cone_points",
+    "relu_projection",
     "sample_weights",
     "tanh_example_data",
     "theorem1_architecture",
     "theorem1_data",
     "theta_k",
+    "weight_decay_fit",
+    "weight_decay_path",
     "weight_norm",
     "weights_map",
 ]

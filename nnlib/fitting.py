@@ -76,6 +76,21 @@ class FitResult:
 _BLOW_UP = 1e12
 
 
+def _check_problem(arch, S, T):
+    """Validate an (architecture, sample, responses) triple, as every solver does first."""
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    return arch, S, T
+
+
+def _starting_point(arch, theta0, rng, init_scale) -> np.ndarray:
+    """``theta0`` checked and copied, or random weights from ``rng`` when it is None."""
+    if theta0 is None:
+        return arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
+    return as_vector("theta0", theta0, length=arch.m).copy()
+
+
 def gradient_descent(
     arch,
     S,
@@ -117,9 +132,7 @@ def gradient_descent(
     -------
     FitResult
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
-    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    arch, S, T = _check_problem(arch, S, T)
     step = check_positive_float("step", step)
     n_steps = check_nonnegative_int("n_steps", n_steps)
     record_every = check_positive_int("record_every", record_every)
@@ -127,10 +140,7 @@ def gradient_descent(
         raise TypeError(f"gtol must be a finite non-negative number; got {gtol!r}")
     if not np.isfinite(gtol) or gtol < 0:
         raise ValueError(f"gtol must be a finite non-negative number; got {gtol!r}")
-    if theta0 is None:
-        theta = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
-    else:
-        theta = as_vector("theta0", theta0, length=arch.m).copy()
+    theta = _starting_point(arch, theta0, rng, init_scale)
 
     steps, losses, norms, gnorms = [], [], [], []
     status = "finished"
@@ -195,9 +205,7 @@ def multistart_gradient_descent(
     -------
     list of FitResult, one per start.
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
-    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    arch, S, T = _check_problem(arch, S, T)
     step = check_positive_float("step", step)
     n_steps = check_nonnegative_int("n_steps", n_steps)
     record_every = check_positive_int("record_every", record_every)
@@ -358,15 +366,10 @@ def least_squares_fit(
     FitResult with ``status`` "converged" (a scipy tolerance was met) or "finished" (the
     evaluation budget ran out).
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
-    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    arch, S, T = _check_problem(arch, S, T)
     max_nfev = check_positive_int("max_nfev", max_nfev)
     tol = check_positive_float("tol", tol)
-    if theta0 is None:
-        theta0 = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
-    else:
-        theta0 = as_vector("theta0", theta0, length=arch.m).copy()
+    theta0 = _starting_point(arch, theta0, rng, init_scale)
     losses, norms = [], []
     target = T.ravel()
 
@@ -482,16 +485,11 @@ def constrained_fit(
     >>> bool(res.final_norm <= 3.0)
     True
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
-    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    arch, S, T = _check_problem(arch, S, T)
     R = check_positive_float("R", R)
     max_iter = check_positive_int("max_iter", max_iter)
     tol = check_positive_float("tol", tol)
-    if theta0 is None:
-        theta0 = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
-    else:
-        theta0 = as_vector("theta0", theta0, length=arch.m).copy()
+    theta0 = _starting_point(arch, theta0, rng, init_scale)
     n0 = float(np.linalg.norm(theta0))
     if n0 > R:
         theta0 = theta0 * (R / n0)
@@ -607,16 +605,11 @@ def weight_decay_fit(
     >>> bool(res.final_loss + 1e-3 * res.final_norm**2 <= 5 / 4 + 1e-3 * float(theta_k(2) @ theta_k(2)))
     True
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
-    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    arch, S, T = _check_problem(arch, S, T)
     lam = check_positive_float("lam", lam)
     max_nfev = check_positive_int("max_nfev", max_nfev)
     tol = check_positive_float("tol", tol)
-    if theta0 is None:
-        theta0 = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
-    else:
-        theta0 = as_vector("theta0", theta0, length=arch.m).copy()
+    theta0 = _starting_point(arch, theta0, rng, init_scale)
     losses, norms = [], []
     target = T.ravel()
     root = np.sqrt(lam)
