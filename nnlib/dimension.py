@@ -34,7 +34,14 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg
 
-from ._checks import as_matrix, as_rng, check_open_unit, check_positive_float, check_positive_int
+from ._checks import (
+    as_matrix,
+    as_rng,
+    check_nonnegative_int,
+    check_open_unit,
+    check_positive_float,
+    check_positive_int,
+)
 from .network import Architecture, _check_arch, _check_sample, jacobian
 
 __all__ = [
@@ -237,7 +244,14 @@ def default_n_points(nq: int, m: int) -> int:
 
 
 def image_dimension(
-    arch, S, *, n_points: int | None = None, rng=0, rtol: float | None = None, scale: float = 1.0
+    arch,
+    S,
+    *,
+    n_points: int | None = None,
+    rng=0,
+    rtol: float | None = None,
+    scale: float = 1.0,
+    upper_bound: int | None = None,
 ) -> DimensionReport:
     """Estimate dim psi_k(Theta) (Definition 1) as the largest Jacobian rank over random weights.
 
@@ -249,7 +263,8 @@ def image_dimension(
     n_points : int, optional
         How many random weight points to try at most (default :func:`default_n_points`); they
         alternate between the ``"gaussian"`` and ``"centred"`` recipes of
-        :func:`sample_weights`.  The search stops early when the rank reaches min(m, nq).
+        :func:`sample_weights`.  The search stops early when the rank reaches min(m, nq), or
+        ``upper_bound`` when one is given.
     rng : int or numpy.random.Generator
         Seed or generator.
     rtol : float in (0, 1), optional
@@ -257,6 +272,12 @@ def image_dimension(
     scale : float
         Scale of the random weights (moderate scales avoid tanh/sigmoid saturation, which would
         make genuinely non-zero singular values tiny).
+    upper_bound : int, optional
+        A *proven* upper bound on the dimension, known to the caller (e.g. d rank[S, 1] + 1 for a
+        two-layer ReLU network with q = 1): the search stops as soon as a point reaches it,
+        which saves most of the points on large problems.  Stopping there loses nothing when
+        the bound is true; to *test* a conjectured value, do not pass it (a rank found above a
+        wrong bound would stop the search early, but is still reported as found).
 
     Examples
     --------
@@ -269,6 +290,8 @@ def image_dimension(
     S = _check_sample(arch, S)
     nq = S.shape[0] * arch.q
     ceiling = min(arch.m, nq)
+    if upper_bound is not None:
+        ceiling = min(ceiling, check_nonnegative_int("upper_bound", upper_bound))
     n_points = default_n_points(nq, arch.m) if n_points is None else check_positive_int("n_points", n_points)
     rng = as_rng("rng", rng)
     if rtol is not None:
@@ -281,6 +304,6 @@ def image_dimension(
         ranks.append(rep.rank)
         if best is None or rep.rank > best.rank:
             best = rep
-        if best.rank == ceiling:
+        if best.rank >= ceiling:
             break
     return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq)
