@@ -17,13 +17,14 @@ fitting      solvers returning loss and ||theta|| histories (gradient descent, t
 geometry     chapter 2: small images of weights, nearest points, monotone projections
 cones        chapter 3: the ReLU projection, psi_1 (12), the ReLU cone C_max(S), its faces (24)
 illposed     chapter 4: Theorem 1's quadrant argument as code, rates, price of boundedness
+joins        chapter 5: join/secant decompositions (Theorems 2, 4), Lemmas 2-3, dimension grids
 plotting     the book's figure style and shared plots
 widgets      ipywidgets builders for the chapters
 """
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
 from .dimension import DimensionReport, RankReport, image_dimension, numerical_rank, sample_weights
-from . import cones, geometry, illposed
+from . import cones, geometry, illposed, joins
 from .cones import Face, in_relu_cone, psi_1, relu_cone_dimensions, relu_cone_faces, relu_cone_points, relu_projection
 from .fitting import (
     FitResult,
@@ -38,6 +39,7 @@ from .fitting import (
 )
 from .geometry import NearestPoint, nearest_point
 from .illposed import price_of_boundedness, quadrant_survey, weight_decay_path
+from .joins import dimension_grid, join_decomposition, network_from_join, rescaling_directions
 from .network import (
     Architecture,
     batch_loss_gradient,
@@ -64,6 +66,7 @@ __all__ = [
     "cones",
     "constrained_fit",
     "DimensionReport",
+    "dimension_grid",
     "Face",
     "fit_explorer",
     "fit_history_figure",
@@ -78,6 +81,8 @@ __all__ = [
     "image_dimension",
     "in_relu_cone",
     "jacobian",
+    "join_decomposition",
+    "joins",
     "least_squares_fit",
     "loss",
     "loss_gradient",
@@ -85,6 +90,7 @@ __all__ = [
     "nearest_point",
     "NearestPoint",
     "network",
+    "network_from_join",
     "num_weights",
     "numerical_rank",
     "price_of_boundedness",
@@ -95,6 +101,7 @@ __all__ = [
     "relu_cone_faces",
     "relu_cone_points",
     "relu_projection",
+    "rescaling_directions",
     "sample_weights",
     "tanh_example_data",
     "theorem1_architecture",
