@@ -11,10 +11,10 @@ import pytest
 import nnlib
 
 MODULES = ["nnlib", "nnlib._checks", "nnlib.activations", "nnlib.network", "nnlib.dimension", "nnlib.paper",
-           "nnlib.fitting", "nnlib.plotting", "nnlib.widgets", "nnlib.geometry", "nnlib.cones", "nnlib.illposed", "nnlib.joins"]
+           "nnlib.fitting", "nnlib.plotting", "nnlib.widgets", "nnlib.geometry", "nnlib.cones", "nnlib.illposed", "nnlib.smooth", "nnlib.joins"]
 
 # Modules whose docstrings carry examples: if one of them loses its examples, the test says so.
-WITH_EXAMPLES = {"nnlib.activations", "nnlib.network", "nnlib.dimension", "nnlib.paper", "nnlib.geometry", "nnlib.cones", "nnlib.joins"}
+WITH_EXAMPLES = {"nnlib.activations", "nnlib.network", "nnlib.dimension", "nnlib.paper", "nnlib.geometry", "nnlib.cones", "nnlib.smooth", "nnlib.joins"}
 
 
 def test_every_nnlib_module_is_listed():
