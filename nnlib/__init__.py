@@ -18,13 +18,14 @@ geometry     chapter 2: small images of weights, nearest points, monotone projec
 cones        chapter 3: the ReLU projection, psi_1 (12), the ReLU cone C_max(S), its faces (24)
 illposed     chapter 4: Theorem 1's quadrant argument as code, rates, price of boundedness
 joins        chapter 5: join/secant decompositions (Theorems 2, 4), Lemmas 2-3, dimension grids
+smooth       chapter 6: the sigmoid and tanh examples of §6, closure points, Proposition 2's box survey
 plotting     the book's figure style and shared plots
 widgets      ipywidgets builders for the chapters
 """
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
 from .dimension import DimensionReport, RankReport, image_dimension, numerical_rank, sample_weights
-from . import cones, geometry, illposed, joins
+from . import cones, geometry, illposed, joins, smooth
 from .cones import Face, in_relu_cone, psi_1, relu_cone_dimensions, relu_cone_faces, relu_cone_points, relu_projection
 from .fitting import (
     FitResult,
@@ -40,6 +41,7 @@ from .fitting import (
 from .geometry import NearestPoint, nearest_point
 from .illposed import price_of_boundedness, quadrant_survey, weight_decay_path
 from .joins import dimension_grid, join_decomposition, network_from_join, rescaling_directions
+from .smooth import box_survey, closure_verdict
 from .network import (
     Architecture,
     batch_loss_gradient,
@@ -63,6 +65,8 @@ __all__ = [
     "Architecture",
     "batch_loss_gradient",
     "best_of_starts",
+    "box_survey",
+    "closure_verdict",
     "cones",
     "constrained_fit",
     "DimensionReport",
@@ -103,6 +107,7 @@ __all__ = [
     "relu_projection",
     "rescaling_directions",
     "sample_weights",
+    "smooth",
     "tanh_example_data",
     "theorem1_architecture",
     "theorem1_data",

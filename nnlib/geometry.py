@@ -452,6 +452,13 @@ def exact_one_unit_fits(x, a_values, *, S=None, activation="sigmoid", tol: float
     if arch.activation.name not in ("sigmoid", "tanh"):
         raise ValueError(f"activation must be 'sigmoid' or 'tanh'; got {activation!r}")
     tol = check_positive_float("tol", tol)
+    if arch.activation.name == "tanh":
+        # tanh(z) = 2 sigma(2z) - 1, so c tanh(a s + b) + d = 2c sigma(2a s + 2b) + (d - c): solve
+        # with the sigmoid (whose saturated ends stay distinct in floating point, unlike tanh's
+        # +-1, which made every bisection bracket 0/0) and map the weights back.
+        fits = exact_one_unit_fits(x, 2.0 * a, S=S, activation="sigmoid", tol=tol)
+        A, B, C, D = fits.T
+        return np.stack([A / 2.0, B / 2.0, C / 2.0, D + C / 2.0], axis=1)
     sig = arch.activation.function
     target = (x[1] - x[0]) / (x[2] - x[0])
 

@@ -297,3 +297,14 @@ def test_widget_builds_sliders_for_the_three_responses(pictures):
     sliders = box.children[0].children
     assert [s.description for s in sliders] == ["t1", "t2", "t3"]
     assert [s.value for s in sliders] == [0.0, 0.0, 1.0]
+
+
+def test_exact_one_unit_fits_with_tanh_fit_the_target_exactly():
+    # tanh saturates to exactly +-1 in floating point; the fits must still come out (via sigmoid).
+    S = np.array([[0.0], [1.0], [2.0]])
+    x = np.array([0.0, 1.5, 1.9])
+    fits = g.exact_one_unit_fits(x, [1.0, 2.0], S=S, activation="tanh")
+    arch = nn.Architecture((1, 1, 1), "tanh")
+    assert np.all(np.isfinite(fits))
+    for theta in fits:
+        assert np.abs(nn.weights_map(arch, S, theta).ravel() - x).max() < 1e-9
