@@ -55,6 +55,7 @@ __all__ = [
     "cone_figure",
     "cone_explorer_figure",
     "cone_explorer",
+    "corollary1_check",
     "MAX_FACE_N",
 ]
 
@@ -622,3 +623,45 @@ def cone_explorer(s1: float = 0.0, s2: float = 1.0, s3: float = 2.0, h: float = 
 
     out = w.interactive_output(redraw, sliders)
     return w.VBox([w.HBox([sliders["s1"], sliders["s2"]]), w.HBox([sliders["s3"], sliders["h"]]), out])
+
+
+def corollary1_check(S, q: int, rng) -> tuple[bool, bool, int, int]:
+    """Check Corollary 1 for q outputs on the sample S: (14) both ways, and both dimensions.
+
+    Returns ``(subset, superset, set_dim, span_dim)``:
+
+    * ``subset``: every column of psi_1(A, b) (random weights) is a point of C_max(S);
+    * ``superset``: q sampled cone points, given weights by :func:`relu_cone_preimage` and
+      stacked, are reproduced by psi_1 -- together, the direct sum (14);
+    * ``set_dim``: the dimension of psi_1(Theta) as a set, the rank of finite differences of
+      psi_1 around weights where every unit is active (Corollary 1 claims q rank[S, 1]);
+    * ``span_dim``: the dimension of the span of psi_1(Theta), from sampled matrices with one
+      cone point in one column (q times the number of distinct sample points, see Lemma 1).
+
+    ``rng`` is a ``numpy.random.Generator`` (it is advanced).
+    """
+    S = as_matrix("S", S)
+    q = check_positive_int("q", q)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"rng must be a numpy.random.Generator; got {rng!r}")
+    n, p = S.shape
+    P = psi_1(S, rng.standard_normal((q, p)), rng.standard_normal(q))
+    subset = all(in_relu_cone(P[:, j], S) for j in range(q))
+    V = np.column_stack([relu_cone_points(S, 9, rng=int(rng.integers(1000)))[4] for _ in range(q)])
+    th = [relu_cone_preimage(V[:, j], S) for j in range(q)]
+    superset = bool(np.allclose(psi_1(S, np.array([t[:-1] for t in th]), np.array([t[-1] for t in th])), V, atol=1e-8))
+    A = rng.standard_normal((q, p))
+    b = np.abs(S @ A.T).max() + 1.0 + rng.random(q)
+    base, eps, D = psi_1(S, A, b).ravel(), 1e-6, []
+    for k in range(q * (p + 1)):
+        d = np.zeros(q * (p + 1))
+        d[k] = eps
+        D.append((psi_1(S, A + d[: q * p].reshape(q, p), b + d[q * p :]).ravel() - base) / eps)
+    set_dim = numerical_rank(np.array(D), 1e-6).rank
+    blocks = []
+    for j in range(q):
+        B = np.zeros((80, n, q))
+        B[:, :, j] = relu_cone_points(S, 80, rng=j)
+        blocks.append(B.reshape(80, -1))
+    span_dim = numerical_rank(np.vstack(blocks), 1e-9).rank
+    return subset, superset, set_dim, span_dim

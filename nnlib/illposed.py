@@ -29,6 +29,7 @@ from .network import Architecture, _check_arch, _check_sample, hidden_layers, we
 
 __all__ = [
     "TARGET_POSITIONS",
+    "balanced_theta_k",
     "line_points",
     "relu_projection_of_line",
     "successive_distances",
@@ -706,3 +707,19 @@ def weight_decay_explorer(path: WeightDecayPath, lam: float | None = None):
         raise TypeError(f"path must be a WeightDecayPath; got {type(path).__name__}")
     lam = float(path.lambdas[len(path.lambdas) // 2]) if lam is None else check_positive_float("lam", lam)
     return _selection_explorer(lambda x: weight_decay_figure(path, x), path.lambdas, lam, "weight decay λ", lambda v: f"{v:.1e}")
+
+
+def balanced_theta_k(arch, R: float) -> np.ndarray:
+    """A warm start of norm R for :func:`price_of_boundedness`: theta_k of (17), balanced, then rescaled.
+
+    k is chosen so that the balanced theta_k (:func:`balance`) has norm below R; it is then
+    moved to norm R by :func:`rebalance_to_norm` (or plainly scaled when that is impossible).
+    """
+    arch = _check_two_layer_relu(arch)
+    R = check_positive_float("R", R)
+    from .paper import theta_k
+
+    k = max((R / 2.9) ** 2, 0.05)
+    th = balance(arch, theta_k(k))
+    out = rebalance_to_norm(arch, th, R)
+    return th * (R / np.linalg.norm(th)) if out is None else out

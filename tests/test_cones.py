@@ -329,3 +329,14 @@ def test_bad_inputs_name_the_argument():
         cones.relu_cone_points(S, 5, rng="seed")
     with pytest.raises(ValueError, match=r"^theta must have length 2"):
         cones.psi_1_jacobian(S, np.ones(3))
+
+
+def test_corollary1_check_confirms_14_and_the_set_dimension_q_times_rank_S1():
+    gen = np.random.default_rng(5)
+    S = gen.standard_normal((6, 2))
+    subset, superset, set_dim, span_dim = cones.corollary1_check(S, 3, gen)
+    assert subset and superset
+    assert set_dim == 3 * cones.rank_S1(S)
+    assert span_dim == 3 * cones.distinct_rows(S)
+    with pytest.raises(TypeError, match="^rng"):
+        cones.corollary1_check(S, 3, 0)

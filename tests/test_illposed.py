@@ -295,3 +295,18 @@ def test_affine_rank_of_the_image_of_a_rank_one_affine_map_is_at_most_one_in_flo
 def test_affine_rank_rejects_a_zero_tolerance_naming_rtol():
     with pytest.raises(ValueError, match=r"^rtol must be a finite positive"):
         ip.affine_rank([[0, 0], [1, 0]], rtol=0.0)
+
+
+def test_balanced_theta_k_warm_start_has_norm_R_and_beats_theta_k_of_the_same_norm():
+    from nnlib import illposed as ip
+    from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
+
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    for R in (5.0, 30.0):
+        th = ip.balanced_theta_k(arch, R)
+        assert np.linalg.norm(th) == pytest.approx(R, rel=1e-9)
+        k = R / np.sqrt(5.0)  # theta_k has norm about sqrt(5) k
+        assert loss(arch, S, T, th) < loss(arch, S, T, theta_k(k))
+    with pytest.raises(ValueError, match="^R"):
+        ip.balanced_theta_k(arch, -1.0)
