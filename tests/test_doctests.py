@@ -1,4 +1,8 @@
-"""The examples in nnlib's docstrings run and give the printed results."""
+"""The examples in nnlib's docstrings run and give the printed results.
+
+Every module of the package is found by ``pkgutil``, so a new module is tested without editing
+this file; it must carry docstring examples unless it is listed in ``WITHOUT_EXAMPLES``.
+"""
 
 from __future__ import annotations
 
@@ -10,16 +14,15 @@ import pytest
 
 import nnlib
 
-MODULES = ["nnlib", "nnlib._checks", "nnlib.activations", "nnlib.network", "nnlib.dimension", "nnlib.paper",
-           "nnlib.fitting", "nnlib.plotting", "nnlib.widgets", "nnlib.geometry", "nnlib.cones", "nnlib.illposed", "nnlib.smooth", "nnlib.joins"]
+MODULES = ["nnlib"] + sorted(f"nnlib.{info.name}" for info in pkgutil.iter_modules(nnlib.__path__))
 
-# Modules whose docstrings carry examples: if one of them loses its examples, the test says so.
-WITH_EXAMPLES = {"nnlib.activations", "nnlib.network", "nnlib.dimension", "nnlib.paper", "nnlib.geometry", "nnlib.cones", "nnlib.smooth", "nnlib.joins"}
+# Modules whose work is drawing, solving or validating, where an example would only restate a test.
+WITHOUT_EXAMPLES = {"nnlib", "nnlib._checks", "nnlib.fitting", "nnlib.plotting", "nnlib.widgets", "nnlib.illposed"}
 
 
-def test_every_nnlib_module_is_listed():
-    found = {"nnlib"} | {f"nnlib.{info.name}" for info in pkgutil.iter_modules(nnlib.__path__)}
-    assert found == set(MODULES)
+def test_module_discovery_finds_the_package():
+    assert {"nnlib.network", "nnlib.dimension", "nnlib.paper"} <= set(MODULES)
+    assert WITHOUT_EXAMPLES <= set(MODULES), "WITHOUT_EXAMPLES names a module that no longer exists"
 
 
 @pytest.mark.parametrize("name", MODULES)
@@ -27,5 +30,5 @@ def test_docstring_examples_pass(name):
     module = importlib.import_module(name)
     result = doctest.testmod(module, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE, verbose=False)
     assert result.failed == 0, f"{result.failed} of {result.attempted} examples in {name} failed"
-    if name in WITH_EXAMPLES:
-        assert result.attempted > 0, f"{name} has lost its docstring examples"
+    if name not in WITHOUT_EXAMPLES:
+        assert result.attempted > 0, f"{name} has no docstring examples (add some, or list it in WITHOUT_EXAMPLES)"
