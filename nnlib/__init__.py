@@ -21,6 +21,7 @@ joins        chapter 5: join/secant decompositions (Theorems 2, 4), Lemmas 2-3, 
 smooth       chapter 6: the sigmoid and tanh examples of §6, closure points, Proposition 2's box survey
 plotting     the book's figure style and shared plots
 widgets      ipywidgets builders for the chapters
+twins        the kernel-free static twin of a widget: precomputed frames and an HTML slider
 """
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
@@ -55,6 +56,8 @@ from .network import (
     weights_map,
 )
 from .widgets import fit_explorer, fit_history_figure
+from . import twins
+from .twins import StaticTwin, static_twin
 from .paper import tanh_example_data, theorem1_architecture, theorem1_data, theta_k
 
 __version__ = "0.1.0"
@@ -108,10 +111,13 @@ __all__ = [
     "rescaling_directions",
     "sample_weights",
     "smooth",
+    "static_twin",
+    "StaticTwin",
     "tanh_example_data",
     "theorem1_architecture",
     "theorem1_data",
     "theta_k",
+    "twins",
     "weight_decay_fit",
     "weight_decay_path",
     "weight_norm",
