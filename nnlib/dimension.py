@@ -67,7 +67,7 @@ class RankReport:
     rank : int
         Number of singular values above ``tolerance``.
     singular_values : ndarray
-        All singular values, in decreasing order (for ``method="qr"``: |R_ii| of a
+        All singular values, in decreasing order (for ``method="qr"``: ``|R_ii|`` of a
         column-pivoted QR, also decreasing).
     tolerance : float
         The absolute threshold ``rtol * singular_values[0]``.
@@ -219,7 +219,7 @@ class DimensionReport:
 
     @property
     def deficiency(self) -> int:
-        """min(m, nq) - dimension: how far the image falls short of the parameter-count bound."""
+        """``min(m, nq) - dimension``, how far the image falls short of the parameter-count bound."""
         return min(self.m, self.nq) - self.dimension
 
     def summary(self) -> str:

@@ -163,7 +163,7 @@ def increasing_sample(n: int, p: int, rng=0) -> np.ndarray:
 
 
 def lemma2_shift(x, k: int) -> tuple[float, np.ndarray]:
-    """Lemma 2, made constructive: lam and I with sigma_max(lam 1 + x) in R^n_I and |I| = k.
+    """Lemma 2, made constructive: lam and I with sigma_max(lam 1 + x) in R^n_I and ``|I| = k``.
 
     Returns ``(lam, I)`` with I the (0-based, sorted) indices of the k largest coordinates of x.
     Requires the k-th and (k+1)-th largest coordinates to differ (x "general").

@@ -231,7 +231,7 @@ def paper_closure_form(t) -> np.ndarray:
 
 
 def box_targets(t, eps: float, n: int, rng=0) -> np.ndarray:
-    r"""n targets drawn uniformly from the box U(eps) = {t' : |t'_i - t_i| <= eps} around t; shape (n, len(t)).
+    r"""n targets drawn uniformly from the box ``U(eps) = {t' : |t'_i - t_i| <= eps}`` around t; shape (n, len(t)).
 
     >>> box_targets([0.0, 2.0, 1.0], 0.1, 2, rng=0).shape
     (2, 3)
@@ -321,13 +321,13 @@ def best_fit_path(t, radii, *, S=(0.0, 1.0, 2.0), activation: str = "tanh", n_a:
     r"""The best loss of (9) over weights with ||theta|| <= R, for each R in ``radii`` (a search, an upper bound).
 
     Candidate weights: a on a geometric grid of ``n_a`` values of each sign in
-    [1e-2, max(radii)], b on a grid of ``n_b`` values over [-(|a| max|s_i| + 6), |a| max|s_i| + 6],
+    [1e-2, max(radii)], b on a grid of ``n_b`` values over ``[-(|a| max|s_i| + 6), |a| max|s_i| + 6]``,
     and for each (a, b) the exact best last layer (c, d) (:func:`nnlib.geometry.best_output_layer`).
     For each R the smallest loss among candidates with ||theta|| <= R is returned.  Because the
     norm bound is applied to the whole of theta, fits that magnify tiny differences of a
     saturated unit by a huge c are excluded.  If the infimum is not attained, the loss stays
     above it for every R and the norm of the best weights grows with R -- but only as long as
-    double precision resolves it: tanh(x) rounds to +-1 for |x| >~ 19, and from R of about 18 on
+    double precision resolves it: tanh(x) rounds to +-1 for ``|x| >~ 19``, and from R of about 18 on
     the computed loss can equal the infimum to the last bit (a fake attainment).
 
     Examples
@@ -386,7 +386,7 @@ def target_figure(t1: float, t2: float, t3: float, *, radii=None):
     r"""The widget's picture for the target T' = (t1, t2, t3) on s = (0, 1, 2), tanh 1-1-1 network.
 
     Left: the target, the nearest point(s) of the closure (isotonic regression) and the best
-    fits with |a| <= A for three A.  Right: the best loss against ||theta|| along
+    fits with ``|a| <= A`` for three A.  Right: the best loss against ||theta|| along
     :func:`best_fit_path`, with the exact infimum.  Returns the figure.
     """
     import matplotlib.pyplot as plt
