@@ -86,7 +86,7 @@ __all__ = ["StaticTwin", "static_twin", "MAX_FRAMES", "TWIN_CLASS"]
 #: The CSS class of a twin's outer element (part of the browser-test contract).
 TWIN_CLASS = "nnlib-static-twin"
 
-#: At most this many frames: every frame is stored in the page.
+#: At most this many frames (every frame is stored in the page).
 MAX_FRAMES = 40
 
 # Binds every twin on the page that is not bound yet; emitted after each twin, so it runs once
