@@ -22,6 +22,7 @@ smooth       chapter 6: the sigmoid and tanh examples of §6, closure points, Pr
 plotting     the book's figure style and shared plots
 widgets      ipywidgets builders for the chapters
 twins        the kernel-free static twin of a widget: precomputed frames and an HTML slider
+ledger       the claims ledger: the book's verdict on every numbered result, used by chapters and tests
 """
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
@@ -57,6 +58,7 @@ from .network import (
 )
 from .widgets import fit_explorer, fit_history_figure
 from . import twins
+from . import ledger
 from .twins import StaticTwin, static_twin
 from .paper import tanh_example_data, theorem1_architecture, theorem1_data, theta_k
 
@@ -91,6 +93,7 @@ __all__ = [
     "join_decomposition",
     "joins",
     "least_squares_fit",
+    "ledger",
     "loss",
     "loss_gradient",
     "multistart_gradient_descent",
