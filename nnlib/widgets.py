@@ -14,11 +14,11 @@ from IPython.display import display
 import numpy as np
 
 from ._checks import as_matrix, check_nonnegative_int, check_positive_float, check_positive_int
-from .fitting import gradient_descent
+from .fitting import FitResult, gradient_descent
 from .network import _check_arch, _check_sample
 from .plotting import plot_fit_history
 
-__all__ = ["fit_history_figure", "fit_explorer", "STEP_RANGE"]
+__all__ = ["fit_history_figure", "fit_result_figure", "fit_explorer", "STEP_RANGE"]
 
 #: The range of the step-size slider of :func:`fit_explorer` (a log-scale slider).
 STEP_RANGE = (1e-4, 10**-0.5)
@@ -33,11 +33,24 @@ def fit_history_figure(arch, S, T, *, step: float, n_steps: int, seed: int, init
     seed = check_nonnegative_int("seed", seed)
     record_every = max(1, n_steps // 400)
     res = gradient_descent(arch, S, T, step=step, n_steps=n_steps, rng=seed, init_scale=init_scale, record_every=record_every)
+    return fit_result_figure(res, seed=seed, step=step)
+
+
+def fit_result_figure(result: FitResult, *, seed: int, step: float):
+    """The drawing half of :func:`fit_history_figure`, for a run that is already computed.
+
+    ``result`` is the gradient-descent run started from ``arch.random_theta(seed)`` with this
+    ``step`` (e.g. one run of a multistart survey); the figure is the one the widget draws for it.
+    """
+    if not isinstance(result, FitResult):
+        raise TypeError(f"result must be a FitResult; got {type(result).__name__}")
+    seed = check_nonnegative_int("seed", seed)
+    step = check_positive_float("step", step)
     title = (
-        f"seed {seed}, step {step:.3g}: final loss {res.final_loss:.3g}, final $\\|\\theta\\|$ = {res.final_norm:.3g}"
-        + (" (diverged)" if res.status == "diverged" else "")
+        f"seed {seed}, step {step:.3g}: final loss {result.final_loss:.3g}, final $\\|\\theta\\|$ = {result.final_norm:.3g}"
+        + (" (diverged)" if result.status == "diverged" else "")
     )
-    return plot_fit_history(res, labels=[f"seed {seed}"], title=title)
+    return plot_fit_history(result, labels=[f"seed {seed}"], title=title)
 
 
 def fit_explorer(

@@ -199,3 +199,29 @@ def test_the_same_inputs_give_the_same_bytes():
 def test_the_frames_carry_no_matplotlib_version_stamp():
     twin = build(values=(1,))
     assert b"Software" not in twin.frames[0] and b"atplotlib" not in twin.frames[0]
+
+
+# --------------------------------------------------------------------------- callbacks split for twins
+
+
+def test_fit_result_figure_draws_what_fit_history_figure_draws_for_the_same_run():
+    from nnlib.fitting import gradient_descent
+    from nnlib.paper import theorem1_architecture, theorem1_data
+    from nnlib.widgets import fit_history_figure, fit_result_figure
+
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    live = fit_history_figure(arch, S, T, step=1e-2, n_steps=400, seed=3)
+    run = gradient_descent(arch, S, T, step=1e-2, n_steps=400, rng=3, record_every=1)
+    frame = fit_result_figure(run, seed=3, step=1e-2)
+    assert frame._suptitle.get_text() == live._suptitle.get_text()
+    for ax_live, ax_frame in zip(live.axes, frame.axes):
+        assert ax_live.get_title() == ax_frame.get_title() and ax_live.get_ylabel() == ax_frame.get_ylabel()
+        np.testing.assert_array_equal(ax_live.get_lines()[0].get_ydata(), ax_frame.get_lines()[0].get_ydata())
+
+
+def test_fit_result_figure_refuses_what_is_not_a_run():
+    from nnlib.widgets import fit_result_figure
+
+    with pytest.raises(TypeError, match=r"^result must be a FitResult"):
+        fit_result_figure([1.0, 2.0], seed=0, step=1e-2)
