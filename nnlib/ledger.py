@@ -3,17 +3,17 @@ r"""The claims ledger: one record per numbered result (and worked example) of th
 This module is the *one* place where the book's verdict on each claim of the paper is written
 down.  Three things read it:
 
-* the appendix page ``chapters/appendix/claims_ledger.md`` is rendered from :data:`RECORDS` by
+* the appendix page ``chapters/appendix/claims_ledger.md`` is rendered from ``RECORDS`` by
   :func:`render_markdown` (``python -m nnlib.ledger`` rewrites it; a test fails when the committed
   page differs from the rendering);
 * the chapters call :func:`confirm` in the cells that check a claim, with what the cell computed;
   if the computation contradicts the recorded verdict, :func:`confirm` raises, so executing the
   chapter (and nbval) fails instead of the ledger drifting from the chapters;
-* ``tests/test_ledger.py`` checks that every numbered result of the paper (:data:`PAPER_RESULTS`)
+* ``tests/test_ledger.py`` checks that every numbered result of the paper (``PAPER_RESULTS``)
   has a record, that every record names unit tests that exist and a chapter section carrying its
   MyST label, and that the chapters confirm what the ledger says.
 
-Verdicts (:data:`VERDICTS`):
+Verdicts (``VERDICTS``):
 
 ``holds``
     the statement as printed agrees with computation (proof slips are noted in the evidence);
@@ -101,13 +101,13 @@ class Record:
     key : str
         Unique name, e.g. ``"Lemma 1 (ii)"``; the name chapters pass to :func:`confirm`.
     result : str
-        The entry of :data:`PAPER_RESULTS` it belongs to, e.g. ``"Lemma 1"``.
+        The entry of ``PAPER_RESULTS`` it belongs to, e.g. ``"Lemma 1"``.
     paper : str
         Section (and equation) of the paper, e.g. ``"§3, (13)"``.
     statement : str
         The claim in our own words (MyST markdown, math in dollars).
     verdict : str
-        One of :data:`VERDICTS`.
+        One of ``VERDICTS``.
     evidence : str
         One line: what the chapter computed.
     chapter : str
@@ -473,7 +473,7 @@ def _link(rec: Record) -> str:
 
 
 def render_markdown() -> str:
-    """The appendix page, rendered from :data:`RECORDS` (MyST markdown).
+    """The appendix page, rendered from ``RECORDS`` (MyST markdown).
 
     >>> page = render_markdown()
     >>> page.splitlines()[0]
