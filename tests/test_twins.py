@@ -225,3 +225,18 @@ def test_fit_result_figure_refuses_what_is_not_a_run():
 
     with pytest.raises(TypeError, match=r"^result must be a FitResult"):
         fit_result_figure([1.0, 2.0], seed=0, step=1e-2)
+
+
+def test_frames_have_the_pixels_savefig_would_write():
+    import io
+
+    from PIL import Image
+
+    twin = build(values=(2,), dpi=50)
+    fig = line_figure(2)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=50)
+    saved = np.asarray(Image.open(buf).convert("RGB"))
+    framed = np.asarray(Image.open(io.BytesIO(twin.frames[0])))
+    assert framed.shape == saved.shape and framed.dtype == np.uint8
+    np.testing.assert_array_equal(framed, saved)
