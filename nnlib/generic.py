@@ -1,0 +1,497 @@
+r"""Generic dimension and generic rank of networks (paper §7), with the symmetry counts behind the bounds.
+
+§7 of the paper asks two questions it leaves open: the *generic dimension* of the image of
+weights psi_k(Theta) for a general sample with n large, and the *generic rank*, the smallest
+size of network whose image fills R^{n x q}.  This module supplies the computations that
+chapter 7 uses to bring evidence to both:
+
+* the continuous symmetries of a network (directions in weight space along which the network
+  function does not change): one positive rescaling per hidden unit for ReLU, one scaling per
+  hidden unit for the powers x^r, none for tanh and sigmoid (:func:`continuous_symmetries`,
+  :func:`symmetry_directions`), and the bound m - (number of symmetries) they give
+  (:func:`symmetry_bound`);
+* the kernel of the Jacobian of psi_k compared with the symmetry directions
+  (:func:`jacobian_kernel`);
+* dimension rows beside their bounds m, m - symmetries and nq (:func:`generic_dimension`);
+* the smallest hidden width at which a two-layer network fills R^{n x q}
+  (:func:`smallest_filling_width`) against the parameter count (:func:`parameter_count_width`),
+  and the fraction of random targets fitted to zero loss with a Wilson interval
+  (:func:`zero_loss_fraction`, :func:`wilson_interval`);
+* polynomial networks without biases, the setting of Kileel, Trager and Bruna (2019): the
+  dimension of the set of polynomial maps (:func:`polynomial_functional_dimension`) and the
+  expected dimension (:func:`ktb_expected_dimension`);
+* the architecture explorer widget and its callback.
+
+Every dimension here is a *numerical* rank (the largest Jacobian rank over random weights,
+:func:`nnlib.image_dimension`): evidence, not proof.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ._checks import as_matrix, as_rng, check_nonnegative_int, check_positive_int
+from .dimension import image_dimension, numerical_rank, sample_weights
+from .fitting import least_squares_fit
+from .network import Architecture, _check_arch, jacobian
+
+__all__ = [
+    "continuous_symmetries",
+    "symmetry_bound",
+    "symmetry_directions",
+    "KernelReport",
+    "jacobian_kernel",
+    "max_rank_weights",
+    "GenericRow",
+    "generic_dimension",
+    "parameter_count_width",
+    "smallest_filling_width",
+    "wilson_interval",
+    "zero_loss_fraction",
+    "monomial_count",
+    "polynomial_space_bound",
+    "ktb_expected_dimension",
+    "polynomial_functional_dimension",
+    "architecture_figure",
+    "architecture_explorer",
+]
+
+
+def _degree(arch: Architecture) -> int | None:
+    """The exponent r of a polynomial activation x^r, or None for other activations."""
+    name = arch.activation.name
+    return int(name[4:]) if name.startswith("poly") else None
+
+
+def continuous_symmetries(arch) -> int:
+    """Number of independent continuous symmetries of the network function, for generic weights.
+
+    * ReLU: each hidden unit can be rescaled, (a_j, b_j) -> t (a_j, b_j) with the unit's
+      outgoing column divided by t > 0 (sigma_max(t z) = t sigma_max(z)): one direction per
+      hidden unit, sum of the hidden widths d_2 + ... + d_k.
+    * x^r (r >= 2): the same with the outgoing column divided by t^r: one per hidden unit.
+    * identity: a hidden layer of width d can be changed by any invertible d x d matrix: d^2
+      per hidden layer.
+    * tanh, sigmoid: none.  Their symmetries (tanh(-z) = -tanh(z), sigma(-z) = 1 - sigma(z), and
+      permutations of units) are discrete: finitely many weight points with the same function,
+      which does not lower the dimension.
+
+    >>> continuous_symmetries(Architecture((2, 3, 4, 1), "relu")), continuous_symmetries(Architecture((2, 3, 4, 1), "tanh"))
+    (7, 0)
+    """
+    arch = _check_arch(arch)
+    hidden = arch.widths[1:-1]
+    name = arch.activation.name
+    if name == "relu" or (_degree(arch) or 1) >= 2:
+        return int(sum(hidden))
+    if name == "identity" or _degree(arch) == 1:
+        return int(sum(d * d for d in hidden))
+    return 0
+
+
+def symmetry_bound(arch) -> int:
+    """The bound m - (number of continuous symmetries) on dim psi_k(Theta).
+
+    >>> symmetry_bound(Architecture((2, 2, 2), "relu"))   # Theorem 1's network: 12 - 2
+    10
+    """
+    arch = _check_arch(arch)
+    return arch.m - continuous_symmetries(arch)
+
+
+def symmetry_directions(arch, theta) -> np.ndarray:
+    """Tangent vectors (rows) at theta of the one-parameter rescalings of each hidden unit.
+
+    For the unit j of hidden layer i: the row j of A_i and the entry j of b_i are multiplied
+    by t, the column j of A_{i+1} by t^(-c) (c = 1 for ReLU, c = r for x^r); the row is the
+    derivative at t = 1.  The network function is constant along each curve, so every row lies
+    in the kernel of the Jacobian of psi_k (exactly for ReLU away from kinks, and for x^r).
+    Returns an array of shape (number of hidden units, m); it has no rows for tanh, sigmoid
+    and identity (whose continuous symmetries are not rescalings of single units).
+
+    >>> arch = Architecture((1, 2, 1))
+    >>> symmetry_directions(arch, np.arange(7.0)).shape
+    (2, 7)
+    """
+    arch = _check_arch(arch)
+    layers = arch.unpack(theta)
+    if arch.activation.name == "relu":
+        c = 1.0
+    elif (_degree(arch) or 1) >= 2:
+        c = float(_degree(arch))
+    else:
+        return np.zeros((0, arch.m))
+    rows = []
+    for i in range(arch.k - 1):
+        A, b = layers[i]
+        A_next = layers[i + 1][0]
+        for j in range(A.shape[0]):
+            delta = [(np.zeros_like(Ai), np.zeros_like(bi)) for Ai, bi in layers]
+            delta[i][0][j] = A[j]
+            delta[i][1][j] = b[j]
+            delta[i + 1][0][:, j] = -c * A_next[:, j]
+            rows.append(arch.pack(delta))
+    return np.array(rows).reshape(len(rows), arch.m)
+
+
+@dataclass(frozen=True)
+class KernelReport:
+    """The kernel of the Jacobian of psi_k at one weight point, compared with the symmetries.
+
+    Attributes
+    ----------
+    rank : int
+        Numerical rank of the Jacobian.
+    kernel_dimension : int
+        m - rank.
+    symmetries : int
+        :func:`continuous_symmetries` of the architecture.
+    symmetry_rank : int
+        Rank of the symmetry directions at this point (they can be dependent at special points).
+    symmetry_residual : float
+        Largest relative distance of a unit symmetry direction from the kernel (0 up to
+        rounding when every symmetry direction lies in the kernel).
+    unexplained : int
+        kernel_dimension - symmetry_rank: kernel directions that no rescaling accounts for.
+    """
+
+    rank: int
+    kernel_dimension: int
+    symmetries: int
+    symmetry_rank: int
+    symmetry_residual: float
+    unexplained: int
+
+
+def jacobian_kernel(arch, S, theta, rtol: float | None = None) -> KernelReport:
+    """Compare the kernel of the Jacobian at theta with the rescaling directions.
+
+    >>> from nnlib.paper import theorem1_data
+    >>> S, _ = theorem1_data()
+    >>> arch = Architecture((2, 2, 2))
+    >>> rep = jacobian_kernel(arch, S, arch.random_theta(3))
+    >>> rep.kernel_dimension >= rep.symmetry_rank == 2
+    True
+    """
+    arch = _check_arch(arch)
+    J = jacobian(arch, S, theta)
+    rep = numerical_rank(J, rtol)
+    _, _, Vt = np.linalg.svd(J)
+    kernel = Vt[rep.rank:]  # orthonormal rows spanning the numerical kernel
+    D = symmetry_directions(arch, theta)
+    if D.shape[0]:
+        sym_rank = numerical_rank(D).rank
+        Dn = D / np.linalg.norm(D, axis=1, keepdims=True)
+        resid = Dn - (Dn @ kernel.T) @ kernel
+        residual = float(np.linalg.norm(resid, axis=1).max())
+    else:
+        sym_rank, residual = 0, 0.0
+    kdim = arch.m - rep.rank
+    return KernelReport(rep.rank, kdim, continuous_symmetries(arch), sym_rank, residual, kdim - sym_rank)
+
+
+def max_rank_weights(arch, S, rng=0, n_points: int = 20) -> np.ndarray:
+    """The weights of highest Jacobian rank among ``n_points`` random draws (recipes alternating as in
+    :func:`nnlib.image_dimension`): a stand-in for a *generic* point, away from dead or always-active units.
+
+    >>> from nnlib.paper import theorem1_data
+    >>> S, _ = theorem1_data()
+    >>> numerical_rank(jacobian(Architecture((2, 2, 2)), S, max_rank_weights(Architecture((2, 2, 2)), S))).rank
+    10
+    """
+    arch = _check_arch(arch)
+    S = as_matrix("S", S, cols=arch.p)
+    rng = as_rng("rng", rng)
+    best, best_rank = None, -1
+    for j in range(check_positive_int("n_points", n_points)):
+        theta = sample_weights(arch, S, rng, recipe="centred" if j % 2 else "gaussian")
+        r = numerical_rank(jacobian(arch, S, theta)).rank
+        if r > best_rank:
+            best, best_rank = theta, r
+    return best
+
+
+@dataclass(frozen=True)
+class GenericRow:
+    """One architecture's computed dimension beside its bounds.
+
+    ``shortfall`` is min(m - symmetries, nq) - dimension (0: the dimension is as large as the
+    symmetry count allows); ``gap`` and ``ambiguous`` come from the rank decision at the best point.
+    """
+
+    widths: tuple
+    activation: str
+    n: int
+    m: int
+    symmetries: int
+    symmetry_bound: int
+    nq: int
+    dimension: int
+    shortfall: int
+    gap: float
+    ambiguous: bool
+    n_points: int
+
+
+def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale: float = 1.0) -> GenericRow:
+    """dim psi_k(Theta) for a Gaussian sample of size n, beside m, m - symmetries and nq.
+
+    The sample and the weights come from ``rng``.  No bound is passed to the rank search, so a
+    dimension above a wrong bound would be seen.
+
+    >>> row = generic_dimension(Architecture((2, 3, 3, 1)), 40)
+    >>> row.m, row.symmetry_bound, row.dimension
+    (25, 19, 19)
+    """
+    arch = _check_arch(arch)
+    n = check_positive_int("n", n)
+    rng = as_rng("rng", rng)
+    S = rng.standard_normal((n, arch.p))
+    rep = image_dimension(arch, S, rng=rng, n_points=n_points, scale=scale)
+    sb = symmetry_bound(arch)
+    nq = n * arch.q
+    return GenericRow(arch.widths, arch.activation.name, n, arch.m, continuous_symmetries(arch), sb, nq,
+                      rep.dimension, min(sb, nq) - rep.dimension, rep.gap, rep.ambiguous, len(rep.ranks))
+
+
+def parameter_count_width(n: int, p: int, q: int, activation: str = "relu") -> int:
+    """Smallest hidden width d with m - symmetries >= nq for the two-layer network p-d-q.
+
+    m - symmetries is (p + q) d + q for ReLU (m = (p + 1) d + (d + 1) q, minus d rescalings) and
+    (p + q + 1) d + q for tanh and sigmoid.
+
+    >>> parameter_count_width(10, 2, 1, "relu"), parameter_count_width(10, 2, 1, "tanh")
+    (3, 3)
+    """
+    n, p, q = (check_positive_int(k, v) for k, v in (("n", n), ("p", p), ("q", q)))
+    d = 1
+    while symmetry_bound(Architecture((p, d, q), activation)) < n * q:
+        d += 1
+    return d
+
+
+def smallest_filling_width(n: int, p: int, q: int, activation: str = "relu", *, rng=0, d_max: int = 60,
+                           n_points: int = 40) -> tuple[int, list]:
+    """Smallest hidden width d for which dim psi_2(Theta) = nq on a Gaussian sample (n x p).
+
+    Widths d = 1, 2, ... are tried until the computed dimension reaches nq (or d_max).  Returns
+    (d, list of (d, dimension) pairs tried); d is -1 when d_max was not enough.
+
+    >>> smallest_filling_width(8, 2, 1)[0]
+    3
+    """
+    n, p, q = (check_positive_int(k, v) for k, v in (("n", n), ("p", p), ("q", q)))
+    d_max = check_positive_int("d_max", d_max)
+    rng = as_rng("rng", rng)
+    S = rng.standard_normal((n, p))
+    tried = []
+    for d in range(1, d_max + 1):
+        rep = image_dimension(Architecture((p, d, q), activation), S, rng=rng, n_points=n_points)
+        tried.append((d, rep.dimension))
+        if rep.dimension >= n * q:
+            return d, tried
+    return -1, tried
+
+
+def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:
+    """Wilson score interval for a binomial proportion (default: 95 %).
+
+    >>> lo, hi = wilson_interval(0, 20)
+    >>> lo, round(hi, 3)
+    (0.0, 0.161)
+    """
+    trials = check_positive_int("trials", trials)
+    successes = check_nonnegative_int("successes", successes)
+    if successes > trials:
+        raise ValueError(f"successes must be at most trials = {trials}; got {successes}")
+    p = successes / trials
+    den = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / den
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / den
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def zero_loss_fraction(arch, S, targets, *, n_starts: int = 4, rng=0, rtol: float = 1e-10,
+                       max_nfev: int = 400) -> np.ndarray:
+    """For each target, the best relative loss ||T - psi(theta)||^2 / ||T||^2 over trust-region fits.
+
+    ``targets`` has shape (N, n, q).  A target counts as fitted to zero loss when the returned
+    value is at most ``rtol``; the caller applies the threshold (and :func:`wilson_interval`).
+    Returns an array of N relative losses.
+    """
+    arch = _check_arch(arch)
+    S = as_matrix("S", S, cols=arch.p)
+    targets = np.asarray(targets, dtype=float)
+    if targets.ndim != 3 or targets.shape[1:] != (S.shape[0], arch.q):
+        raise ValueError(f"targets must have shape (N, {S.shape[0]}, {arch.q}); got {targets.shape}")
+    n_starts = check_positive_int("n_starts", n_starts)
+    gen = as_rng("rng", rng)
+    out = []
+    for T in targets:
+        scale = float(np.sum(T * T)) or 1.0
+        best = np.inf
+        for _ in range(n_starts):
+            fit = least_squares_fit(arch, S, T, arch.random_theta(gen), max_nfev=max_nfev)
+            best = min(best, fit.final_loss / scale)
+            if best <= rtol:
+                break
+        out.append(best)
+    return np.array(out)
+
+
+# ----------------------------------------------------------------------------------------------
+# Polynomial networks without biases (Kileel, Trager, Bruna 2019)
+# ----------------------------------------------------------------------------------------------
+def monomial_count(p: int, degree: int) -> int:
+    """Number of monomials of degree exactly ``degree`` in p variables, binom(p + degree - 1, degree).
+
+    >>> monomial_count(3, 2)
+    6
+    """
+    p = check_positive_int("p", p)
+    degree = check_nonnegative_int("degree", degree)
+    return math.comb(p + degree - 1, degree)
+
+
+def polynomial_space_bound(arch) -> int:
+    """q binom(p + D, D), D = r^(k-1): the dimension of the space of q-tuples of polynomials of degree <= D in p variables.
+
+    A network with activation x^r (and biases) computes such a tuple, so this bounds
+    dim psi_k(Theta) for every sample, beside m - symmetries and nq.
+
+    >>> polynomial_space_bound(Architecture((2, 5, 1), "poly2"))   # quadratics in 2 variables
+    6
+    """
+    arch = _check_arch(arch)
+    r = _degree(arch)
+    if r is None:
+        raise ValueError(f"arch must have a polynomial activation x^r; got {arch.activation.name!r}")
+    D = r ** (arch.k - 1)
+    return arch.q * math.comb(arch.p + D, D)
+
+
+def ktb_expected_dimension(widths, r: int) -> int:
+    """min(d_h + sum_{i=1}^h (d_{i-1} - 1) d_i, d_h binom(d_0 + r^(h-1) - 1, r^(h-1))) for widths (d_0, ..., d_h).
+
+    The first term is the number of entries of A_1, ..., A_h (a bias-free network with activation
+    x^r) less one scaling per hidden unit: sum d_{i-1} d_i - (d_1 + ... + d_{h-1}).  The second is
+    the dimension of the space of d_h-tuples of homogeneous polynomials of degree r^(h-1) in
+    d_0 variables, where the network's polynomial maps live.
+
+    >>> ktb_expected_dimension((2, 3, 1), 2)   # sums of three squares of linear forms in 2 variables
+    3
+    """
+    widths = tuple(check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths))
+    r = check_positive_int("r", r)
+    h = len(widths) - 1
+    if h < 1:
+        raise ValueError(f"widths must list at least two widths; got {widths}")
+    params = widths[-1] + sum((widths[i - 1] - 1) * widths[i] for i in range(1, h + 1))
+    return min(params, widths[-1] * monomial_count(widths[0], r ** (h - 1)))
+
+
+def polynomial_functional_dimension(widths, r: int, *, rng=0, n_points: int = 3, oversample: int = 2):
+    """Dimension of the set of polynomial maps of a bias-free network with activation x^r.
+
+    The network x -> A_h (A_{h-1} ... (A_1 x)^r ...)^r is a d_h-tuple of homogeneous
+    polynomials of degree r^(h-1) in d_0 variables.  Evaluated on a Gaussian sample of
+    n = oversample * (number of monomials) points, evaluation is injective on such tuples, so
+    the rank of the Jacobian with respect to the matrices A_i alone (the biases fixed at 0) is
+    the dimension of the functional variety.  Returns (dimension, RankReport at the best point).
+
+    >>> polynomial_functional_dimension((2, 3, 1), 2)[0]
+    3
+    """
+    widths = tuple(check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths))
+    r = check_positive_int("r", r)
+    if r < 2:
+        raise ValueError(f"r must be at least 2 (r = 1 is a linear network); got {r}")
+    rng = as_rng("rng", rng)
+    arch = Architecture(widths, "polynomial", degree=r)
+    D = r ** (arch.k - 1)
+    n = check_positive_int("oversample", oversample) * monomial_count(arch.p, D)
+    S = rng.standard_normal((n, arch.p)) / np.sqrt(arch.p)
+    # columns of the Jacobian that belong to the matrices A_i (not to the biases)
+    mask = np.zeros(arch.m, dtype=bool)
+    off = 0
+    for rows, cols in arch.layer_shapes:
+        mask[off: off + rows * cols] = True
+        off += rows * cols + rows
+    best = None
+    for _ in range(check_positive_int("n_points", n_points)):
+        theta = arch.random_theta(rng)
+        for _, b in arch.unpack(theta):
+            b[:] = 0.0
+        rep = numerical_rank(jacobian(arch, S, theta)[:, mask])
+        if best is None or rep.rank > best.rank:
+            best = rep
+    return best.rank, best
+
+
+# ----------------------------------------------------------------------------------------------
+# The architecture explorer
+# ----------------------------------------------------------------------------------------------
+def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: int = 0, degree: int | None = None,
+                        n_points: int = 60):
+    """Callback of :func:`architecture_explorer`: singular values of the Jacobian with the bounds marked.
+
+    ``activation`` "polynomial" uses ``degree``.  The rank search stops at min(m - symmetries, nq),
+    a proven bound (every symmetry direction is in the Jacobian's kernel), or after ``n_points``
+    random weight points.  Returns the matplotlib figure.
+    """
+    from .plotting import new_figure
+
+    n = check_positive_int("n", n)
+    seed = check_nonnegative_int("seed", seed)
+    arch = Architecture(widths, activation, degree=degree)
+    rng = np.random.default_rng(seed)
+    S = rng.standard_normal((n, arch.p))
+    sb, nq = symmetry_bound(arch), n * arch.q
+    rep = image_dimension(arch, S, rng=rng, n_points=n_points, upper_bound=min(sb, nq))
+    sv = np.maximum(rep.best.singular_values, 1e-300)
+    fig, ax = new_figure(1, width=7.0, height=3.8)
+    idx = np.arange(1, sv.size + 1)
+    ax.semilogy(idx, sv, "o-", ms=3, label="singular values $s_i$ of the Jacobian")
+    ax.axhline(rep.best.tolerance, color="gray", ls="--", lw=1, label="rank threshold")
+    for x, style, label in ((rep.dimension, "-", f"computed dim = {rep.dimension}"),
+                            (sb, ":", f"m - symmetries = {sb}"),
+                            (min(arch.m, nq), "-.", f"min(m, nq) = {min(arch.m, nq)}")):
+        ax.axvline(x + 0.5, color="k" if style == "-" else "C3", ls=style, lw=1, label=label)
+    ax.set_ylim(bottom=max(1e-18, float(sv.min()) / 10))
+    ax.set_xlabel("index i of the singular value")
+    ax.set_ylabel("$s_i$")
+    gap = "inf" if np.isinf(rep.gap) else f"{rep.gap:.1e}"
+    ax.set_title(f"{arch.describe()}, n = {n}\ngap $s_r/s_{{r+1}}$ = {gap}, ambiguous: {rep.ambiguous}", fontsize=9)
+    ax.legend(fontsize=8, loc="lower left")
+    return fig
+
+
+def architecture_explorer(depth: int = 3, width: int = 3, p: int = 2, q: int = 1, activation: str = "relu",
+                          n: int = 30):
+    """Sliders for depth k, hidden width, p, q, activation and sample size; redraws :func:`architecture_figure`."""
+    import ipywidgets as w
+    import matplotlib.pyplot as plt
+    from IPython.display import display
+
+    style = {"description_width": "initial"}
+    controls = {
+        "depth": w.IntSlider(value=depth, min=1, max=5, description="layers k", style=style),
+        "width": w.IntSlider(value=width, min=1, max=8, description="hidden width", style=style),
+        "p": w.IntSlider(value=p, min=1, max=4, description="inputs p", style=style),
+        "q": w.IntSlider(value=q, min=1, max=3, description="outputs q", style=style),
+        "activation": w.Dropdown(value=activation, options=["relu", "tanh", "sigmoid", "poly2", "poly3"],
+                                 description="activation"),
+        "n": w.IntSlider(value=n, min=2, max=60, description="sample size n", style=style),
+    }
+
+    def redraw(depth, width, p, q, activation, n):
+        fig = architecture_figure((p,) + (width,) * (depth - 1) + (q,), activation, n)
+        display(fig)
+        plt.close(fig)
+
+    out = w.interactive_output(redraw, controls)
+    c = controls
+    return w.VBox([w.HBox([c["depth"], c["width"], c["activation"]]), w.HBox([c["p"], c["q"], c["n"]]), out])

@@ -1,0 +1,181 @@
+"""nnlib.generic: symmetry counts, generic dimension and rank, Wilson intervals, polynomial networks (chapter 7)."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+
+from nnlib import generic
+from nnlib.dimension import image_dimension
+from nnlib.network import Architecture, jacobian, weights_map
+
+
+# ----------------------------------------------------------------------------- symmetries
+@pytest.mark.parametrize("widths", [(2, 3, 1), (2, 3, 4, 2), (1, 2, 2, 2, 1)])
+def test_relu_and_powers_have_one_continuous_symmetry_per_hidden_unit(widths):
+    hidden = sum(widths[1:-1])
+    assert generic.continuous_symmetries(Architecture(widths, "relu")) == hidden
+    assert generic.continuous_symmetries(Architecture(widths, "poly3")) == hidden
+    assert generic.symmetry_bound(Architecture(widths, "relu")) == Architecture(widths).m - hidden
+
+
+@pytest.mark.parametrize("act", ["tanh", "sigmoid"])
+def test_tanh_and_sigmoid_have_no_continuous_symmetry(act):
+    arch = Architecture((2, 3, 3, 1), act)
+    assert generic.continuous_symmetries(arch) == 0
+    assert generic.symmetry_directions(arch, arch.random_theta(0)).shape == (0, arch.m)
+
+
+def test_identity_hidden_layers_carry_a_general_linear_group():
+    assert generic.continuous_symmetries(Architecture((2, 3, 4, 1), "identity")) == 9 + 16
+
+
+@pytest.mark.parametrize("act, power", [("relu", 1), ("poly2", 2), ("poly3", 3)])
+def test_rescaling_a_hidden_unit_leaves_the_network_unchanged_and_its_tangent_is_in_the_kernel(act, power):
+    rng = np.random.default_rng(1)
+    arch = Architecture((2, 3, 2, 1), act)
+    S = rng.standard_normal((30, 2))
+    theta = arch.random_theta(rng)
+    layers = [(A.copy(), b.copy()) for A, b in arch.unpack(theta)]
+    t = 1.7
+    layers[1][0][1] *= t          # unit 1 of the second hidden layer: incoming row and bias times t
+    layers[1][1][1] *= t
+    layers[2][0][:, 1] /= t ** power   # outgoing column divided by t^r
+    np.testing.assert_allclose(weights_map(arch, S, arch.pack(layers)), weights_map(arch, S, theta), rtol=1e-10, atol=1e-10)
+    D = generic.symmetry_directions(arch, theta)
+    assert D.shape == (5, arch.m)
+    J = jacobian(arch, S, theta)
+    assert np.abs(J @ D.T).max() < 1e-10 * max(1.0, np.abs(J).max())
+
+
+def test_at_a_generic_point_the_jacobian_kernel_of_a_relu_network_is_exactly_its_rescalings():
+    rng = np.random.default_rng(0)
+    arch = Architecture((2, 3, 3, 1))
+    S = rng.standard_normal((40, 2))
+    rep = generic.jacobian_kernel(arch, S, generic.max_rank_weights(arch, S, rng))
+    assert rep.symmetry_rank == 6
+    assert rep.symmetry_residual < 1e-10
+    assert rep.unexplained == 0 and rep.kernel_dimension == 6
+
+
+def test_at_a_special_point_the_kernel_holds_more_than_the_rescalings():
+    arch = Architecture((2, 3, 1))
+    S = np.random.default_rng(1).standard_normal((20, 2))
+    theta = arch.pack([(np.eye(3, 2), np.array([100.0, 100.0, 100.0])), (np.ones((1, 3)), np.zeros(1))])
+    rep = generic.jacobian_kernel(arch, S, theta)  # every unit active on every point: the network is affine
+    assert rep.symmetry_residual < 1e-10
+    assert rep.unexplained > 0
+
+
+def test_a_tanh_jacobian_on_many_points_has_no_kernel():
+    rng = np.random.default_rng(2)
+    arch = Architecture((2, 3, 1), "tanh")
+    S = rng.standard_normal((30, 2))
+    rep = generic.jacobian_kernel(arch, S, arch.random_theta(rng))
+    assert rep.kernel_dimension == 0 and rep.unexplained == 0
+
+
+# ----------------------------------------------------------------------------- generic dimension
+def test_generic_dimension_never_exceeds_its_bounds():
+    for seed, widths in enumerate([(2, 3, 3, 1), (2, 2, 2, 2, 1), (3, 2, 2, 2)]):
+        row = generic.generic_dimension(Architecture(widths), 25, rng=seed, n_points=10)
+        assert row.dimension <= min(row.symmetry_bound, row.nq)
+        assert row.shortfall == min(row.symmetry_bound, row.nq) - row.dimension >= 0
+
+
+def test_a_chain_of_one_unit_relu_layers_computes_a_clamp_with_p_plus_3_parameters():
+    for p in (1, 2, 3):
+        row = generic.generic_dimension(Architecture((p, 1, 1, 1, 1)), 20, rng=p, n_points=200)
+        assert row.dimension == p + 3
+        assert row.symmetry_bound == p + 4
+
+
+# ----------------------------------------------------------------------------- generic rank
+@pytest.mark.parametrize("n, p, q", [(6, 2, 1), (10, 2, 2), (7, 3, 1)])
+def test_parameter_count_width_is_the_smallest_width_whose_count_reaches_nq(n, p, q):
+    for act, extra in (("relu", 0), ("tanh", 1)):
+        d = generic.parameter_count_width(n, p, q, act)
+        assert (p + q + extra) * d + q >= n * q
+        assert d == 1 or (p + q + extra) * (d - 1) + q < n * q
+
+
+def test_smallest_filling_width_fills_and_one_less_does_not():
+    d, tried = generic.smallest_filling_width(6, 2, 1, "relu", rng=0)
+    assert d == 2 and tried[-1] == (2, 6) and tried[0][1] < 6
+    S = np.random.default_rng(0).standard_normal((6, 2))
+    assert image_dimension(Architecture((2, d, 1)), S, rng=1, n_points=20).dimension == 6
+
+
+def test_smallest_filling_width_reports_failure_as_minus_one():
+    assert generic.smallest_filling_width(12, 1, 1, "relu", d_max=2)[0] == -1
+
+
+def test_wilson_interval_known_values_and_coverage_of_the_estimate():
+    lo, hi = generic.wilson_interval(5, 10)
+    assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
+    lo, hi = generic.wilson_interval(20, 20)
+    assert hi == 1.0 and 0.83 < lo < 0.84
+    for k in range(0, 31, 5):
+        lo, hi = generic.wilson_interval(k, 30)
+        assert lo <= k / 30 <= hi
+
+
+def test_wilson_interval_rejects_more_successes_than_trials():
+    with pytest.raises(ValueError, match="^successes"):
+        generic.wilson_interval(4, 3)
+
+
+def test_targets_in_the_image_are_fitted_to_zero_loss_and_a_far_one_is_not():
+    rng = np.random.default_rng(3)
+    arch = Architecture((1, 3, 1), "tanh")
+    S = np.array([[0.0], [1.0], [2.0]])
+    inside = weights_map(arch, S, arch.random_theta(rng))
+    rel = generic.zero_loss_fraction(arch, S, inside[None], n_starts=4, rng=0)
+    assert rel[0] <= 1e-10
+    lin = Architecture((1, 1), "identity")       # affine maps: (0, 1, 0) is not affine in s
+    rel = generic.zero_loss_fraction(lin, S, np.array([[[0.0], [1.0], [0.0]]]), n_starts=2, rng=0)
+    assert rel[0] > 0.1
+
+
+def test_zero_loss_fraction_names_a_wrong_target_shape():
+    with pytest.raises(ValueError, match="^targets"):
+        generic.zero_loss_fraction(Architecture((1, 2, 1)), [[0.0], [1.0]], np.zeros((2, 3, 1)))
+
+
+# ----------------------------------------------------------------------------- polynomial networks
+def test_monomial_and_polynomial_space_counts():
+    assert generic.monomial_count(2, 3) == 4
+    assert generic.polynomial_space_bound(Architecture((2, 3, 3, 1), "poly2")) == 15   # degree <= 4 in 2 variables
+    with pytest.raises(ValueError, match="^arch"):
+        generic.polynomial_space_bound(Architecture((2, 3, 1), "relu"))
+
+
+def test_ktb_expected_dimension_is_the_count_less_the_scalings_capped_by_the_ambient_space():
+    # shallow, single output: d0 d1 parameters less nothing, capped by binom(d0 + r - 1, r)
+    assert generic.ktb_expected_dimension((3, 2, 1), 2) == 6
+    assert generic.ktb_expected_dimension((3, 5, 1), 4) == 15
+    assert generic.ktb_expected_dimension((2, 2, 2, 1), 3) == 4 + 4 + 2 - 4   # = 6, below binom(10, 9) = 10
+
+
+@pytest.mark.parametrize("widths, r, dim", [((3, 2, 1), 2, 5), ((3, 5, 1), 4, 14), ((5, 7, 1), 3, 34), ((3, 4, 1), 3, 10)])
+def test_bias_free_power_networks_show_the_alexander_hirschowitz_defects(widths, r, dim):
+    assert generic.polynomial_functional_dimension(widths, r, rng=0)[0] == dim
+
+
+def test_polynomial_functional_dimension_refuses_a_linear_activation():
+    with pytest.raises(ValueError, match="^r "):
+        generic.polynomial_functional_dimension((2, 2, 1), 1)
+
+
+# ----------------------------------------------------------------------------- figure
+def test_architecture_figure_marks_the_bounds():
+    fig = generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("computed dim = 19" in s for s in labels) and any("m - symmetries = 19" in s for s in labels)
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    plt.close(fig)
