@@ -23,6 +23,8 @@ plotting     the book's figure style and shared plots
 widgets      ipywidgets builders for the chapters
 twins        the kernel-free static twin of a widget: precomputed frames and an HTML slider
 ledger       the claims ledger: the book's verdict on every numbered result, used by chapters and tests
+generic      chapter 7: symmetry counts, generic dimension and rank, Wilson intervals, polynomial networks
+escape       chapter 7: escape to infinity vs bounded minimisers, a classifier of fits and target surveys
 """
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
@@ -61,6 +63,9 @@ from . import twins
 from . import ledger
 from .twins import StaticTwin, static_twin
 from .paper import tanh_example_data, theorem1_architecture, theorem1_data, theta_k
+from . import escape, generic
+from .escape import classify_fit, survey_target
+from .generic import continuous_symmetries, generic_dimension, symmetry_bound, wilson_interval
 
 __version__ = "0.1.0"
 
@@ -71,8 +76,11 @@ __all__ = [
     "batch_loss_gradient",
     "best_of_starts",
     "box_survey",
+    "classify_fit",
     "closure_verdict",
     "cones",
+    "continuous_symmetries",
+    "escape",
     "constrained_fit",
     "DimensionReport",
     "dimension_grid",
@@ -82,6 +90,8 @@ __all__ = [
     "fit_trend",
     "FitResult",
     "FitTrend",
+    "generic",
+    "generic_dimension",
     "geometry",
     "get_activation",
     "gradient_descent",
@@ -114,6 +124,8 @@ __all__ = [
     "rescaling_directions",
     "sample_weights",
     "smooth",
+    "survey_target",
+    "symmetry_bound",
     "static_twin",
     "StaticTwin",
     "tanh_example_data",
@@ -125,4 +137,5 @@ __all__ = [
     "weight_decay_path",
     "weight_norm",
     "weights_map",
+    "wilson_interval",
 ]
