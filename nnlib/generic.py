@@ -49,6 +49,7 @@ __all__ = [
     "generic_dimension",
     "parameter_count_width",
     "smallest_filling_width",
+    "alternating_breakpoint_weights",
     "wilson_interval",
     "zero_loss_fraction",
     "monomial_count",
@@ -294,6 +295,37 @@ def smallest_filling_width(n: int, p: int, q: int, activation: str = "relu", *, 
         if rep.dimension >= n * q:
             return d, tried
     return -1, tried
+
+
+def alternating_breakpoint_weights(arch, S, rng=0) -> np.ndarray:
+    """Weights of a one-input two-layer ReLU network whose breakpoints sit in every other gap of the sample.
+
+    Unit j has its breakpoint in the gap after the (2j+1)-th smallest sample point (0-based
+    gap index 2j + 1, wrapping around) and faces right for even j, left for odd j; the output
+    layer is Gaussian.  On n sorted points the network is then linear on runs of two points
+    each, so the Jacobian can reach rank min(n, 2d + 1) for q = 1: a constructed point where
+    random weights rarely land (each breakpoint must fall in a prescribed gap).
+
+    >>> arch = Architecture((1, 8, 1))
+    >>> S = np.random.default_rng(0).standard_normal((16, 1))
+    >>> numerical_rank(jacobian(arch, S, alternating_breakpoint_weights(arch, S))).rank
+    16
+    """
+    arch = _check_arch(arch)
+    if arch.k != 2 or arch.p != 1 or arch.activation.name != "relu":
+        raise ValueError(f"arch must be a two-layer ReLU network with one input (1-d-q); got {arch!r}")
+    S = as_matrix("S", S, cols=1)
+    if S.shape[0] < 2:
+        raise ValueError(f"S must have at least two points; got {S.shape[0]}")
+    rng = as_rng("rng", rng)
+    s = np.sort(S[:, 0])
+    mids = (s[:-1] + s[1:]) / 2
+    d = arch.widths[1]
+    idx = (2 * np.arange(d) + 1) % mids.size
+    sign = np.where(np.arange(d) % 2 == 0, 1.0, -1.0)
+    A1 = (sign * rng.uniform(0.5, 2.0, d))[:, None]
+    b1 = -A1[:, 0] * mids[idx]
+    return arch.pack([(A1, b1), (rng.standard_normal((arch.q, d)), rng.standard_normal(arch.q))])
 
 
 def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float, float]:

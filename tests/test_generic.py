@@ -114,6 +114,20 @@ def test_smallest_filling_width_reports_failure_as_minus_one():
     assert generic.smallest_filling_width(12, 1, 1, "relu", d_max=2)[0] == -1
 
 
+@pytest.mark.parametrize("n", [16, 24])
+def test_one_input_relu_networks_fill_at_the_predicted_width_with_alternating_breakpoints(n):
+    S = np.random.default_rng(0).standard_normal((n, 1))
+    d = generic.parameter_count_width(n, 1, 1, "relu")
+    ranks = [np.linalg.matrix_rank(jacobian(Architecture((1, w, 1)), S, generic.alternating_breakpoint_weights(
+        Architecture((1, w, 1)), S, rng=w))) for w in (d - 1, d)]
+    assert ranks == [n - 1, n]
+
+
+def test_alternating_breakpoint_weights_names_a_wrong_architecture():
+    with pytest.raises(ValueError, match="^arch"):
+        generic.alternating_breakpoint_weights(Architecture((2, 3, 1)), np.zeros((4, 2)))
+
+
 def test_wilson_interval_known_values_and_coverage_of_the_estimate():
     lo, hi = generic.wilson_interval(5, 10)
     assert (round(lo, 4), round(hi, 4)) == (0.2366, 0.7634)
