@@ -42,7 +42,7 @@ from ._checks import (
     check_positive_float,
     check_positive_int,
 )
-from .network import Architecture, _check_arch, _check_sample, jacobian
+from .network import Architecture, _check_arch, _check_sample, _jacobian, jacobian  # noqa: F401 (jacobian: re-exported name)
 
 __all__ = [
     "RankReport",
@@ -163,12 +163,18 @@ def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0
     S = _check_sample(arch, S)
     rng = as_rng("rng", rng)
     scale = check_positive_float("scale", scale)
-    theta = arch.random_theta(rng, scale=scale)
+    if recipe not in ("gaussian", "centred"):
+        theta = arch._random_theta(rng, scale)  # drawn before the error, as always
+        raise ValueError(f"recipe must be 'gaussian' or 'centred'; got {recipe!r}")
+    return _sample_weights(arch, S, rng, recipe, scale)
+
+
+def _sample_weights(arch: Architecture, S: np.ndarray, rng: np.random.Generator, recipe: str, scale: float) -> np.ndarray:
+    """:func:`sample_weights` without argument checks (the inner loop of :func:`image_dimension`)."""
+    theta = arch._random_theta(rng, scale)
     if recipe == "gaussian":
         return theta
-    if recipe != "centred":
-        raise ValueError(f"recipe must be 'gaussian' or 'centred'; got {recipe!r}")
-    layers = arch.unpack(theta.copy())
+    layers = arch._unpack_unchecked(theta)  # views into theta, which is ours: edited in place
     h = S
     for A, b in layers[:-1]:
         z = h @ A.T
@@ -182,7 +188,7 @@ def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0
             u = rng.uniform(0.1, 0.9)
             b[a] = -((1 - u) * values[r] + u * values[r + 1])
         h = arch.activation.function(z + b)
-    return arch.pack(layers)
+    return theta
 
 
 @dataclass(frozen=True)
@@ -296,11 +302,12 @@ def image_dimension(
     rng = as_rng("rng", rng)
     if rtol is not None:
         rtol = check_open_unit("rtol", rtol)
+    scale = check_positive_float("scale", scale)
     ranks, best = [], None
     for j in range(n_points):
         recipe = "centred" if j % 2 else "gaussian"
-        theta = sample_weights(arch, S, rng, recipe=recipe, scale=scale)
-        rep = numerical_rank(jacobian(arch, S, theta), rtol)
+        theta = _sample_weights(arch, S, rng, recipe, scale)
+        rep = numerical_rank(_jacobian(arch, S, arch._unpack_unchecked(theta)), rtol)
         ranks.append(rep.rank)
         if best is None or rep.rank > best.rank:
             best = rep

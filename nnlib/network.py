@@ -93,6 +93,10 @@ class Architecture:
     def __init__(self, widths: Sequence[int], activation="relu", *, degree: int | None = None):
         object.__setattr__(self, "widths", _check_widths(widths))
         object.__setattr__(self, "activation", get_activation(activation, degree=degree))
+        # Sizes derived from the widths, computed once (they are read in every inner loop).
+        shapes = tuple((b, a) for a, b in zip(self.widths[:-1], self.widths[1:]))
+        object.__setattr__(self, "_layer_shapes", shapes)
+        object.__setattr__(self, "_m", int(sum((a + 1) * b for b, a in shapes)))
 
     # -- sizes ---------------------------------------------------------------------------
     @property
@@ -113,12 +117,12 @@ class Architecture:
     @property
     def m(self) -> int:
         """Number of weights m of equation (3)."""
-        return num_weights(self.widths)
+        return self._m
 
     @property
     def layer_shapes(self) -> list[tuple[int, int]]:
         """Shapes (d_{i+1}, d_i) of A_1, ..., A_k."""
-        return [(b, a) for a, b in zip(self.widths[:-1], self.widths[1:])]
+        return list(self._layer_shapes)
 
     def __repr__(self) -> str:
         return f"Architecture(widths={self.widths}, activation={self.activation.name!r})"
@@ -139,7 +143,7 @@ class Architecture:
 
     def _unpack_unchecked(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
         layers, off = [], 0
-        for rows, cols in self.layer_shapes:
+        for rows, cols in self._layer_shapes:
             A = theta[off : off + rows * cols].reshape(rows, cols)
             off += rows * cols
             layers.append((A, theta[off : off + rows]))
@@ -164,13 +168,15 @@ class Architecture:
 
         ``rng`` is a seed or a ``numpy.random.Generator`` (nnlib never uses global random state).
         """
-        rng = as_rng("rng", rng)
-        scale = check_positive_float("scale", scale)
-        layers = [
-            (rng.standard_normal((rows, cols)) * scale / np.sqrt(cols), rng.standard_normal(rows) * scale)
-            for rows, cols in self.layer_shapes
-        ]
-        return self.pack(layers)
+        return self._random_theta(as_rng("rng", rng), check_positive_float("scale", scale))
+
+    def _random_theta(self, rng: np.random.Generator, scale: float) -> np.ndarray:
+        """:meth:`random_theta` without argument checks (inner loops); the same draws in the same order."""
+        parts = []
+        for rows, cols in self._layer_shapes:
+            parts.append((rng.standard_normal((rows, cols)) * scale / np.sqrt(cols)).ravel())
+            parts.append(rng.standard_normal(rows) * scale)
+        return np.concatenate(parts)
 
 
 def _check_arch(arch) -> Architecture:
@@ -295,18 +301,23 @@ def jacobian(arch, S, theta) -> np.ndarray:
     """
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
-    layers = arch.unpack(theta)
+    return _jacobian(arch, S, arch.unpack(theta))
+
+
+def _jacobian(arch: Architecture, S: np.ndarray, layers) -> np.ndarray:
+    """:func:`jacobian` without argument checks (inner loops of the dimension estimate)."""
     hs, zs = _forward(arch, S, layers)
     n, q = S.shape[0], arch.q
+    shapes = arch._layer_shapes
     J = np.empty((n, q, arch.m))
     offsets, off = [], 0
-    for rows, cols in arch.layer_shapes:
+    for rows, cols in shapes:
         offsets.append(off)
         off += rows * cols + rows
     dsigma = arch.activation.derivative
     D = np.broadcast_to(np.eye(q), (n, q, q))  # d psi / d z_k
     for i in range(arch.k - 1, -1, -1):
-        rows, cols = arch.layer_shapes[i]
+        rows, cols = shapes[i]
         o = offsets[i]
         # A 4-D view of the A_i columns of J; copy=False raises rather than silently copying.
         block = J[:, :, o : o + rows * cols].reshape(n, q, rows, cols, copy=False)
