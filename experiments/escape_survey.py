@@ -1,0 +1,65 @@
+"""Chapter 7, part 3: does ReLU fail on a set of positive measure?  An escape survey.
+
+The 2-2-2 ReLU network and the sample S of Theorem 1.  Targets:
+  * near: T of (16) plus eps * U, U uniform in [-1, 1]^{6 x 2}, for eps in EPS (N_NEAR each);
+  * random: Gaussian 6 x 2 targets (N_RANDOM).
+Each target is fitted from N_STARTS random starts (plus, for the near targets, one start on the
+path theta_k of (17) with k = 5), every fit classified by nnlib.escape.classify_fit, and the
+target read by nnlib.escape.survey_target ("escape below every bounded minimiser", "bounded
+minimiser is best" or "undecided").  Second look: every target read "escape below every bounded
+minimiser" is surveyed again with RECHECK_STARTS fresh random starts; the row records whether a
+bounded minimiser below the old best escape then turns up.
+
+Regenerate (about 5-8 minutes on one core):
+    OMP_NUM_THREADS=1 .venv/bin/python experiments/escape_survey.py
+Writes experiments/data/escape_survey.csv (one row per target).
+"""
+
+import csv
+import pathlib
+import time
+
+import numpy as np
+
+from nnlib.escape import perturbed_targets, survey_target
+from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
+
+OUT = pathlib.Path(__file__).parent / "data" / "escape_survey.csv"
+EPS = (0.05, 0.1, 0.2, 0.4)
+N_NEAR = 25
+N_RANDOM = 40
+N_STARTS = 16
+RECHECK_STARTS = 48
+
+
+def main():
+    S, T0 = theorem1_data()
+    arch = theorem1_architecture()
+    rows = []
+    t0 = time.perf_counter()
+    cases = [("near", eps, i, T) for eps in EPS for i, T in enumerate(perturbed_targets(T0, eps, N_NEAR, rng=int(eps * 1000)))]
+    cases += [("random", 0.0, i, T) for i, T in enumerate(np.random.default_rng(7).standard_normal((N_RANDOM, 6, 2)))]
+    for j, (kind, eps, i, T) in enumerate(cases):
+        extra = [theta_k(5.0)] if kind == "near" else None
+        sv = survey_target(arch, S, T, N_STARTS, rng=1000 + j, extra_starts=extra)
+        recheck = ""
+        if sv.reading == "escape below every bounded minimiser":
+            sv2 = survey_target(arch, S, T, RECHECK_STARTS, rng=5000 + j)
+            recheck = "bounded below escape" if sv2.best_bounded < sv.best_escape else "escape still best"
+        rows.append(dict(kind=kind, eps=eps, index=i, rng=1000 + j, reading=sv.reading,
+                         best_bounded=f"{sv.best_bounded:.6g}", best_escape=f"{sv.best_escape:.6g}",
+                         escape=sv.count("escape"), bounded=sv.count("bounded minimiser"),
+                         zero=sv.count("zero loss"), kink=sv.count("kink"), undecided=sv.count("undecided"),
+                         recheck=recheck, target=" ".join(f"{x:.6f}" for x in T.ravel())))
+        if j % 10 == 0:
+            print(j, kind, eps, sv.reading, recheck, f"{time.perf_counter() - t0:.0f} s", flush=True)
+    OUT.parent.mkdir(exist_ok=True)
+    with OUT.open("w", newline="") as fh:
+        wr = csv.DictWriter(fh, fieldnames=list(rows[0]))
+        wr.writeheader()
+        wr.writerows(rows)
+    print(f"{len(rows)} targets in {time.perf_counter() - t0:.0f} s -> {OUT}")
+
+
+if __name__ == "__main__":
+    main()
