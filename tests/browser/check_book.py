@@ -1,0 +1,341 @@
+"""The built book, read in a real browser: every page of _toc.yml opened in headless Chromium.
+
+Run after the book build (``make test`` does, when ``chromium`` is installed)::
+
+    .venv/bin/pytest tests/browser/check_book.py -p no:cacheprovider
+
+The file is not called ``test_*.py`` so that ``pytest tests`` (the unit tests, which run before
+the book is built) does not collect it; pytest runs it when it is named on the command line.
+
+Environment:
+
+- ``BOOK_HTML``: the built site (default ``_build/html``);
+- ``BOOK_SCREENSHOTS``: where the full-page screenshots go (default ``_build/screenshots``);
+- ``CHROMIUM``: the browser (default: ``chromium`` on the PATH; Debian's package). Playwright
+  (from PyPI) drives it through ``executable_path``; ``playwright install`` is never needed.
+  Without a browser the tests are skipped, except under ``CI=true``, where they fail.
+
+The site is served by ``http.server`` on 127.0.0.1 (a free port, in a thread), and every request
+the server answers is logged, so a 404 (a missing figure, font or icon) fails the test even when
+the browser does not report it to the page.
+
+For every page: math is typeset by MathJax (one ``mjx-container`` per math element), every
+``<img>`` has loaded, no request failed or answered >= 400, the console has no error, no stored
+error output (traceback, stderr) is in the HTML, and every static twin on the page (the
+kernel-free slider of ``nnlib.twins``) changes the frame shown when its slider is moved. The
+"next" links, followed from the front page, reach every page of _toc.yml in order; chapter pages
+carry Binder, Colab and notebook-download buttons; the API page documents every public nnlib
+module. A full-page screenshot of each page is saved for people to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import importlib
+import json
+import os
+import pkgutil
+import re
+import shutil
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
+SHOTS = Path(os.environ.get("BOOK_SCREENSHOTS", ROOT / "_build" / "screenshots")).resolve()
+ON_CI = os.environ.get("CI", "").lower() == "true"
+
+# Headless Debian chromium as measured on this machine kind (shared/notes/TOOLING.md).
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+# A stored error output, as myst-nb renders it (tracebacks, stderr streams, error mime types).
+ERROR_OUTPUT = ".cell_output .traceback, .cell_output .stderr, .cell_output .error, .output.traceback, .output.stderr"
+
+
+def toc_pages() -> list[str]:
+    """Docnames of _toc.yml in reading order (root first)."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    pages = [toc["root"]]
+
+    def walk(entries):
+        for entry in entries or []:
+            if "file" in entry:
+                pages.append(entry["file"])
+            walk(entry.get("sections"))
+
+    for part in toc.get("parts", []):
+        walk(part.get("chapters"))
+    walk(toc.get("chapters"))
+    return [re.sub(r"\.(md|ipynb)$", "", p) for p in pages]
+
+
+PAGES = toc_pages()
+NOTEBOOKS = [p for p in PAGES if (ROOT / f"{p}.ipynb").exists()]
+
+
+def public_nnlib_modules() -> list[str]:
+    import nnlib
+
+    return sorted(f"nnlib.{m.name}" for m in pkgutil.iter_modules(nnlib.__path__) if not m.name.startswith("_"))
+
+
+# ------------------------------------------------------------------ server and browser
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    served: list[tuple[str, int]]  # (path, status), shared by the server's handlers
+
+    def log_request(self, code="-", size="-"):
+        self.served.append((self.path, int(code) if str(code).isdigit() else 0))
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class's name
+        pass
+
+
+@pytest.fixture(scope="session")
+def site():
+    """(base URL, log of (path, status)) of the built book served on 127.0.0.1."""
+    if not (SITE / "index.html").is_file():
+        pytest.fail(f"{SITE}/index.html not found: build the book first (make book), or set BOOK_HTML")
+    served: list[tuple[str, int]] = []
+    handler = type("Handler", (_QuietHandler,), {"served": served})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(SITE)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/", served
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        message = "chromium not found (apt-get install -y --no-install-recommends chromium)"
+        if ON_CI:
+            pytest.fail(message + "; CI must run the browser test")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class Visit:
+    """One page opened in a fresh browser context, with everything that went wrong on the way."""
+
+    def __init__(self, browser, url: str):
+        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+        self.page = self.context.new_page()
+        self.problems: list[str] = []
+        page = self.page
+        page.on("console", lambda m: m.type == "error" and self.problems.append(f"console error: {m.text} ({m.location.get('url')})"))
+        page.on("pageerror", lambda e: self.problems.append(f"uncaught exception: {e}"))
+        page.on("requestfailed", lambda r: self.problems.append(f"request failed: {r.url} ({r.failure})"))
+        page.on("response", lambda r: r.status >= 400 and self.problems.append(f"HTTP {r.status}: {r.url}"))
+        page.goto(url, wait_until="networkidle")
+        self.wait_for_math()
+
+    def wait_for_math(self):
+        # MathJax typesets asynchronously; startup.promise resolves when the first pass is done.
+        self.page.evaluate(
+            """() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
+                     ? MathJax.startup.promise.then(() => true) : false"""
+        )
+
+    def close(self):
+        self.context.close()
+
+
+def screenshot_name(docname: str) -> str:
+    return docname.replace("/", "__") + ".png"
+
+
+# ------------------------------------------------------------------ every page
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_renders_completely_without_errors(browser, site, docname):
+    base, served = site
+    before = len(served)
+    visit = Visit(browser, urljoin(base, f"{docname}.html"))
+    page = visit.page
+    try:
+        # Math: every math element Sphinx wrote has become a MathJax container (raw TeX otherwise).
+        n_math = page.locator(".math").count()
+        n_typeset = page.locator(".math mjx-container, mjx-container.MathJax").count()
+        if n_math:
+            assert n_typeset >= n_math, f"{n_math} math elements but {n_typeset} typeset by MathJax"
+            assert page.locator(".math mjx-container").count() == n_math, "some math elements hold no MathJax output"
+
+        # Full-page screenshot (it also scrolls every image into existence).
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / screenshot_name(docname)), full_page=True)
+
+        # Figures: every <img> loaded and decoded to a real size.
+        broken = page.evaluate(
+            """() => Array.from(document.images)
+                   .filter(img => !(img.complete && img.naturalWidth > 0))
+                   .map(img => img.currentSrc.slice(0, 80) || img.outerHTML.slice(0, 80))"""
+        )
+        assert broken == [], f"images that did not load: {broken}"
+
+        # No stored error output (a traceback or stderr text kept in the executed notebook).
+        errors = page.locator(ERROR_OUTPUT)
+        assert errors.count() == 0, f"stored error output: {errors.first.inner_text()[:300]!r}"
+        tracebacks = page.locator(".cell_output", has_text="Traceback (most recent call last)")
+        assert tracebacks.count() == 0, "a cell output holds a traceback"
+
+        page.wait_for_load_state("networkidle")
+        failed_on_server = [f"{status} {path}" for path, status in served[before:] if status >= 400]
+        assert failed_on_server == [], f"the server answered errors: {failed_on_server}"
+        assert visit.problems == [], "\n".join(visit.problems)
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ static twins
+def test_every_page_with_a_static_twin_is_found():
+    """The twin check below must have something to check: the book's pages carry twins."""
+    with_twins = [p for p in PAGES if has_twin(p)]
+    assert with_twins, "no page of the book contains a static twin (nnlib.twins)"
+
+
+def has_twin(docname: str) -> bool:
+    """Whether the built page holds a twin's element (not merely its name, as the API page does)."""
+    html = SITE / f"{docname}.html"
+    return html.is_file() and re.search(r'<div\b[^>]*\bclass="nnlib-static-twin"', html.read_text(encoding="utf-8")) is not None
+
+
+TWIN_PAGES = [p for p in PAGES if has_twin(p)]
+
+
+def shown_frame(twin):
+    """(index, label, src) of the one visible frame of a twin; fails unless exactly one is shown."""
+    visible = twin.locator("img.nnlib-static-twin-frame:not([hidden])")
+    assert visible.count() == 1, f"{visible.count()} frames shown at once"
+    frame = visible.first
+    assert frame.is_visible(), "the shown frame is not visible"
+    assert frame.evaluate("img => img.complete && img.naturalWidth > 0"), "the shown frame did not load"
+    label = twin.locator("output.nnlib-static-twin-label").inner_text()
+    return int(frame.get_attribute("data-index")), label, frame.get_attribute("src")
+
+
+@pytest.mark.parametrize("docname", TWIN_PAGES)
+def test_static_twin_slider_changes_the_frame(browser, site, docname):
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"{docname}.html"))
+    page = visit.page
+    try:
+        twins = page.locator(".nnlib-static-twin")
+        assert twins.count() >= 1
+        page.wait_for_selector(".nnlib-static-twin[data-nnlib-ready]", state="attached")
+        for i in range(twins.count()):
+            twin = twins.nth(i)
+            assert twin.get_attribute("data-nnlib-ready") is not None, f"twin {i} was not bound by its script"
+            n = int(twin.get_attribute("data-frames"))
+            assert n >= 2, f"twin {i} has {n} frame(s): nothing to move between"
+            slider = twin.locator("input[type=range]")
+            assert slider.count() == 1
+            slider.scroll_into_view_if_needed()
+            start = shown_frame(twin)
+
+            # A reader's move: focus the slider and press End (the browser fires `input`).
+            slider.focus()
+            slider.press("End")
+            end = shown_frame(twin)
+            assert end[0] == n - 1 == int(twin.get_attribute("data-index")), f"twin {i}: End shows frame {end[0]} of {n}"
+            assert end[0] != start[0] and end[1] != start[1], f"twin {i}: the label did not change ({start[1]!r})"
+            assert end[2] != start[2], f"twin {i}: the image did not change"
+
+            # And back one step with the arrow key.
+            slider.press("ArrowLeft")
+            back = shown_frame(twin)
+            assert back[0] == n - 2 and back[2] != end[2], f"twin {i}: ArrowLeft shows frame {back[0]}"
+        assert visit.problems == [], "\n".join(visit.problems)
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ navigation
+def test_next_links_reach_every_page_in_toc_order(browser, site):
+    base, _ = site
+    visit = Visit(browser, urljoin(base, "index.html"))  # the root redirects to the front page
+    page = visit.page
+    reached = []
+    try:
+        for _ in range(len(PAGES) + 5):
+            path = urlsplit(page.url).path.lstrip("/")
+            reached.append(re.sub(r"\.html$", "", path))
+            nxt = page.locator("a.right-next")
+            if nxt.count() == 0:
+                break
+            nxt.first.click()
+            page.wait_for_load_state("load")
+        assert reached == PAGES, f"next links went {reached}, _toc.yml lists {PAGES}"
+    finally:
+        visit.close()
+
+
+def test_sidebar_of_the_front_page_links_every_page(browser, site):
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"{PAGES[0]}.html"))
+    try:
+        hrefs = visit.page.eval_on_selector_all("nav.bd-links a.reference.internal", "links => links.map(a => a.href)")
+        linked = {re.sub(r"\.html(#.*)?$", "", urlsplit(h).path.lstrip("/")) for h in hrefs}
+        missing = [p for p in PAGES[1:] if p not in linked]
+        assert missing == [], f"the sidebar does not link {missing}"
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ launch buttons, downloads
+@pytest.mark.parametrize("docname", NOTEBOOKS)
+def test_chapter_page_offers_binder_colab_and_the_notebook(browser, site, docname):
+    base, _ = site
+    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    repo = config["repository"]["url"].rstrip("/")
+    branch = config["repository"].get("branch", "main")
+    org_repo = urlsplit(repo).path.strip("/")
+    visit = Visit(browser, urljoin(base, f"{docname}.html"))
+    page = visit.page
+    try:
+        hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.href)")
+        binder = f"{config['launch_buttons']['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{docname}.ipynb"
+        colab = f"{config['launch_buttons']['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/{docname}.ipynb"
+        assert binder in hrefs, f"no Binder button to {binder}"
+        assert colab in hrefs, f"no Colab button to {colab}"
+        downloads = [h for h in hrefs if h.endswith(f"_sources/{docname}.ipynb")]
+        assert downloads, "no download button for the notebook"
+        response = page.request.get(downloads[0])
+        assert response.status == 200
+        notebook = json.loads(response.text())
+        assert notebook["nbformat"] == 4 and any(c.get("outputs") for c in notebook["cells"] if c["cell_type"] == "code")
+    finally:
+        visit.close()
+
+
+def test_api_page_documents_every_public_nnlib_module(browser, site):
+    api = next(p for p in PAGES if p.endswith("appendix/api"))
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"{api}.html"))
+    try:
+        ids = set(visit.page.eval_on_selector_all("[id]", "els => els.map(e => e.id)"))
+        missing = [m for m in ["nnlib", *public_nnlib_modules()] if f"module-{m}" not in ids]
+        assert missing == [], f"the API page lacks {missing}"
+        assert visit.page.locator("dl.py.function").count() > 10, "the API page lists (almost) no functions"
+    finally:
+        visit.close()
