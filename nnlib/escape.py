@@ -64,8 +64,8 @@ VERDICTS = ("escape", "bounded minimiser", "zero loss", "kink", "undecided")
 def loss_hessian(arch, S, T, theta, h: float = 1e-5) -> np.ndarray:
     """Hessian of the squared loss at theta by central differences of the analytic gradient (m x m, symmetrised).
 
-    For ReLU the loss is piecewise polynomial in theta; away from kinks (every pre-activation at least h away from 0
-    on every sample point) the differences are exact up to rounding.
+    For ReLU the loss is piecewise polynomial in theta; away from kinks (every pre-activation at
+    least h away from 0 on every sample point) the differences are exact up to rounding.
 
     >>> from nnlib.network import Architecture
     >>> arch = Architecture((1, 1), "identity")            # psi(theta) = a s + b
