@@ -1,0 +1,209 @@
+"""The claims ledger (nnlib.ledger): complete, consistent with the chapters and the tests.
+
+* every numbered result of the paper has a record (and the list of results matches the paper's
+  text when that is available next to the repository);
+* every record names unit tests that exist and a chapter section that carries its MyST label
+  right above the heading of the stated section;
+* the chapters call ``ledger.confirm`` for every record that has a verdict to confirm;
+* the committed appendix page is exactly what the records render;
+* ``confirm`` raises when a computation contradicts the recorded verdict.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from nnlib import ledger
+from nnlib.ledger import PAPER_RESULTS, RECORDS, VERDICTS, LedgerMismatch, confirm, record
+
+ROOT = Path(__file__).resolve().parents[1]
+PAPER = ROOT.parent / "shared" / "paper" / "best-k-layer-nn-approximations.md"
+NUMBERED = re.compile(r"^\*\*(Definition|Lemma|Theorem|Corollary|Proposition) (\d+)\b", re.M)
+
+
+def _notebook(chapter: str) -> dict:
+    return json.loads((ROOT / "chapters" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+
+
+def _cells(chapter: str, kind: str) -> list[str]:
+    return ["".join(c["source"]) for c in _notebook(chapter)["cells"] if c["cell_type"] == kind]
+
+
+def _test_functions(path: str) -> set[str]:
+    tree = ast.parse((ROOT / path).read_text(encoding="utf-8"))
+    return {node.name for node in tree.body if isinstance(node, ast.FunctionDef) and node.name.startswith("test_")}
+
+
+def _label_heading(chapter: str, label: str) -> str | None:
+    """The heading line right after ``(label)=`` in the chapter's markdown (None if absent)."""
+    for source in _cells(chapter, "markdown"):
+        lines = source.splitlines()
+        for i, line in enumerate(lines):
+            if line.strip() == f"({label})=":
+                following = [x for x in lines[i + 1:] if x.strip() and not re.fullmatch(r"\([\w-]+\)=", x.strip())]
+                return following[0] if following else ""
+    return None
+
+
+# ------------------------------------------------------------------------- completeness
+def test_every_result_of_the_paper_has_at_least_one_record():
+    covered = {r.result for r in RECORDS}
+    missing = [name for name in PAPER_RESULTS if name not in covered]
+    assert not missing, f"results without a ledger record: {missing}"
+    assert covered <= set(PAPER_RESULTS), f"records for unknown results: {covered - set(PAPER_RESULTS)}"
+
+
+def test_the_numbered_results_listed_are_those_of_the_paper():
+    if not PAPER.exists():
+        pytest.skip(f"the paper's text is not at {PAPER}")
+    in_paper = [f"{kind} {num}" for kind, num in NUMBERED.findall(PAPER.read_text(encoding="utf-8"))]
+    assert len(in_paper) == len(set(in_paper)) == 16  # 3 definitions, 3 lemmas, 4 theorems, 4 corollaries, 2 propositions
+    listed = [name for name in PAPER_RESULTS if NUMBERED.match(f"**{name}")]
+    assert sorted(listed) == sorted(in_paper)
+
+
+def test_keys_and_labels_are_unique_and_labels_are_myst_names():
+    keys = [r.key for r in RECORDS]
+    labels = [r.label for r in RECORDS]
+    assert len(set(keys)) == len(keys)
+    assert len(set(labels)) == len(labels)
+    assert all(re.fullmatch(r"ledger-[a-z0-9]+(-[a-z0-9]+)*", lab) for lab in labels)
+
+
+def test_every_verdict_is_in_the_vocabulary_and_corrections_go_with_their_verdicts():
+    for r in RECORDS:
+        assert r.verdict in VERDICTS, r.key
+        if r.verdict == "holds with a correction":
+            assert r.correction, f"{r.key}: 'holds with a correction' needs the correction"
+        if r.verdict in ("holds", "open", "definition"):
+            assert not r.correction, f"{r.key}: a {r.verdict!r} record has nothing to correct"
+        for text in (r.statement, r.evidence, r.correction):
+            assert "|" not in text.replace("\\|", ""), f"{r.key}: '|' would break the table"
+
+
+# ------------------------------------------------------------------------- unit tests named
+@pytest.mark.parametrize("rec", RECORDS, ids=lambda r: r.label)
+def test_every_record_names_unit_tests_that_exist(rec):
+    assert rec.tests, f"{rec.key}: no unit test named"
+    for node in rec.tests:
+        path, _, name = node.partition("::")
+        assert path.startswith("tests/test_") and (ROOT / path).exists(), f"{rec.key}: no file {path}"
+        assert name in _test_functions(path), f"{rec.key}: {node} is not a test function"
+
+
+# ------------------------------------------------------------------------- chapter locations
+@pytest.mark.parametrize("rec", RECORDS, ids=lambda r: r.label)
+def test_every_record_points_at_a_labelled_section_of_its_chapter(rec):
+    assert (ROOT / "chapters" / f"{rec.chapter}.ipynb").exists(), f"{rec.key}: no chapter {rec.chapter}"
+    heading = _label_heading(rec.chapter, rec.label)
+    assert heading is not None, f"{rec.key}: ({rec.label})= is not in chapters/{rec.chapter}.ipynb"
+    assert re.match(rf"#+ {re.escape(rec.section)} ", heading), (
+        f"{rec.key}: ({rec.label})= stands above {heading!r}, not above section {rec.section}")
+
+
+@pytest.mark.parametrize("rec", [r for r in RECORDS if r.verdict != "open"], ids=lambda r: r.label)
+def test_every_verdict_is_confirmed_by_a_check_cell_of_its_chapter(rec):
+    calls = [src for src in _cells(rec.chapter, "code") if f'ledger.confirm("{rec.key}"' in src]
+    assert calls, f"{rec.key}: no cell of chapters/{rec.chapter}.ipynb calls ledger.confirm({rec.key!r}, ...)"
+
+
+def test_every_ledger_label_in_the_chapters_belongs_to_a_record():
+    labels = {r.label for r in RECORDS}
+    for chapter in ledger._CHAPTER_TITLES:
+        for source in _cells(chapter, "markdown"):
+            for found in re.findall(r"^\((ledger-[\w-]+)\)=$", source, re.M):
+                assert found in labels, f"chapters/{chapter}.ipynb has the label {found} that no record uses"
+
+
+def test_every_confirm_call_in_the_chapters_names_a_record_of_that_chapter():
+    for chapter in ledger._CHAPTER_TITLES:
+        for source in _cells(chapter, "code"):
+            for key in re.findall(r'ledger\.confirm\("([^"]+)"', source):
+                assert record(key).chapter == chapter, f"{chapter} confirms {key!r}, recorded for {record(key).chapter}"
+
+
+# ------------------------------------------------------------------------- the appendix
+def test_the_committed_appendix_is_the_rendering_of_the_records():
+    committed = (ROOT / ledger.APPENDIX_PATH).read_text(encoding="utf-8")
+    assert committed == ledger.render_markdown(), (
+        f"{ledger.APPENDIX_PATH} is out of date: run "
+        "`.venv/bin/python -c 'from nnlib import ledger; ledger.write_appendix()'` and commit it")
+
+
+def test_the_appendix_is_in_the_table_of_contents():
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    assert "file: " + ledger.APPENDIX_PATH.removesuffix(".md") in toc
+
+
+def test_the_appendix_links_every_record_to_its_label_and_lists_its_tests():
+    page = ledger.render_markdown()
+    for r in RECORDS:
+        assert f"<{r.label}>`" in page
+        for node in r.tests:
+            assert f"`{node.split('::')[1]}`" in page
+
+
+def test_write_appendix_writes_the_rendering_and_refuses_a_root_without_the_folder(tmp_path):
+    (tmp_path / "chapters" / "appendix").mkdir(parents=True)
+    path = ledger.write_appendix(tmp_path)
+    assert path.read_text(encoding="utf-8") == ledger.render_markdown()
+    with pytest.raises(ValueError, match="^root: "):
+        ledger.write_appendix(tmp_path / "elsewhere")
+
+
+def test_a_pipe_in_a_cell_is_refused_naming_the_text():
+    with pytest.raises(ValueError, match="^text: "):
+        ledger._cell("a | b")
+
+
+# ------------------------------------------------------------------------- confirm
+def test_confirm_accepts_evidence_that_agrees_with_each_verdict():
+    assert confirm("Theorem 3", holds=True) is None
+    assert confirm("Definition 1", holds=True) is None
+    assert confirm("Corollary 4, general samples", holds=False, corrected=True) is None
+    assert confirm("Theorem 4", corrected=True) is None
+    assert confirm("§6 tanh example, formula for ψ2", holds=False, corrected=True) is None
+
+
+@pytest.mark.parametrize("key, kwargs", [
+    ("Theorem 3", {"holds": False}),
+    ("Definition 2", {"holds": False}),
+    ("Lemma 1 (i), dimension (13)", {"holds": True}),
+    ("Lemma 1 (i), dimension (13)", {"holds": False, "corrected": False}),
+    ("Theorem 2", {"holds": True}),
+])
+def test_confirm_raises_when_the_computation_contradicts_the_ledger(key, kwargs):
+    with pytest.raises(LedgerMismatch, match=re.escape(key)):
+        confirm(key, **kwargs)
+
+
+def test_confirm_accepts_numpy_booleans():
+    import numpy as np
+
+    assert confirm("Theorem 3", holds=np.bool_(True)) is None
+    with pytest.raises(LedgerMismatch):
+        confirm("Theorem 3", holds=np.all(np.array([1.0, -1.0]) > 0))
+
+
+@pytest.mark.parametrize("call, exc, pattern", [
+    (lambda: confirm("Lemma 9", holds=True), ValueError, "^key: "),
+    (lambda: confirm(3, holds=True), TypeError, "^key: "),
+    (lambda: confirm("Theorem 3"), ValueError, "^holds: "),
+    (lambda: confirm("Theorem 3", holds=1), TypeError, "^holds: "),
+    (lambda: confirm("Theorem 3", corrected=True), ValueError, "^corrected: "),
+    (lambda: confirm("Proposition 2 for ReLU", holds=True), ValueError, "^key: "),
+    (lambda: ledger.records_for_chapter("07_open_questions"), ValueError, "^chapter: "),
+])
+def test_bad_arguments_are_refused_naming_them(call, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        call()
+
+
+def test_records_for_chapter_covers_every_record_once():
+    per_chapter = [r for chapter in ledger._CHAPTER_TITLES for r in ledger.records_for_chapter(chapter)]
+    assert sorted(r.key for r in per_chapter) == sorted(r.key for r in RECORDS)
