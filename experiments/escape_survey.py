@@ -10,7 +10,7 @@ minimiser is best" or "undecided").  Second look: every target read "escape belo
 minimiser" is surveyed again with RECHECK_STARTS fresh random starts; the row records whether a
 bounded minimiser below the old best escape then turns up.
 
-Regenerate (about 5-8 minutes on one core):
+Regenerate (12 minutes measured on one core of a busy, shared machine; less when it is idle):
     OMP_NUM_THREADS=1 .venv/bin/python experiments/escape_survey.py
 Writes experiments/data/escape_survey.csv (one row per target).
 """

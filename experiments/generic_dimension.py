@@ -5,7 +5,7 @@ For each architecture p-w-...-w-q (k - 1 hidden layers of width w) and each acti
 with n = ceil(m / q) + 10 points (so that nq > m) as the largest Jacobian rank over 400 random
 weight points (nnlib.generic.generic_dimension), and set beside m, m - symmetries and nq.
 
-Regenerate (about a minute):
+Regenerate (about 15 s):
     OMP_NUM_THREADS=1 .venv/bin/python experiments/generic_dimension.py
 Writes experiments/data/generic_dimension.csv.
 """

@@ -7,7 +7,7 @@
     targets are fitted by the trust-region solver (best of 4 starts) and the fraction fitted to
     relative loss <= 1e-10 is reported with its 95 % Wilson interval.
 
-Regenerate (a few minutes):
+Regenerate (about 5 minutes on one core of a busy machine):
     OMP_NUM_THREADS=1 .venv/bin/python experiments/generic_rank.py
 Writes experiments/data/generic_rank.csv and experiments/data/zero_loss_fraction.csv.
 """

@@ -9,7 +9,7 @@
     dimension (nnlib.generic.ktb_expected_dimension), for shallow cases covering the
     Alexander-Hirschowitz exceptions and a grid of deeper ones.
 
-Regenerate (about a minute):
+Regenerate (a few seconds):
     OMP_NUM_THREADS=1 .venv/bin/python experiments/polynomial_dimension.py
 Writes experiments/data/polynomial_biased.csv and experiments/data/polynomial_bias_free.csv.
 """
