@@ -22,8 +22,8 @@ the browser does not report it to the page.
 For every page: math is typeset by MathJax (one ``mjx-container`` per math element), every
 ``<img>`` has loaded, no request failed or answered >= 400, the console has no error, no stored
 error output (traceback, stderr) is in the HTML, and every static twin on the page (the
-kernel-free slider of ``nnlib.twins``) changes the frame shown when its slider is moved. The
-"next" links, followed from the front page, reach every page of _toc.yml in order; chapter pages
+kernel-free slider of ``nnlib.twins``) changes the frame shown when its slider is moved; every
+chapter has one. The "next" links, followed from the front page, reach every page of _toc.yml in order; chapter pages
 carry Binder, Colab and notebook-download buttons; the API page documents every public nnlib
 module. A full-page screenshot of each page is saved for people to look at.
 """
@@ -208,16 +208,16 @@ def test_page_renders_completely_without_errors(browser, site, docname):
 
 
 # ------------------------------------------------------------------ static twins
-def test_every_page_with_a_static_twin_is_found():
-    """The twin check below must have something to check: the book's pages carry twins."""
-    with_twins = [p for p in PAGES if has_twin(p)]
-    assert with_twins, "no page of the book contains a static twin (nnlib.twins)"
-
-
 def has_twin(docname: str) -> bool:
     """Whether the built page holds a twin's element (not merely its name, as the API page does)."""
     html = SITE / f"{docname}.html"
     return html.is_file() and re.search(r'<div\b[^>]*\bclass="nnlib-static-twin"', html.read_text(encoding="utf-8")) is not None
+
+
+def test_every_chapter_page_has_a_static_twin():
+    """Every chapter (a notebook of _toc.yml) carries the kernel-free twin of its central widget."""
+    without = [p for p in NOTEBOOKS if not has_twin(p)]
+    assert without == [], f"chapters without a static twin (nnlib.twins): {without}"
 
 
 TWIN_PAGES = [p for p in PAGES if has_twin(p)]
@@ -253,18 +253,21 @@ def test_static_twin_slider_changes_the_frame(browser, site, docname):
             slider.scroll_into_view_if_needed()
             start = shown_frame(twin)
 
-            # A reader's move: focus the slider and press End (the browser fires `input`).
+            # A reader's move: focus the slider and press End (Home if the last frame is shown
+            # first); the browser fires `input`, as for a drag.
+            key, target = ("Home", 0) if start[0] == n - 1 else ("End", n - 1)
             slider.focus()
-            slider.press("End")
-            end = shown_frame(twin)
-            assert end[0] == n - 1 == int(twin.get_attribute("data-index")), f"twin {i}: End shows frame {end[0]} of {n}"
-            assert end[0] != start[0] and end[1] != start[1], f"twin {i}: the label did not change ({start[1]!r})"
-            assert end[2] != start[2], f"twin {i}: the image did not change"
+            slider.press(key)
+            moved = shown_frame(twin)
+            assert moved[0] == target == int(twin.get_attribute("data-index")), f"twin {i}: {key} shows frame {moved[0]} of {n}"
+            assert moved[1] != start[1], f"twin {i}: the label did not change ({start[1]!r})"
+            assert moved[2] != start[2], f"twin {i}: the image did not change"
 
-            # And back one step with the arrow key.
-            slider.press("ArrowLeft")
+            # And one step back towards the middle with an arrow key.
+            key, step = ("ArrowLeft", n - 2) if target == n - 1 else ("ArrowRight", 1)
+            slider.press(key)
             back = shown_frame(twin)
-            assert back[0] == n - 2 and back[2] != end[2], f"twin {i}: ArrowLeft shows frame {back[0]}"
+            assert back[0] == step and back[2] != moved[2], f"twin {i}: {key} shows frame {back[0]}"
         assert visit.problems == [], "\n".join(visit.problems)
     finally:
         visit.close()
