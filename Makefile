@@ -7,6 +7,7 @@
 #   make book     build the book into _build/html (warnings are errors)
 #   make test     nnlib unit tests, nbval over chapters/, then the book build
 #   make lab      Jupyter Lab from the same venv, for reading and tweaking the notebooks
+#   make bench    speed benchmarks -> bench/RESULTS.md (installs PyTorch, CPU build; ~10 min)
 #   make clean    remove _build/ (with the execution cache) and book_vendor/
 
 SHELL := /bin/bash
@@ -101,6 +102,18 @@ test: venv assets _build/.cache-inputs
 # --allow-root only where the reader is root (as in a container); Jupyter refuses otherwise.
 lab: venv
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
+
+# ---------------------------------------------------------------- bench
+# Speed benchmarks (bench/, see bench/run.py): install the `bench` extra (torch==2.13.0, the
+# autodiff baseline) into the venv, then time every chapter in a fresh kernel, the no-change
+# `make book` (run it after `make test`: the book must have been built once), every widget
+# callback, nnlib's Jacobian against torch.func and the dimension estimate against one SVD, and
+# the estimate's scaling; write bench/RESULTS.md, bench/scaling.png and the raw numbers in
+# bench/results/. About 10 minutes. BENCH_ARGS passes options to bench/run.py.
+.PHONY: bench
+bench: venv
+	$(BIN)/pip install --progress-bar off -e ".[bench]"
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # ---------------------------------------------------------------- clean
 clean:
