@@ -1,0 +1,86 @@
+"""Part 2: widget responsiveness.
+
+Every widget of :data:`bench.widget_registry.WIDGETS` is driven headless: its figure callback is
+called for each value of its slider sweep, and the figure is rendered to an in-memory PNG the
+way the notebook displays it (IPython's ``print_figure``, as ``display(fig)`` does), then closed.
+The latency of one slider move is callback + rendering.  One untimed warm-up call per widget;
+the sweep is run ``--repeats`` times.
+
+    .venv/bin/python -m bench.widgets [--repeats 2] [--only NAME ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+from .common import load, log, stats, write  # noqa: E402
+from .widget_registry import WIDGETS  # noqa: E402
+
+TARGET_MEDIAN = 0.050
+TARGET_P95 = 0.150
+
+
+def move(callback, fixed: dict, values: dict) -> tuple[float, float, int]:
+    """One slider move: the callback, the PNG rendering, closing the figure.
+
+    Returns (total seconds, seconds spent in the callback, PNG bytes); the rest is rendering.
+    """
+    import matplotlib.pyplot as plt
+    from IPython.core.pylabtools import print_figure
+
+    t0 = time.perf_counter()
+    fig = callback(**fixed, **values)
+    t1 = time.perf_counter()
+    png = print_figure(fig, "png")
+    plt.close(fig)
+    return time.perf_counter() - t0, t1 - t0, len(png)
+
+
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=2)
+    ap.add_argument("--only", nargs="*", default=None)
+    args = ap.parse_args(argv)
+
+    from nnlib import plotting
+
+    plotting.use_book_style()
+    load_before = load()
+    results, rows = {}, []
+    for wdg in WIDGETS:
+        if args.only and wdg.name not in args.only:
+            continue
+        t0 = time.perf_counter()
+        fixed = wdg.setup()
+        setup_s = time.perf_counter() - t0
+        callback = wdg.resolve()
+        sweep = wdg.sweep()
+        warm, _, _ = move(callback, fixed, sweep[0])  # warm-up (imports, caches, font loading)
+        times, computes = [], []
+        # A widget whose move takes seconds is far off its target either way: one pass is enough.
+        for r in range(args.repeats if warm < 1.0 else 1):
+            for i, values in enumerate(sweep):
+                t, c, size = move(callback, fixed, values)
+                times.append(t)
+                computes.append(c)
+                rows.append({"widget": wdg.name, "chapter": wdg.chapter, "repeat": r + 1, "move": i,
+                             "values": repr(values), "seconds": round(t, 5), "callback_seconds": round(c, 5),
+                             "png_bytes": size})
+        st = stats(times)
+        slowest = max(range(len(sweep)), key=lambda i: sum(rw["seconds"] for rw in rows
+                                                              if rw["widget"] == wdg.name and rw["move"] == i))
+        results[wdg.name] = {"chapter": wdg.chapter, "callback": wdg.callback, "setup_s": setup_s, "latency": st,
+                             "callback_median_s": stats(computes)["median"],
+                             "n_values": len(sweep), "slowest_values": sweep[slowest]}
+        log(f"[widgets] {wdg.name}: median {1e3 * st['median']:.0f} ms, p95 {1e3 * st['p95']:.0f} ms "
+            f"({st['n']} moves) load {load()[0]}")
+    write("widgets", {"load_before": load_before, "load_after": load(), "widgets": results,
+                      "target_median_s": TARGET_MEDIAN, "target_p95_s": TARGET_P95}, rows)
+
+
+if __name__ == "__main__":
+    main()
