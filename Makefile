@@ -5,7 +5,7 @@
 #   make venv     .venv with nnlib (editable) + Jupyter Book 1 + test tools
 #   make assets   MathJax and the widget manager into book_vendor/ (needs npm; optional)
 #   make book     build the book into _build/html (warnings are errors)
-#   make test     nnlib unit tests, nbval over chapters/, then the book build
+#   make test     nnlib unit tests, nbval over chapters/, the book build, then the browser test
 #   make lab      Jupyter Lab from the same venv, for reading and tweaking the notebooks
 #   make bench    speed benchmarks -> bench/RESULTS.md (installs PyTorch, CPU build; ~10 min)
 #   make clean    remove _build/ (with the execution cache) and book_vendor/
@@ -20,6 +20,14 @@ VENDOR := book_vendor
 NPM    := $(shell command -v npm 2>/dev/null)
 
 JB_BUILD := $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+BROWSER_TEST := if command -v chromium >/dev/null; then \
+	  echo '$(BIN)/pytest tests/browser/check_book.py -p no:cacheprovider'; \
+	  $(BIN)/pytest tests/browser/check_book.py -p no:cacheprovider; \
+	elif [ "$${CI:-}" = true ]; then \
+	  echo 'chromium not found: the browser test cannot run on CI (.ci/run installs it)' >&2; exit 1; \
+	else \
+	  echo 'browser test skipped: chromium not found (apt-get install -y --no-install-recommends chromium)'; \
+	fi
 
 .DEFAULT_GOAL := venv
 .PHONY: venv assets book test lab clean
@@ -92,11 +100,17 @@ book: venv assets _build/.cache-inputs
 #     what changes from run to run. The [tool.pytest.ini_options] of
 #     pyproject.toml apply (testpaths is unused since a path is given;
 #     filterwarnings=error concerns the pytest process, not the kernel);
-#  3. the book build, as in `make book`.
+#  3. the book build, as in `make book`;
+#  4. the browser test of the built book (tests/browser/check_book.py: every page in headless
+#     Chromium, driven by Playwright; screenshots in _build/screenshots/). It needs Debian's
+#     `chromium` (.ci/run installs it); without it the step prints one line and is skipped,
+#     except on CI (CI=true), where a missing browser fails the run. Step 1 does not collect
+#     it: the file is not named test_*.py.
 test: venv assets _build/.cache-inputs
 	$(BIN)/pytest tests
 	$(BIN)/pytest --nbval chapters --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 	$(JB_BUILD)
+	@$(BROWSER_TEST)
 
 # ---------------------------------------------------------------- lab
 # --allow-root only where the reader is root (as in a container); Jupyter refuses otherwise.
