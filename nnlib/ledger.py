@@ -470,7 +470,7 @@ def _cell(text: str) -> str:
 
 
 def _link(rec: Record) -> str:
-    return f"{{ref}}`{_CHAPTER_TITLES[rec.chapter]}, §{rec.section} <{rec.label}>`"
+    return f"{{ref}}`{_CHAPTER_TITLES[rec.chapter].replace('Chapter', 'ch.')} §{rec.section} <{rec.label}>`"
 
 
 def render_markdown() -> str:
@@ -479,7 +479,7 @@ def render_markdown() -> str:
     >>> page = render_markdown()
     >>> page.splitlines()[0]
     '# Claims ledger'
-    >>> "{ref}`Chapter 3, §3.3 <ledger-lemma-1-i-dimension>`" in page
+    >>> "{ref}`ch. 3 §3.3 <ledger-lemma-1-i-dimension>`" in page
     True
     """
     counts = {v: sum(r.verdict == v for r in RECORDS) for v in VERDICTS}
@@ -512,24 +512,24 @@ def render_markdown() -> str:
         "Counts: " + ", ".join(f"{v} {counts[v]}" for v in VERDICTS) + f" ({len(RECORDS)} records for "
         f"{len(PAPER_RESULTS)} results and examples).",
         "",
-        "| Result | Paper | Claim (our words) | Verdict | Evidence | Checked in |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Result | Verdict | Evidence | Checked in |",
+        "| --- | --- | --- | --- |",
     ]
     for r in RECORDS:
         verdict = f"**{r.verdict}**" if r.verdict in ("fails", "holds with a correction") else r.verdict
         evidence = r.evidence + (f" *Correction:* {r.correction}" if r.correction else "")
-        lines.append(f"| {_cell(r.key)} | {_cell(r.paper)} | {_cell(r.statement)} | {verdict} | "
-                     f"{_cell(evidence)} | {_link(r)} |")
+        lines.append(f"| {_cell(r.key)} | {verdict} | {_cell(evidence)} | {_link(r)} |")
     lines += [
         "",
-        "## The unit tests behind each verdict",
+        "## Claims and unit tests",
         "",
-        "Each verdict also rests on unit tests of `nnlib` (run by `pytest tests`):",
+        "Each claim in our words, with the unit tests of `nnlib` (run by `pytest tests`) that its verdict",
+        "also rests on.",
         "",
     ]
     for r in RECORDS:
         tests = ", ".join(f"`{t.split('::')[1]}` ({t.split('::')[0].removeprefix('tests/')})" for t in r.tests)
-        lines.append(f"* **{r.key}**: {tests}")
+        lines += [f"{r.key} ({r.paper})", f": {r.statement} *Tests:* {tests}", ""]
     lines.append("")
     return "\n".join(lines)
 
