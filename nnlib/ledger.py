@@ -376,8 +376,8 @@ RECORDS = (
         "tests/test_smooth.py::test_tanh_and_sigmoid_networks_have_the_same_outputs_under_the_weight_bijection"]),
     _r("Proposition 2 for ReLU", "Proposition 2", "§6", "open", _CH6, "6.6", "ledger-proposition-2-relu",
        "Does Proposition 2 hold for the ReLU activation?",
-       "Open in the paper and not settled in chapters 1-6; the 1-1-1 ReLU network on three points has "
-       "a closed image, so an example needs a larger network.",
+       "Open in the paper and in the book: the 1-1-1 ReLU network on three points has a closed image "
+       "(chapter 2); [chapter 7](../07_open_questions.ipynb) finds numerical evidence near $T$ of (16), no proof.",
        ["tests/test_geometry.py::test_relu_image_on_three_points_is_the_set_of_monotone_vectors"]),
 )
 
