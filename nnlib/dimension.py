@@ -51,7 +51,9 @@ __all__ = [
     "image_dimension",
     "sample_weights",
     "default_n_points",
+    "streamed_rank",
     "AMBIGUITY_BAND",
+    "MAX_JACOBIAN_BYTES",
 ]
 
 #: A singular value within this factor of the threshold (either side) makes a rank decision ambiguous.
@@ -81,7 +83,8 @@ class RankReport:
         the threshold, or the largest dropped one (if above rounding level) within that factor
         below it: a modest change of ``rtol`` would then change the rank.
     method : str
-        ``"svd"`` or ``"qr"``.
+        ``"svd"`` or ``"qr"`` (:func:`numerical_rank`), ``"streamed-qr"`` or ``"streamed-gram"``
+        (:func:`streamed_rank`).
     """
 
     rank: int
@@ -129,6 +132,15 @@ def numerical_rank(J, rtol: float | None = None, *, method: str = "svd") -> Rank
         s = np.abs(np.diag(R))
     else:
         raise ValueError(f"method must be 'svd' or 'qr'; got {method!r}")
+    return _rank_report(s, J.shape, rtol, method)
+
+
+def _rank_report(s: np.ndarray, shape: tuple, rtol: float, method: str, noise_rtol: float | None = None) -> RankReport:
+    """The rank decision on decreasing values s of a matrix of the given shape (see :func:`numerical_rank`).
+
+    ``noise_rtol`` (default ``max(shape) * eps``) is the relative level below which a dropped
+    value is rounding noise and never makes the decision ambiguous.
+    """
     smax = float(s[0]) if s.size else 0.0
     if smax == 0.0:
         return RankReport(0, s, 0.0, rtol, float("inf"), False, method)
@@ -142,7 +154,7 @@ def numerical_rank(J, rtol: float | None = None, *, method: str = "svd") -> Rank
     # not clearly below it could be signal: either way the rank is in doubt.  Dropped values at
     # the level of rounding error (below max(M, N) * eps * s_max, the default threshold) are
     # noise whatever rtol is, so they never make a decision ambiguous.
-    noise = max(J.shape) * np.finfo(float).eps * smax
+    noise = (max(shape) * np.finfo(float).eps if noise_rtol is None else noise_rtol) * smax
     kept_close = rank > 0 and s[rank - 1] < AMBIGUITY_BAND * tol
     dropped_close = rank < len(s) and s[rank] > max(tol / AMBIGUITY_BAND, noise)
     ambiguous = kept_close or dropped_close
@@ -239,6 +251,93 @@ class DimensionReport:
         )
 
 
+#: Above this size (bytes of float64) :func:`image_dimension` does not form the whole Jacobian but
+#: computes each rank with :func:`streamed_rank` over blocks of samples.
+MAX_JACOBIAN_BYTES = 2**30
+
+#: Entries of one block of Jacobian rows in :func:`streamed_rank` when no block size is given (64 MiB).
+_BLOCK_ENTRIES = 2**23
+
+
+def _default_block_size(q: int, m: int) -> int:
+    return max(1, _BLOCK_ENTRIES // (q * m))
+
+
+def streamed_rank(arch, S, theta, *, block_size: int | None = None, rtol: float | None = None,
+                  method: str = "qr") -> RankReport:
+    r"""Rank of the Jacobian of psi_k at theta without forming it: blocks of samples, one at a time.
+
+    The (n q) x m Jacobian is never held in memory; only one block of rows (``block_size``
+    samples, i.e. ``block_size * q`` rows) and an m x m matrix are.  Two ways to fold the blocks:
+
+    ``"qr"`` (default): a streamed QR factorisation.  R starts empty; each block J_b is stacked
+    under it and R is replaced by the triangular factor of [R; J_b].  At the end R^T R = J^T J,
+    R has exactly the singular values of J (up to rounding of the order of eps * s_max, as for
+    the SVD of J itself), and the rank decision is :func:`numerical_rank`'s, with the same
+    default threshold ``max(nq, m) * eps``.  Peak memory O((block rows + m) m).
+
+    ``"gram"``: accumulate the Gram matrix G = J^T J = sum_b J_b^T J_b and take s_i =
+    sqrt(lambda_i(G)).  Cheaper per block, but squaring the matrix squares its condition number:
+    eigenvalues below ~ m eps lambda_max are rounding noise, i.e. singular values below about
+    sqrt(max(nq, m) eps) s_max ~ 1e-7 s_max cannot be told from zero.  The default threshold is
+    therefore ``rtol = 10 sqrt(max(nq, m) eps)`` (a genuine singular value smaller than that
+    is counted as zero: a *wrong* rank), and dropped values below the noise level
+    ``sqrt(max(nq, m) eps)`` never make the decision ambiguous.  Use it only where the gap
+    s_r / s_(r+1) is known to be wide; ``"qr"`` is the safe choice.
+
+    Parameters
+    ----------
+    arch : Architecture
+    S : array, shape (n, p)
+    theta : array, shape (m,)
+    block_size : int, optional
+        Samples per block (default: as many as fit in 2^23 Jacobian entries, 64 MiB).
+    rtol : float in (0, 1), optional
+        Relative threshold (defaults above).
+    method : {"qr", "gram"}
+
+    Returns
+    -------
+    RankReport
+        With ``method`` ``"streamed-qr"`` or ``"streamed-gram"``; ``singular_values`` are those of
+        R (resp. the square roots of the eigenvalues of G), min(nq, m) of them.
+
+    Examples
+    --------
+    >>> from nnlib.paper import theorem1_data
+    >>> S, T = theorem1_data()
+    >>> arch = Architecture((2, 2, 2))
+    >>> theta = sample_weights(arch, S, 3, recipe="centred")
+    >>> streamed_rank(arch, S, theta, block_size=2).rank == numerical_rank(jacobian(arch, S, theta)).rank
+    True
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    layers = arch.unpack(theta)
+    if method not in ("qr", "gram"):
+        raise ValueError(f"method must be 'qr' or 'gram'; got {method!r}")
+    n, q, m = S.shape[0], arch.q, arch.m
+    b = _default_block_size(q, m) if block_size is None else check_positive_int("block_size", block_size)
+    shape = (n * q, m)
+    if method == "qr":
+        rtol = max(shape) * np.finfo(float).eps if rtol is None else check_open_unit("rtol", rtol)
+        R = None
+        for start in range(0, n, b):
+            Jb = _jacobian(arch, S[start : start + b], layers)
+            R = np.linalg.qr(Jb if R is None else np.vstack([R, Jb]), mode="r")
+        s = np.linalg.svd(R, compute_uv=False)
+        return _rank_report(s, shape, rtol, "streamed-qr")
+    noise = float(np.sqrt(max(shape) * np.finfo(float).eps))
+    rtol = min(0.5, 10 * noise) if rtol is None else check_open_unit("rtol", rtol)
+    G = np.zeros((m, m))
+    for start in range(0, n, b):
+        Jb = _jacobian(arch, S[start : start + b], layers)
+        G += Jb.T @ Jb
+    lam = np.linalg.eigvalsh(G)[::-1][: min(shape)]
+    s = np.sqrt(np.clip(lam, 0.0, None))
+    return _rank_report(s, shape, rtol, "streamed-gram", noise_rtol=noise)
+
+
 #: Budget of floating-point work (roughly nq * m * min(nq, m) per point) for the default number of points.
 POINT_BUDGET_FLOPS = 5e7
 
@@ -258,6 +357,7 @@ def image_dimension(
     rtol: float | None = None,
     scale: float = 1.0,
     upper_bound: int | None = None,
+    block_size: int | None = None,
 ) -> DimensionReport:
     """Estimate dim psi_k(Theta) (Definition 1) as the largest Jacobian rank over random weights.
 
@@ -284,6 +384,11 @@ def image_dimension(
         which saves most of the points on large problems.  Stopping there loses nothing when
         the bound is true; to *test* a conjectured value, do not pass it (a rank found above a
         wrong bound would stop the search early, but is still reported as found).
+    block_size : int, optional
+        Compute each rank with :func:`streamed_rank` (streamed QR) over blocks of this many
+        samples, never forming the whole Jacobian.  This happens automatically (64 MiB blocks)
+        when the Jacobian would take more than ``MAX_JACOBIAN_BYTES`` (1 GiB); below that the
+        whole Jacobian and its SVD are used, as :func:`numerical_rank` does.
 
     Examples
     --------
@@ -303,11 +408,18 @@ def image_dimension(
     if rtol is not None:
         rtol = check_open_unit("rtol", rtol)
     scale = check_positive_float("scale", scale)
+    if block_size is not None:
+        block_size = check_positive_int("block_size", block_size)
+    elif 8 * nq * arch.m > MAX_JACOBIAN_BYTES:
+        block_size = _default_block_size(arch.q, arch.m)
     ranks, best = [], None
     for j in range(n_points):
         recipe = "centred" if j % 2 else "gaussian"
         theta = _sample_weights(arch, S, rng, recipe, scale)
-        rep = numerical_rank(_jacobian(arch, S, arch._unpack_unchecked(theta)), rtol)
+        if block_size is None:
+            rep = numerical_rank(_jacobian(arch, S, arch._unpack_unchecked(theta)), rtol)
+        else:
+            rep = streamed_rank(arch, S, theta, block_size=block_size, rtol=rtol)
         ranks.append(rep.rank)
         if best is None or rep.rank > best.rank:
             best = rep
