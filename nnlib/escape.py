@@ -28,8 +28,10 @@ history; the *tail* is its second half.  Then
 * ``"undecided"``: anything else (e.g. a saddle, or a run still moving without a clear trend).
 
 For a *target* (:func:`survey_target`) the runs from many starts are compared: if some
-escaping run ends below every bounded minimiser found (by ``margin``), the best loss found is
-approached only at infinity -- numerical evidence that the infimum is not attained.  It is not a
+escaping run ends below the final loss of every run that did not escape (by ``margin``) --
+bounded minimisers, kinks and undecided runs alike, all of them values attained at finite
+weights -- the best loss found is approached only at infinity: numerical evidence that the
+infimum is not attained.  It is not a
 proof: a better bounded minimiser may exist that no start found, and an escaping run's limit is
 only bounded above by its last loss.
 """
@@ -179,15 +181,17 @@ class TargetSurvey:
     ----------
     fits : tuple of FitVerdict
     best_bounded : float
-        Lowest loss among bounded minimisers and zero-loss fits (``inf`` if none).
+        Lowest final loss among the fits that did *not* escape (``inf`` if none): bounded
+        minimisers, zero-loss fits, kinks (possibly non-smooth local minima) and undecided runs.
+        Each ends at a finite weight vector, so its loss is a value the network attains.
     best_escape : float
         Lowest final loss among escaping fits (``inf`` if none): an upper bound on the limit of
         that run.
     reading : str
-        ``"escape below every bounded minimiser"`` (best_escape < (1 - margin) best_bounded),
-        ``"bounded minimiser is best"`` (best_bounded < (1 - margin) best_escape, which includes
-        the case of no escaping run), or ``"undecided"`` (neither: no escape and no bounded
-        minimiser, or the two within the margin of each other).
+        ``"escape below every other fit"`` (best_escape < (1 - margin) best_bounded),
+        ``"a non-escaping fit is best"`` (best_bounded < (1 - margin) best_escape, which includes
+        the case of no escaping run), or ``"undecided"`` (neither: the two within the margin of
+        each other, or every fit escaped).
     """
 
     fits: tuple
@@ -209,7 +213,7 @@ def survey_target(arch, S, T, n_starts: int = 16, *, rng=0, init_scale: float = 
     >>> S, T = theorem1_data()
     >>> sv = survey_target(theorem1_architecture(), S, T, 4, extra_starts=[theta_k(5.0)])
     >>> sv.reading
-    'escape below every bounded minimiser'
+    'escape below every other fit'
     """
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
@@ -220,15 +224,15 @@ def survey_target(arch, S, T, n_starts: int = 16, *, rng=0, init_scale: float = 
     if extra_starts is not None:
         starts += list(as_matrix("extra_starts", extra_starts, cols=arch.m))
     fits = tuple(classify_fit(arch, S, T, th, **kwargs) for th in starts)
-    bounded = [f.loss for f in fits if f.verdict in ("bounded minimiser", "zero loss")]
+    bounded = [f.loss for f in fits if f.verdict != "escape"]
     escapes = [f.loss for f in fits if f.verdict == "escape"]
     b = min(bounded) if bounded else np.inf
     e = min(escapes) if escapes else np.inf
     tol = 1e-9 * max(1.0, float(np.sum(T * T)))
     if e < min(b * (1 - margin), b - tol):
-        reading = "escape below every bounded minimiser"
-    elif bounded and b <= e * (1 - margin):
-        reading = "bounded minimiser is best"
+        reading = "escape below every other fit"
+    elif bounded and b < e * (1 - margin):
+        reading = "a non-escaping fit is best"
     else:
         reading = "undecided"
     return TargetSurvey(fits, float(b), float(e), reading)
@@ -298,7 +302,7 @@ def escape_detector_figure(target: str = "near theorem 1", eps: float = 0.2, n_s
     b = "none" if not np.isfinite(sv.best_bounded) else f"{sv.best_bounded:.3g}"
     e = "none" if not np.isfinite(sv.best_escape) else f"{sv.best_escape:.3g}"
     what = f"T of (16) + {eps:g} U" if target == "near theorem 1" else "random Gaussian T"
-    return escape_figure(sv, title=f"{what}, seed {seed}: best bounded loss {b}, best escaping loss {e}\n"
+    return escape_figure(sv, title=f"{what}, seed {seed}: best non-escaping loss {b}, best escaping loss {e}\n"
                                    f"reading: {sv.reading}")
 
 
