@@ -10,7 +10,7 @@ fit is best" or "undecided").  Second look: every target read "escape below ever
 is surveyed again with RECHECK_STARTS fresh random starts; the row records whether a fit that
 does not escape, with a loss below the old best escape, then turns up.
 
-Regenerate (12 minutes measured on one core of a busy, shared machine; less when it is idle):
+Regenerate (3 to 12 minutes on one core, depending on the load of the shared machine):
     OMP_NUM_THREADS=1 .venv/bin/python experiments/escape_survey.py
 Writes experiments/data/escape_survey.csv (one row per target).
 """
