@@ -37,6 +37,9 @@ The DOM contract (stable; the browser test relies on it):
         slider = page.locator(".nnlib-static-twin input[type=range]").first
         slider.focus(); slider.press("ArrowRight")      # also End, Home, PageUp ...
 
+  The first frame shown is the one ``initial`` chose, not necessarily index 0, and at the last
+  frame ``ArrowRight`` does nothing: read ``data-index`` before moving;
+
 - the current parameter value is the text of the ``output.nnlib-static-twin-label`` element next
   to the control (e.g. ``k = 3``), also in the input's ``aria-valuetext``;
 - the frames are the ``img.nnlib-static-twin-frame`` elements (``data:image/png`` sources), one
