@@ -28,7 +28,7 @@ def main(argv=None) -> None:
     parts = [
         ("chapters", ["--repeats", "2", "--book-cmd", args.book_cmd], os.environ),
         ("widgets", ["--repeats", "2"], os.environ),
-        ("autodiff", ["--repeats", "5"], single),
+        ("autodiff", ["--repeats", "3"], single),
         ("scaling", ["--repeats", "3"], single),
     ]
     for name, extra, env in parts:

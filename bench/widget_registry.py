@@ -75,7 +75,7 @@ def _nearest_setup():
 def _nearest_sweep():
     ts = [round(-3.0 + 0.05 * i, 2) for i in range(121)]
     return [{"t1": a, "t2": b, "t3": c, "activation": act}
-            for (a, b, c), act in zip(_grid([ts, ts, ts], 12, 2), itertools.cycle(["sigmoid", "relu"]))]
+            for (a, b, c), act in zip(_grid([ts, ts, ts], 10, 2), itertools.cycle(["sigmoid", "relu"]))]
 
 
 def nearest_point_callback(pictures, t1, t2, t3, activation):
@@ -89,8 +89,8 @@ def nearest_point_callback(pictures, t1, t2, t3, activation):
 def _cone_sweep():
     xs = [-2.0 + 0.25 * i for i in range(17)]
     out = [{"s1": 0.0, "s2": 1.0, "s3": 2.0, "h": 0.0}]
-    out += [dict(zip(("s1", "s2", "s3", "h"), v)) for v in _grid([xs, xs, xs, xs], 7, 3)]
-    out += [dict(zip(("s1", "s2", "s3"), v), h=0.0) for v in _grid([xs, xs, xs], 4, 4)]
+    out += [dict(zip(("s1", "s2", "s3", "h"), v)) for v in _grid([xs, xs, xs, xs], 6, 3)]
+    out += [dict(zip(("s1", "s2", "s3"), v), h=0.0) for v in _grid([xs, xs, xs], 3, 4)]
     return out
 
 
@@ -136,7 +136,7 @@ def _decay_sweep():
 # ---------------------------------------------------------------------------------- chapter 5
 def _dimension_sweep():
     combos = _grid([list(range(2, 41)), [1, 2, 3, 4, 5], list(range(1, 9)), [1, 2, 3, 4], [1, 2, 3, 4, 5],
-                    ["relu", "tanh", "identity"]], 15, 5)
+                    ["relu", "tanh", "identity"]], 11, 5)
     out = [{"n": 12, "p": 2, "d": 3, "q": 2, "k": 2, "activation": "relu"}]  # the chapter's opening state
     out += [dict(zip(("n", "p", "d", "q", "k", "activation"), c)) for c in combos]
     return out
@@ -160,7 +160,7 @@ def architecture_callback(depth, width, p, q, activation, n):
 
 def _architecture_sweep():
     combos = _grid([[1, 2, 3, 4, 5], list(range(1, 9)), [1, 2, 3, 4], [1, 2, 3],
-                    ["relu", "tanh", "sigmoid", "poly2", "poly3"], list(range(2, 61))], 15, 7)
+                    ["relu", "tanh", "sigmoid", "poly2", "poly3"], list(range(2, 61))], 11, 7)
     out = [{"depth": 3, "width": 3, "p": 2, "q": 1, "activation": "relu", "n": 30}]  # the chapter's opening state
     out += [dict(zip(("depth", "width", "p", "q", "activation", "n"), c)) for c in combos]
     return out
