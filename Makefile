@@ -123,7 +123,7 @@ lab: venv
 # `make book` (run it after `make test`: the book must have been built once), every widget
 # callback, nnlib's Jacobian against torch.func and the dimension estimate against one SVD, and
 # the estimate's scaling; write bench/RESULTS.md, bench/scaling.png and the raw numbers in
-# bench/results/. About 10 minutes. BENCH_ARGS passes options to bench/run.py.
+# bench/raw/. About 10 minutes. BENCH_ARGS passes options to bench/run.py.
 .PHONY: bench
 bench: venv
 	$(BIN)/pip install --progress-bar off -e ".[bench]"

@@ -1,6 +1,6 @@
 """Shared helpers for the benchmarks: machine description, load, repeated timing, statistics.
 
-Every benchmark writes its raw numbers to ``bench/results/<name>.json`` (and a CSV); the report
+Every benchmark writes its raw numbers to ``bench/raw/<name>.json`` (and a CSV); the report
 (:mod:`bench.report`) reads them back.  Timings on a shared machine are noisy: each measurement
 is repeated, the report shows medians with the spread (min-max or IQR), and the 1-minute load
 average is recorded before and after each part.
@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "bench" / "results"
+RESULTS = ROOT / "bench" / "raw"  # committed with RESULTS.md (bench/results/ is git-ignored)
 
 
 def load() -> list[float]:
@@ -127,7 +127,7 @@ def repeat(fn, *, repeats: int, min_time: float = 0.0, warmup: int = 1) -> list[
 
 
 def write(name: str, payload: dict, rows: list[dict] | None = None) -> Path:
-    """Write ``results/<name>.json`` (payload + machine + load) and, given rows, ``results/<name>.csv``."""
+    """Write ``raw/<name>.json`` (payload + machine + load) and, given rows, ``raw/<name>.csv``."""
     RESULTS.mkdir(parents=True, exist_ok=True)
     payload = {"name": name, "date_utc": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()), **payload}
     path = RESULTS / f"{name}.json"

@@ -1,4 +1,4 @@
-"""Write bench/RESULTS.md from bench/results/*.json (called by bench.run; can be re-run alone).
+"""Write bench/RESULTS.md from bench/raw/*.json (called by bench.run; can be re-run alone).
 
     .venv/bin/python -m bench.report
 """
@@ -30,7 +30,7 @@ def main(total_seconds: float | None = None) -> None:
     ch, wd, ad, sc = read("chapters"), read("widgets"), read("autodiff"), read("scaling")
     info = machine()
     out = ["# Benchmark results", "",
-           "Written by `make bench` (`.venv/bin/python -m bench.run`); raw numbers in `bench/results/` "
+           "Written by `make bench` (`.venv/bin/python -m bench.run`); raw numbers in `bench/raw/` "
            "(JSON and CSV). Medians over repeated runs, spread as min-max; ratios are measured / target "
            "(at most 1 meets the target) or, for the Jacobian, nnlib / torch.func.", "",
            f"- date (UTC): {time.strftime('%Y-%m-%d %H:%M', time.gmtime())}; commit {info['commit']}"

@@ -2,7 +2,7 @@
 
 Each part runs in its own Python process: chapters and widgets with the machine's default
 threading (what a reader gets), the Jacobian/dimension parts with OMP_NUM_THREADS=1 (see
-bench/autodiff.py).  Raw numbers: bench/results/*.json and *.csv.
+bench/autodiff.py).  Raw numbers: bench/raw/*.json and *.csv.
 
     .venv/bin/python -m bench.run [--book-cmd "make book"] [--skip PART ...]
 """
