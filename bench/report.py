@@ -11,6 +11,10 @@ from .common import ROOT, load, machine, read
 
 
 def _ms(x: float) -> str:
+    if x != x:  # nan
+        return "n/a"
+    if x < 1e-3:
+        return f"{1e6 * x:.0f} µs"
     return f"{1e3 * x:.1f} ms" if x < 1 else f"{x:.2f} s"
 
 
