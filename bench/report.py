@@ -133,7 +133,7 @@ def main(total_seconds: float | None = None) -> None:
     if wd:
         out += ["", "## 2. Widgets", "",
                 "Each slider move: the figure callback, then the PNG rendering IPython's `display(fig)` does "
-                "(`print_figure`, `bbox_inches='tight'`), then `plt.close`.", "",
+                "(`print_figure` with `nnlib.plotting.PRINT_FIGURE_KWARGS`, as `use_book_style` sets it), then `plt.close`.", "",
                 "| widget | callback | median | p95 | max | callback part (median) | setup (untimed) | slowest values |",
                 "| --- | --- | --- | --- | --- | --- | --- | --- |"]
         for name, w in wd["widgets"].items():

@@ -32,10 +32,12 @@ def move(callback, fixed: dict, values: dict) -> tuple[float, float, int]:
     import matplotlib.pyplot as plt
     from IPython.core.pylabtools import print_figure
 
+    from nnlib.plotting import PRINT_FIGURE_KWARGS
+
     t0 = time.perf_counter()
     fig = callback(**fixed, **values)
     t1 = time.perf_counter()
-    png = print_figure(fig, "png")
+    png = print_figure(fig, "png", **PRINT_FIGURE_KWARGS)
     plt.close(fig)
     return time.perf_counter() - t0, t1 - t0, len(png)
 

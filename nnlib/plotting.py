@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
 from ._checks import as_matrix
 from .fitting import FitResult
 
-__all__ = ["BOOK_STYLE", "use_book_style", "new_figure", "plot_fit_history", "plot_sample_and_response"]
+__all__ = ["BOOK_STYLE", "PRINT_FIGURE_KWARGS", "use_book_style", "new_figure", "plot_fit_history", "plot_sample_and_response"]
 
 #: matplotlib rc settings used by every chapter.
 BOOK_STYLE = {
@@ -38,9 +39,30 @@ LOSS_COLOUR = "tab:blue"
 NORM_COLOUR = "tab:red"
 
 
+#: How a notebook renders a figure to PNG (IPython's inline backend, for ``plt.show()`` and for
+#: ``display(fig)`` in widget callbacks). The inline backend's default, ``bbox_inches="tight"``,
+#: draws every figure twice (once to measure the ink, once to render it). With constrained layout
+#: the figure already fits its canvas: on 2026-11-23 no figure of chapters 1-7 had ink outside
+#: its canvas. One draw is enough, which halves the time per figure (the theta_k widget figure:
+#: 0.49 s -> 0.25 s), and so per widget redraw.
+PRINT_FIGURE_KWARGS = {"bbox_inches": None}
+
+
 def use_book_style() -> None:
-    """Apply :data:`BOOK_STYLE` to matplotlib (call once at the top of a chapter)."""
+    """Apply :data:`BOOK_STYLE` to matplotlib (call once at the top of a chapter).
+
+    Inside a Jupyter kernel with the inline backend, also render figures with
+    ``PRINT_FIGURE_KWARGS`` (one draw per figure instead of two).
+    """
     plt.rcParams.update(BOOK_STYLE)
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - IPython comes with matplotlib-inline in the book's venv
+        return
+    if get_ipython() is not None and "inline" in matplotlib.get_backend():
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+
+        set_matplotlib_formats("png", **PRINT_FIGURE_KWARGS)
 
 
 def new_figure(ncols: int = 1, *, width: float | None = None, height: float | None = None):
