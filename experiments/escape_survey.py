@@ -15,16 +15,15 @@ Regenerate (3 to 12 minutes on one core, depending on the load of the shared mac
 Writes experiments/data/escape_survey.csv (one row per target).
 """
 
-import csv
-import pathlib
 import time
 
 import numpy as np
 
+from _data import DATA, write_rows  # experiments/_data.py (the script's folder is on sys.path)
 from nnlib.escape import perturbed_targets, survey_target
 from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
 
-OUT = pathlib.Path(__file__).parent / "data" / "escape_survey.csv"
+OUT = DATA / "escape_survey.csv"
 EPS = (0.05, 0.1, 0.2, 0.4)
 N_NEAR = 25
 N_RANDOM = 40
@@ -53,11 +52,7 @@ def main():
                          recheck=recheck, target=" ".join(f"{x:.6f}" for x in T.ravel())))
         if j % 10 == 0:
             print(j, kind, eps, sv.reading, recheck, f"{time.perf_counter() - t0:.0f} s", flush=True)
-    OUT.parent.mkdir(exist_ok=True)
-    with OUT.open("w", newline="") as fh:
-        wr = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        wr.writeheader()
-        wr.writerows(rows)
+    write_rows(OUT, rows)
     print(f"{len(rows)} targets in {time.perf_counter() - t0:.0f} s -> {OUT}")
 
 

@@ -10,16 +10,15 @@ Regenerate (about 15 s):
 Writes experiments/data/generic_dimension.csv.
 """
 
-import csv
 import itertools
 import math
-import pathlib
 import time
 
+from _data import DATA, write_rows  # experiments/_data.py (the script's folder is on sys.path)
 from nnlib.generic import generic_dimension
 from nnlib.network import Architecture
 
-OUT = pathlib.Path(__file__).parent / "data" / "generic_dimension.csv"
+OUT = DATA / "generic_dimension.csv"
 
 
 def main():
@@ -33,11 +32,7 @@ def main():
         rows.append(dict(k=k, p=p, width=w, q=q, activation=act, n=n, m=r.m, symmetries=r.symmetries,
                          symmetry_bound=r.symmetry_bound, nq=r.nq, dimension=r.dimension, shortfall=r.shortfall,
                          gap=f"{r.gap:.3g}", ambiguous=r.ambiguous))
-    OUT.parent.mkdir(exist_ok=True)
-    with OUT.open("w", newline="") as fh:
-        wr = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        wr.writeheader()
-        wr.writerows(rows)
+    write_rows(OUT, rows)
     print(f"{len(rows)} architectures in {time.perf_counter() - t0:.1f} s -> {OUT}")
 
 

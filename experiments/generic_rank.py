@@ -12,16 +12,14 @@ Regenerate (about 5 minutes on one core of a busy machine):
 Writes experiments/data/generic_rank.csv and experiments/data/zero_loss_fraction.csv.
 """
 
-import csv
-import pathlib
 import time
 
 import numpy as np
 
+from _data import DATA, write_rows  # experiments/_data.py (the script's folder is on sys.path)
 from nnlib.generic import parameter_count_width, smallest_filling_width, wilson_interval, zero_loss_fraction
 from nnlib.network import Architecture
 
-DATA = pathlib.Path(__file__).parent / "data"
 
 RANK_GRID = [(n, p, q) for n in (6, 10, 16, 24) for p in (1, 2, 3) for q in (1, 2)]
 FRACTION_CASES = [(6, 1, 1, 3, "relu"), (6, 2, 1, 2, "relu"), (6, 2, 2, 4, "relu"), (10, 2, 1, 3, "relu"),
@@ -30,15 +28,7 @@ N_TARGETS = 100
 RTOL = 1e-10
 
 
-def write(path, rows):
-    with path.open("w", newline="") as fh:
-        wr = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        wr.writeheader()
-        wr.writerows(rows)
-
-
 def main():
-    DATA.mkdir(exist_ok=True)
     t0 = time.perf_counter()
     rows = []
     for seed, (n, p, q) in enumerate(RANK_GRID):
@@ -47,7 +37,7 @@ def main():
             rows.append(dict(n=n, p=p, q=q, activation=act, nq=n * q, filling_width=d,
                              parameter_count_width=parameter_count_width(n, p, q, act),
                              dimensions=" ".join(f"{dd}:{dim}" for dd, dim in tried)))
-    write(DATA / "generic_rank.csv", rows)
+    write_rows(DATA / "generic_rank.csv", rows)
     print(f"generic rank: {len(rows)} rows in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     rows = []
@@ -63,7 +53,7 @@ def main():
                          fraction=k / N_TARGETS, wilson_low=f"{lo:.3f}", wilson_high=f"{hi:.3f}",
                          median_rel_loss=f"{np.median(rel):.3g}"))
         print(rows[-1], f"{time.perf_counter() - t0:.0f} s")
-    write(DATA / "zero_loss_fraction.csv", rows)
+    write_rows(DATA / "zero_loss_fraction.csv", rows)
 
 
 if __name__ == "__main__":

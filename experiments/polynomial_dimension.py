@@ -14,35 +14,25 @@ Regenerate (a few seconds):
 Writes experiments/data/polynomial_biased.csv and experiments/data/polynomial_bias_free.csv.
 """
 
-import csv
 import itertools
 import math
-import pathlib
 import time
 
 import numpy as np
 
+from _data import DATA, write_rows  # experiments/_data.py (the script's folder is on sys.path)
 from nnlib.dimension import image_dimension
 from nnlib.generic import (continuous_symmetries, ktb_expected_dimension, polynomial_functional_dimension,
                            polynomial_space_bound)
 from nnlib.network import Architecture
 
-DATA = pathlib.Path(__file__).parent / "data"
 
 SHALLOW = [((2, 2, 1), 2), ((3, 2, 1), 2), ((4, 3, 1), 2), ((3, 3, 1), 2), ((3, 5, 1), 4), ((4, 9, 1), 4),
            ((5, 7, 1), 3), ((5, 14, 1), 4), ((3, 4, 1), 3), ((2, 3, 1), 3), ((3, 5, 1), 3)]
 DEEP = [(w, r) for w in itertools.product((2, 3), (1, 2, 3), (1, 2, 3), (1, 2)) for r in (2, 3)]
 
 
-def write(path, rows):
-    with path.open("w", newline="") as fh:
-        wr = csv.DictWriter(fh, fieldnames=list(rows[0]))
-        wr.writeheader()
-        wr.writerows(rows)
-
-
 def main():
-    DATA.mkdir(exist_ok=True)
     t0 = time.perf_counter()
     rows = []
     for seed, (k, p, w, q, r) in enumerate(itertools.product((2, 3), (1, 2, 3), (1, 2, 3, 4), (1, 2), (2, 3))):
@@ -58,7 +48,7 @@ def main():
         rows.append(dict(k=k, p=p, width=w, q=q, r=r, n=n, m=arch.m, symmetry_bound=sym, polynomial_bound=poly,
                          nq=n * q, dimension=rep.dimension, shortfall=bound - rep.dimension,
                          gap=f"{rep.gap:.3g}", ambiguous=rep.ambiguous))
-    write(DATA / "polynomial_biased.csv", rows)
+    write_rows(DATA / "polynomial_biased.csv", rows)
     print(f"(a) {len(rows)} rows in {time.perf_counter() - t0:.1f} s")
     t0 = time.perf_counter()
     rows = []
@@ -67,7 +57,7 @@ def main():
         exp = ktb_expected_dimension(widths, r)
         rows.append(dict(widths="-".join(map(str, widths)), r=r, expected=exp, dimension=dim, defect=exp - dim,
                          gap=f"{rep.gap:.3g}", ambiguous=rep.ambiguous))
-    write(DATA / "polynomial_bias_free.csv", rows)
+    write_rows(DATA / "polynomial_bias_free.csv", rows)
     print(f"(b) {len(rows)} rows in {time.perf_counter() - t0:.1f} s")
 
 
