@@ -50,6 +50,9 @@ __all__ = [
     "theta_k_figure",
     "boundedness_figure",
     "weight_decay_figure",
+    "theta_k_live",
+    "boundedness_live",
+    "weight_decay_live",
     "theta_k_explorer",
     "boundedness_explorer",
     "weight_decay_explorer",
@@ -598,41 +601,88 @@ def weight_decay_path(
 # ---------------------------------------------------------------------------------- figures, widgets
 
 
-def _fit_panels(arch, S, T, theta, title: str):
-    """Two panels: the responses t_i and the fitted psi_2(theta) rows; the hidden images sigma(alpha_1(s_i))."""
-    from .plotting import new_figure
+class _FitPanels:
+    """The figure of the chapter-4 widgets, built once: the responses t_i and the fitted rows of
+    psi_2(theta) (left), the hidden images sigma(alpha_1(s_i)) (right).
 
-    fig, (ax_out, ax_hid) = new_figure(2, height=3.4)
-    psi = weights_map(arch, S, theta)
-    H = hidden_layers(arch, S, theta)[0]
-    ax_out.plot(T[:5, 0], T[:5, 1], "-", color="0.7", zorder=1)
-    ax_out.scatter(T[:, 0], T[:, 1], s=90, facecolors="none", edgecolors="k", label="target $t_i$", zorder=2)
-    ax_out.scatter(psi[:, 0], psi[:, 1], s=25, color="tab:red", label=r"fit $\nu_\theta(s_i)$", zorder=3)
-    for i, (x, y) in enumerate(T, start=1):
-        ax_out.annotate(f"{i}", (x, y), textcoords="offset points", xytext=(6, 4))
-    ax_out.set(xlabel="first coordinate", ylabel="second coordinate", title="outputs")
-    ax_out.legend(loc="upper right")
-    ax_hid.plot(H[:5, 0], H[:5, 1], "-", color="tab:blue", alpha=0.4, zorder=1)
-    ax_hid.scatter(H[:5, 0], H[:5, 1], s=25, color="tab:blue", label=r"$\sigma(\alpha_1(s_i))$, $i \leq 5$", zorder=2)
-    ax_hid.scatter(H[5:, 0], H[5:, 1], s=40, marker="s", color="tab:green", label=r"$\sigma(\alpha_1(s_6))$", zorder=2)
-    for i, (x, y) in enumerate(H, start=1):
-        ax_hid.annotate(f"{i}", (x, y), textcoords="offset points", xytext=(6, 4))
-    ax_hid.set(xlabel="hidden unit 1", ylabel="hidden unit 2", title="hidden layer (after ReLU)")
-    ax_hid.legend(loc="best")
-    fig.suptitle(title)
-    return fig
+    :meth:`show` moves what depends on theta (the fit, the hidden images, their labels and the
+    title) and sets limits rounded outward (:func:`nnlib.live.nice_limits`), so that a
+    :class:`nnlib.live.LiveFigure` of ``fig`` can blit ``moving`` until the points leave the
+    window.
+    """
+
+    def __init__(self, arch, S, T):
+        from .plotting import new_figure
+
+        self.arch, self.S, self.T = arch, S, T
+        fig, (ax_out, ax_hid) = new_figure(2, height=3.4)
+        ax_out.plot(T[:5, 0], T[:5, 1], "-", color="0.7", zorder=1)
+        ax_out.scatter(T[:, 0], T[:, 1], s=90, facecolors="none", edgecolors="k", label="target $t_i$", zorder=2)
+        self.fit = ax_out.scatter(T[:, 0], T[:, 1], s=25, color="tab:red", label=r"fit $\nu_\theta(s_i)$", zorder=3)
+        for i, (x, y) in enumerate(T, start=1):
+            ax_out.annotate(f"{i}", (x, y), textcoords="offset points", xytext=(6, 4))
+        ax_out.set(xlabel="first coordinate", ylabel="second coordinate", title="outputs")
+        ax_out.legend(loc="upper right")
+        (self.hid_line,) = ax_hid.plot(T[:5, 0], T[:5, 1], "-", color="tab:blue", alpha=0.4, zorder=1)
+        self.hid_first = ax_hid.scatter(T[:5, 0], T[:5, 1], s=25, color="tab:blue",
+                                        label=r"$\sigma(\alpha_1(s_i))$, $i \leq 5$", zorder=2)
+        self.hid_last = ax_hid.scatter(T[5:, 0], T[5:, 1], s=40, marker="s", color="tab:green",
+                                       label=r"$\sigma(\alpha_1(s_6))$", zorder=2)
+        self.hid_labels = [ax_hid.annotate(f"{i}", (0.0, 0.0), textcoords="offset points", xytext=(6, 4))
+                           for i in range(1, S.shape[0] + 1)]
+        ax_hid.set(xlabel="hidden unit 1", ylabel="hidden unit 2", title="hidden layer (after ReLU)")
+        ax_hid.legend(loc="upper left")
+        self.title = fig.suptitle(" ")
+        self.fig, self.ax_out, self.ax_hid = fig, ax_out, ax_hid
+
+    @property
+    def moving(self) -> list:
+        return [self.fit, self.hid_line, self.hid_first, self.hid_last, *self.hid_labels, self.title]
+
+    def show(self, theta, title: str) -> "_FitPanels":
+        from .live import nice_limits
+
+        psi = weights_map(self.arch, self.S, theta)
+        H = hidden_layers(self.arch, self.S, theta)[0]
+        self.fit.set_offsets(psi)
+        self.hid_line.set_data(H[:5, 0], H[:5, 1])
+        self.hid_first.set_offsets(H[:5])
+        self.hid_last.set_offsets(H[5:])
+        for label, xy in zip(self.hid_labels, H):
+            label.xy = (float(xy[0]), float(xy[1]))
+        self.title.set_text(title)
+        both = np.vstack([self.T, psi])
+        self.ax_out.set(xlim=nice_limits(both[:, 0]), ylim=nice_limits(both[:, 1]))
+        self.ax_hid.set(xlim=nice_limits(H[:, 0]), ylim=nice_limits(H[:, 1]))
+        return self
+
+
+def _fit_panels(arch, S, T, theta, title: str):
+    """The chapter-4 widget figure for one theta (a new figure; see :class:`_FitPanels`)."""
+    return _FitPanels(arch, S, T).show(theta, title).fig
+
+
+def _theta_k_state(k: float):
+    from .paper import theta_k
+
+    k = check_positive_float("k", k)
+    th = theta_k(k)
+    S, T = _theorem1()[:2]
+    err = float(np.linalg.norm(T - weights_map(_theorem1()[2], S, th)))
+    return th, f"θₖ of (17), k = {k:g}: error {err:.3g}, ‖θₖ‖ = {np.linalg.norm(th):.3g}"
+
+
+def _theorem1():
+    from .paper import theorem1_architecture, theorem1_data
+
+    S, T = theorem1_data()
+    return S, T, theorem1_architecture()
 
 
 def theta_k_figure(k: float):
     """Callback of :func:`theta_k_explorer`: T, psi_2(theta_k) and the hidden images for theta_k of (17)."""
-    from .paper import theorem1_architecture, theorem1_data, theta_k
-
-    k = check_positive_float("k", k)
-    S, T = theorem1_data()
-    arch = theorem1_architecture()
-    th = theta_k(k)
-    err = float(np.linalg.norm(T - weights_map(arch, S, th)))
-    return _fit_panels(arch, S, T, th, f"$\\theta_k$ of (17), k = {k:g}: error {err:.3g}, $\\|\\theta_k\\|$ = {np.linalg.norm(th):.3g}")
+    S, T, arch = _theorem1()
+    return _fit_panels(arch, S, T, *_theta_k_state(k))
 
 
 def _nearest(values: np.ndarray, x: float, name: str) -> int:
@@ -640,48 +690,99 @@ def _nearest(values: np.ndarray, x: float, name: str) -> int:
     return int(np.argmin(np.abs(np.log(values) - np.log(x))))
 
 
-def boundedness_figure(path: BoundednessPath, R: float):
-    """Callback of :func:`boundedness_explorer`: the best constrained fit at the precomputed radius nearest R."""
-    from .paper import theorem1_architecture, theorem1_data
-
+def _boundedness_state(path, R: float):
     if not isinstance(path, BoundednessPath):
         raise TypeError(f"path must be a BoundednessPath; got {type(path).__name__}")
     i = _nearest(path.radii, R, "R")
-    S, T = theorem1_data()
-    return _fit_panels(theorem1_architecture(), S, T, path.thetas[i],
-                       f"best fit with $\\|\\theta\\| \\leq R$ = {path.radii[i]:.3g}: loss {path.best_loss[i]:.3g}")
+    return path.thetas[i], f"best fit with ‖θ‖ ≤ R = {path.radii[i]:.3g}: loss {path.best_loss[i]:.3g}"
+
+
+def boundedness_figure(path: BoundednessPath, R: float):
+    """Callback of :func:`boundedness_explorer`: the best constrained fit at the precomputed radius nearest R."""
+    S, T, arch = _theorem1()
+    return _fit_panels(arch, S, T, *_boundedness_state(path, R))
+
+
+def _weight_decay_state(path, lam: float):
+    if not isinstance(path, WeightDecayPath):
+        raise TypeError(f"path must be a WeightDecayPath; got {type(path).__name__}")
+    i = _nearest(path.lambdas, lam, "lam")
+    return path.thetas[i], (f"weight decay λ = {path.lambdas[i]:.2g}: loss {path.loss[i]:.3g}, "
+                            f"‖θ‖ = {path.norm[i]:.3g}")
 
 
 def weight_decay_figure(path: WeightDecayPath, lam: float):
     """Callback of :func:`weight_decay_explorer`: the weight-decay minimiser at the precomputed lambda nearest lam."""
-    from .paper import theorem1_architecture, theorem1_data
-
-    if not isinstance(path, WeightDecayPath):
-        raise TypeError(f"path must be a WeightDecayPath; got {type(path).__name__}")
-    i = _nearest(path.lambdas, lam, "lam")
-    S, T = theorem1_data()
-    return _fit_panels(theorem1_architecture(), S, T, path.thetas[i],
-                       f"weight decay $\\lambda$ = {path.lambdas[i]:.2g}: loss {path.loss[i]:.3g}, "
-                       f"$\\|\\theta\\|$ = {path.norm[i]:.3g}")
+    S, T, arch = _theorem1()
+    return _fit_panels(arch, S, T, *_weight_decay_state(path, lam))
 
 
-def _selection_explorer(callback, values, value, description, fmt):
+def _live_panels(state):
+    """A render function ``x -> PNG bytes`` drawing ``state(x) = (theta, title)`` on one live figure."""
+    from .live import LiveFigure
+
+    S, T, arch = _theorem1()
+    panels = _FitPanels(arch, S, T)
+    live = LiveFigure(panels.fig, panels.moving)
+
+    def render(x):
+        theta, title = state(x)
+        panels.show(theta, title)
+        return live.render()
+
+    render.live = live
+    return render
+
+
+def theta_k_live():
+    """The live renderer of :func:`theta_k_explorer`: ``render(k)`` returns the PNG of :func:`theta_k_figure`.
+
+    One figure is kept and only the moving artists are redrawn (:class:`nnlib.live.LiveFigure`,
+    available as ``render.live``).
+    """
+    panels = _live_panels(_theta_k_state)
+
+    def render(k):
+        return panels(k)
+
+    render.live = panels.live
+    return render
+
+
+def boundedness_live(path: BoundednessPath):
+    """The live renderer of :func:`boundedness_explorer`: ``render(R)`` returns PNG bytes."""
+    _boundedness_state(path, 1.0)  # check path now, not at the first move
+    panels = _live_panels(lambda R: _boundedness_state(path, R))
+
+    def render(R):
+        return panels(R)
+
+    render.live = panels.live
+    return render
+
+
+def weight_decay_live(path: WeightDecayPath):
+    """The live renderer of :func:`weight_decay_explorer`: ``render(lam)`` returns PNG bytes."""
+    _weight_decay_state(path, 1.0)
+    panels = _live_panels(lambda lam: _weight_decay_state(path, lam))
+
+    def render(lam):
+        return panels(lam)
+
+    render.live = panels.live
+    return render
+
+
+def _selection_explorer(render, values, value, description, fmt):
     import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+
+    from .live import live_widget
 
     options = [(fmt(v), float(v)) for v in values]
     slider = w.SelectionSlider(options=options, value=float(values[int(np.argmin(np.abs(np.log(values) - np.log(value))))]),
                                description=description, style={"description_width": "initial"},
                                layout=w.Layout(width="480px"), continuous_update=False)
-
-    def redraw(x):
-        fig = callback(x)
-        display(fig)
-        plt.close(fig)
-
-    out = w.interactive_output(redraw, {"x": slider})
-    return w.VBox([slider, out])
+    return live_widget(lambda x: render(x), {"x": slider})
 
 
 def theta_k_explorer(k: float = 2.0, *, ks=None):
@@ -690,7 +791,7 @@ def theta_k_explorer(k: float = 2.0, *, ks=None):
     if np.any(ks <= 0):
         raise ValueError("ks must be positive")
     k = check_positive_float("k", k)
-    return _selection_explorer(theta_k_figure, ks, k, "k", lambda v: f"{v:g}")
+    return _selection_explorer(theta_k_live(), ks, k, "k", lambda v: f"{v:g}")
 
 
 def boundedness_explorer(path: BoundednessPath, R: float | None = None):
@@ -698,7 +799,7 @@ def boundedness_explorer(path: BoundednessPath, R: float | None = None):
     if not isinstance(path, BoundednessPath):
         raise TypeError(f"path must be a BoundednessPath; got {type(path).__name__}")
     R = float(path.radii[len(path.radii) // 2]) if R is None else check_positive_float("R", R)
-    return _selection_explorer(lambda x: boundedness_figure(path, x), path.radii, R, "radius R", lambda v: f"{v:.3g}")
+    return _selection_explorer(boundedness_live(path), path.radii, R, "radius R", lambda v: f"{v:.3g}")
 
 
 def weight_decay_explorer(path: WeightDecayPath, lam: float | None = None):
@@ -706,7 +807,7 @@ def weight_decay_explorer(path: WeightDecayPath, lam: float | None = None):
     if not isinstance(path, WeightDecayPath):
         raise TypeError(f"path must be a WeightDecayPath; got {type(path).__name__}")
     lam = float(path.lambdas[len(path.lambdas) // 2]) if lam is None else check_positive_float("lam", lam)
-    return _selection_explorer(lambda x: weight_decay_figure(path, x), path.lambdas, lam, "weight decay λ", lambda v: f"{v:.1e}")
+    return _selection_explorer(weight_decay_live(path), path.lambdas, lam, "weight decay λ", lambda v: f"{v:.1e}")
 
 
 def balanced_theta_k(arch, R: float) -> np.ndarray:
