@@ -9,7 +9,9 @@ A widget cell of a chapter calls an ``*_explorer`` builder of nnlib (``nn.fit_ex
 * ``setup``: a function returning the callback's fixed arguments (the chapter's data and the
   precomputed paths, built as the chapter builds them; not timed);
 * ``sweep``: the slider values to try, a list of keyword dictionaries, drawn from the sliders'
-  own ranges and steps.
+  own ranges and steps;
+* ``live`` (for widgets drawn on a :class:`nnlib.live.LiveFigure`): the factory of the render
+  function the widget calls on every move, ``render(**values) -> PNG bytes``.
 
 ``tests/test_bench_registry.py`` checks that every ``*_explorer`` called in a chapter's widget
 cell (and every ``*_explorer`` function of nnlib) is listed here, so a new widget cannot be left
@@ -31,11 +33,14 @@ class Widget:
     callback: str  # dotted name of the figure function, e.g. "nnlib.widgets.fit_history_figure"
     setup: Callable[[], dict]  # fixed keyword arguments of the callback
     sweep: Callable[[], list]  # list of dicts of slider values
+    # dotted name of the live renderer factory the widget uses, e.g. "nnlib.illposed.theta_k_live":
+    # called once with the setup's arguments, it returns render(**values) -> PNG bytes.
+    live: str | None = None
 
-    def resolve(self):
+    def resolve(self, name: str | None = None):
         import importlib
 
-        module, _, attr = self.callback.rpartition(".")
+        module, _, attr = (name or self.callback).rpartition(".")
         if module == "bench.widget_registry":  # an adapter defined here (also when loaded by path)
             return globals()[attr]
         return getattr(importlib.import_module(module), attr)
@@ -175,11 +180,12 @@ WIDGETS: list[Widget] = [
     Widget("nearest_point_explorer", "02_geometry_of_erm", "bench.widget_registry.nearest_point_callback",
            _nearest_setup, _nearest_sweep),
     Widget("cone_explorer", "03_relu_cone", "nnlib.cones.cone_explorer_figure", _none, _cone_sweep),
-    Widget("theta_k_explorer", "04_ill_posedness", "nnlib.illposed.theta_k_figure", _none, _theta_k_sweep),
+    Widget("theta_k_explorer", "04_ill_posedness", "nnlib.illposed.theta_k_figure", _none, _theta_k_sweep,
+           live="nnlib.illposed.theta_k_live"),
     Widget("boundedness_explorer", "04_ill_posedness", "nnlib.illposed.boundedness_figure",
-           lambda: {"path": _ch4_paths()["price"]}, _boundedness_sweep),
+           lambda: {"path": _ch4_paths()["price"]}, _boundedness_sweep, live="nnlib.illposed.boundedness_live"),
     Widget("weight_decay_explorer", "04_ill_posedness", "nnlib.illposed.weight_decay_figure",
-           lambda: {"path": _ch4_paths()["decay"]}, _decay_sweep),
+           lambda: {"path": _ch4_paths()["decay"]}, _decay_sweep, live="nnlib.illposed.weight_decay_live"),
     Widget("dimension_explorer", "05_two_layer_geometry", "nnlib.joins.dimension_explorer_figure", _none,
            _dimension_sweep),
     Widget("target_explorer", "06_smooth_activations", "nnlib.smooth.target_figure", _none, _target_sweep),

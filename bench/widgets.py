@@ -1,10 +1,19 @@
 """Part 2: widget responsiveness.
 
-Every widget of :data:`bench.widget_registry.WIDGETS` is driven headless: its figure callback is
-called for each value of its slider sweep, and the figure is rendered to an in-memory PNG the
-way the notebook displays it (IPython's ``print_figure``, as ``display(fig)`` does), then closed.
-The latency of one slider move is callback + rendering.  One untimed warm-up call per widget;
-the sweep is run ``--repeats`` times.
+Every widget of :data:`bench.widget_registry.WIDGETS` is driven headless with a sweep of slider
+values; one move's latency is the time from the new values to the PNG bytes in memory.
+
+* A widget drawn on a :class:`nnlib.live.LiveFigure` (registry field ``live``): its render
+  function is built once (untimed, as when the chapter displays the widget, including the first
+  full drawing), then each move calls ``render(**values)``, which updates the figure and returns
+  the PNG the widget's image shows.  Each move is also labelled "full" (the still parts drawn
+  again, because the axes limits changed to ones not seen before) or "blit".
+* Any other widget: its figure callback builds a new figure, rendered the way the notebook
+  displays it (IPython's ``print_figure``, as ``display(fig)`` does), then closed.
+
+One untimed warm-up move per widget; the sweep is run ``--repeats`` times.  Medians and p95 are
+over all moves; for live widgets the report also gives the first pass alone (every setting seen
+for the first time, so nothing comes from a cache).
 
     .venv/bin/python -m bench.widgets [--repeats 2] [--only NAME ...]
 """
@@ -22,6 +31,15 @@ from .widget_registry import WIDGETS  # noqa: E402
 
 TARGET_MEDIAN = 0.050
 TARGET_P95 = 0.150
+
+
+def live_move(render, values: dict) -> tuple[float, str, int]:
+    """One slider move of a live widget: returns (seconds, "full" or "blit", PNG bytes)."""
+    t0 = time.perf_counter()
+    png = render(**values)
+    elapsed = time.perf_counter() - t0
+    live = getattr(render, "live", None)
+    return elapsed, (live.last_mode if live is not None else ""), len(png)
 
 
 def move(callback, fixed: dict, values: dict) -> tuple[float, float, int]:
@@ -58,25 +76,40 @@ def main(argv=None) -> None:
             continue
         t0 = time.perf_counter()
         fixed = wdg.setup()
-        setup_s = time.perf_counter() - t0
-        callback = wdg.resolve()
         sweep = wdg.sweep()
-        warm, _, _ = move(callback, fixed, sweep[0])  # warm-up (imports, caches, font loading)
-        times, computes = [], []
+        times, computes, first_pass, modes = [], [], [], []
+        if wdg.live:
+            render = wdg.resolve(wdg.live)(**fixed)  # builds the figure and draws it once
+            setup_s = time.perf_counter() - t0
+            warm, _, _ = live_move(render, sweep[-1])  # warm-up: the slider's opening move
+        else:
+            setup_s = time.perf_counter() - t0
+            callback = wdg.resolve()
+            warm, _, _ = move(callback, fixed, sweep[0])  # warm-up (imports, caches, font loading)
         # A widget whose move takes seconds is far off its target either way: one pass is enough.
         for r in range(args.repeats if warm < 1.0 else 1):
             for i, values in enumerate(sweep):
-                t, c, size = move(callback, fixed, values)
+                if wdg.live:
+                    t, mode, size = live_move(render, values)
+                    c = float("nan")
+                    modes.append(mode)
+                else:
+                    t, c, size = move(callback, fixed, values)
+                    mode = ""
                 times.append(t)
                 computes.append(c)
+                if r == 0:
+                    first_pass.append(t)
                 rows.append({"widget": wdg.name, "chapter": wdg.chapter, "repeat": r + 1, "move": i,
                              "values": repr(values), "seconds": round(t, 5), "callback_seconds": round(c, 5),
-                             "png_bytes": size})
+                             "mode": mode, "png_bytes": size})
         st = stats(times)
         slowest = max(range(len(sweep)), key=lambda i: sum(rw["seconds"] for rw in rows
                                                               if rw["widget"] == wdg.name and rw["move"] == i))
-        results[wdg.name] = {"chapter": wdg.chapter, "callback": wdg.callback, "setup_s": setup_s, "latency": st,
-                             "callback_median_s": stats(computes)["median"],
+        results[wdg.name] = {"chapter": wdg.chapter, "callback": wdg.live or wdg.callback, "live": bool(wdg.live),
+                             "setup_s": setup_s, "latency": st, "first_pass": stats(first_pass),
+                             "full_draws": modes.count("full"), "blits": modes.count("blit"),
+                             "callback_median_s": None if wdg.live else stats(computes)["median"],
                              "n_values": len(sweep), "slowest_values": sweep[slowest]}
         log(f"[widgets] {wdg.name}: median {1e3 * st['median']:.0f} ms, p95 {1e3 * st['p95']:.0f} ms "
             f"({st['n']} moves) load {load()[0]}")
