@@ -106,7 +106,7 @@ class LiveFigure:
         Counts of each kind of render so far.
     """
 
-    def __init__(self, fig, moving: Sequence[Artist], *, max_backgrounds: int = 16, compress_level: int = 1):
+    def __init__(self, fig, moving: Sequence, *, max_backgrounds: int = 16, compress_level: int = 1):
         if not isinstance(fig, Figure):
             raise TypeError(f"fig must be a matplotlib Figure; got {type(fig).__name__}")
         moving = list(moving)

@@ -23,7 +23,7 @@ For every page: math is typeset by MathJax (one ``mjx-container`` per math eleme
 ``<img>`` has loaded, no request failed or answered >= 400, the console has no error, no stored
 error output (traceback, stderr) is in the HTML, and every static twin on the page (the
 kernel-free slider of ``nnlib.twins``) changes the frame shown when its slider is moved; every
-chapter has one. The "next" links, followed from the front page, reach every page of _toc.yml in order; chapter pages
+chapter has one. Every live widget (``nnlib.live``) shows the picture stored with its state. The "next" links, followed from the front page, reach every page of _toc.yml in order; chapter pages
 carry Binder, Colab and notebook-download buttons; the API page documents every public nnlib
 module. A full-page screenshot of each page is saved for people to look at.
 """
@@ -268,6 +268,39 @@ def test_static_twin_slider_changes_the_frame(browser, site, docname):
             slider.press(key)
             back = shown_frame(twin)
             assert back[0] == step and back[2] != moved[2], f"twin {i}: {key} shows frame {back[0]}"
+        assert visit.problems == [], "\n".join(visit.problems)
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ live widgets
+def stored_widget_images(docname: str) -> int:
+    """How many ipywidgets Image models (the pictures of nnlib.live widgets) the notebook stores."""
+    nb = json.loads((ROOT / f"{docname}.ipynb").read_text(encoding="utf-8"))
+    state = nb.get("metadata", {}).get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    return sum(1 for model in state.get("state", {}).values() if model.get("model_name") == "ImageModel")
+
+
+LIVE_PAGES = [p for p in NOTEBOOKS if stored_widget_images(p)]
+
+
+@pytest.mark.parametrize("docname", LIVE_PAGES)
+def test_live_widgets_show_their_picture_on_the_static_page(browser, site, docname):
+    """Without a kernel, each live widget still shows the picture stored with its state."""
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"{docname}.html"))
+    page = visit.page
+    try:
+        expected = stored_widget_images(docname)
+        page.wait_for_function(f"document.querySelectorAll('img.widget-image').length >= {expected}", timeout=20_000)
+        images = page.locator("img.widget-image")
+        assert images.count() == expected, f"{images.count()} widget images on the page, {expected} stored"
+        for i in range(expected):
+            img = images.nth(i)
+            img.scroll_into_view_if_needed()
+            size = img.evaluate("img => img.complete ? [img.naturalWidth, img.naturalHeight, img.clientWidth] : null")
+            assert size and size[0] > 100 and size[1] > 100, f"widget image {i} did not load: {size}"
+            assert size[2] > 100, f"widget image {i} is laid out {size[2]} px wide"
         assert visit.problems == [], "\n".join(visit.problems)
     finally:
         visit.close()
