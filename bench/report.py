@@ -68,9 +68,12 @@ def main(total_seconds: float | None = None) -> None:
         for name, w in wd["widgets"].items():
             lat = w["latency"]
             ok = lat["median"] <= tm and lat["p95"] <= tp
+            first = w.get("first_pass")
+            first = (f"; first pass alone: median {_ms(first['median'])}, p95 {_ms(first['p95'])}"
+                     if w.get("live") and first and first["n"] < lat["n"] else "")
             out.append(f"| widget `{name}` (ch. {w['chapter'][:2]}): median ≤ {1e3 * tm:.0f} ms, p95 ≤ {1e3 * tp:.0f} ms | "
-                       f"median {_ms(lat['median'])}, p95 {_ms(lat['p95'])} ({lat['n']} moves) | "
-                       f"{lat['median'] / tm:.1f} / {lat['p95'] / tp:.1f} | {_verdict(ok)} |")
+                       f"median {_ms(lat['median'])}, p95 {_ms(lat['p95'])} ({lat['n']} moves{first}) | "
+                       f"{lat['median'] / tm:.2f} / {lat['p95'] / tp:.2f} | {_verdict(ok)} |")
     if ad:
         for r in ad["rungs"]:
             tt = min(r["torch_jacrev"]["median"], r["torch_jacfwd"]["median"]) if r["torch_jacfwd"] else r["torch_jacrev"]["median"]
@@ -104,6 +107,11 @@ def main(total_seconds: float | None = None) -> None:
         for name, w in wd["widgets"].items():
             lat = w["latency"]
             if lat["median"] > wd["target_median_s"] or lat["p95"] > wd["target_p95_s"]:
+                if w.get("live"):
+                    why.append(f"- widget `{name}` (live figure): median {_ms(lat['median'])}, p95 {_ms(lat['p95'])}; "
+                               f"{w['full_draws']} of {w['full_draws'] + w['blits']} moves drew the figure in full "
+                               f"(new axes limits); slowest at `{w['slowest_values']}`.")
+                    continue
                 cb = w.get("callback_median_s", float("nan"))
                 why.append(f"- widget `{name}`: median {_ms(lat['median'])}, of which the callback (computation and "
                            f"building the figure) {_ms(cb)} and the PNG rendering the rest; slowest at `{w['slowest_values']}`.")
@@ -132,14 +140,23 @@ def main(total_seconds: float | None = None) -> None:
                        f"{ch['book']['no_change']['n']} no-change builds (`{ch['book']['command']}`).")
     if wd:
         out += ["", "## 2. Widgets", "",
-                "Each slider move: the figure callback, then the PNG rendering IPython's `display(fig)` does "
-                "(`print_figure` with `nnlib.plotting.PRINT_FIGURE_KWARGS`, as `use_book_style` sets it), then `plt.close`.", "",
-                "| widget | callback | median | p95 | max | callback part (median) | setup (untimed) | slowest values |",
-                "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+                "A live widget (`nnlib.live.LiveFigure`) keeps one figure: each move calls its render function "
+                "(new values -> PNG bytes in memory), which redraws only the moving artists on the cached still "
+                "parts (*blit*), or the whole figure when the axes limits change to ones not seen before (*full*). "
+                "The first pass over the sweep meets every setting for the first time; later passes may reuse "
+                "still parts cached on the way. Another widget: the figure callback builds a new figure, rendered "
+                "as IPython's `display(fig)` does (`print_figure` with `nnlib.plotting.PRINT_FIGURE_KWARGS`), "
+                "then `plt.close`.", "",
+                "| widget | renderer / callback | median | p95 | max | first pass median / p95 | full / blit moves | "
+                "callback part (median) | setup (untimed) | slowest values |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
         for name, w in wd["widgets"].items():
-            lat = w["latency"]
+            lat, first = w["latency"], w.get("first_pass")
+            fp = f"{_ms(first['median'])} / {_ms(first['p95'])}" if first else "-"
+            modes = f"{w['full_draws']} / {w['blits']}" if w.get("live") else "-"
+            cb = "-" if w.get("live") else _ms(w.get("callback_median_s", float("nan")))
             out.append(f"| `{name}` | `{w['callback']}` | {_ms(lat['median'])} | {_ms(lat['p95'])} | {_ms(lat['max'])} | "
-                       f"{_ms(w.get('callback_median_s', float('nan')))} | {w['setup_s']:.1f} s | `{w['slowest_values']}` |")
+                       f"{fp} | {modes} | {cb} | {w['setup_s']:.1f} s | `{w['slowest_values']}` |")
     if ad:
         out += ["", "## 3. Jacobian and dimension estimate", "",
                 f"float64, CPU, one thread for numpy and torch ({ad['torch_threads']} torch thread). "
