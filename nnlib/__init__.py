@@ -21,6 +21,7 @@ joins        chapter 5: join/secant decompositions (Theorems 2, 4), Lemmas 2-3, 
 smooth       chapter 6: the sigmoid and tanh examples of §6, closure points, Proposition 2's box survey
 plotting     the book's figure style and shared plots
 widgets      ipywidgets builders for the chapters
+live         figures that answer a slider at once: draw the still parts once, blit what moves
 twins        the kernel-free static twin of a widget: precomputed frames and an HTML slider
 ledger       the claims ledger: the book's verdict on every numbered result, used by chapters and tests
 generic      chapter 7: symmetry counts, generic dimension and rank, Wilson intervals, polynomial networks
