@@ -140,44 +140,117 @@ def gradient_descent(
         raise TypeError(f"gtol must be a finite non-negative number; got {gtol!r}")
     if not np.isfinite(gtol) or gtol < 0:
         raise ValueError(f"gtol must be a finite non-negative number; got {gtol!r}")
-    theta = _starting_point(arch, theta0, rng, init_scale)
+    run = _Descent(arch, S, T, _starting_point(arch, theta0, rng, init_scale), step, record_every=record_every)
+    run.advance(n_steps, gtol=gtol)
+    return run.result(n_steps, record_every)
 
-    steps, losses, norms, gnorms = [], [], [], []
-    status = "finished"
-    with np.errstate(over="ignore", invalid="ignore"):
-        value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
-        finite = np.isfinite(value) and np.isfinite(np.linalg.norm(grad)) and np.isfinite(np.linalg.norm(theta))
-    if not finite:
-        raise ValueError("theta0 is too large: the loss or its gradient overflows at the starting weights")
-    for it in range(n_steps + 1):
-        if it % record_every == 0 or it == n_steps:
-            steps.append(it)
-            losses.append(value)
-            norms.append(float(np.linalg.norm(theta)))
-            gnorms.append(float(np.linalg.norm(grad)))
-        if it == n_steps:
-            break
-        if gtol > 0 and float(np.linalg.norm(grad)) <= gtol:
-            status = "converged"
-            if steps[-1] != it:
-                steps.append(it)
-                losses.append(value)
-                norms.append(float(np.linalg.norm(theta)))
-                gnorms.append(float(np.linalg.norm(grad)))
-            break
-        new_theta = theta - step * grad
-        if not np.all(np.isfinite(new_theta)) or np.max(np.abs(new_theta)) > _BLOW_UP:
-            status = "diverged"
-            break
+
+class _Descent:
+    """A gradient-descent run that can be resumed: the iterate reached so far and its histories.
+
+    :func:`gradient_descent` is one such run advanced ``n_steps`` times.  A run from a given
+    start and step is a prefix of any longer run from the same start and step, so the widget of
+    chapter 1 keeps one run per (seed, step) and serves every shorter ``n_steps`` from it
+    (:meth:`result`), advancing it when more steps are asked (:meth:`advance`).
+
+    The histories (loss, ||theta||, gradient norm and, with ``keep_thetas``, the iterates) are
+    kept every ``record_every`` steps; the current iterate is always known.  The arithmetic is
+    that of the original loop of :func:`gradient_descent`, operation for operation, so the
+    iterates are the same to the last bit (``tests/test_fitting.py`` compares them with a copy
+    of that loop); the per-step checks are cheaper: ``not max|theta| <= 1e12`` is true exactly
+    when an entry is non-finite or too large, and ``grad . grad`` is the squared gradient norm
+    (``numpy.linalg.norm`` computes sqrt(x . x)), finite only when every entry is.
+    """
+
+    def __init__(self, arch, S, T, theta, step: float, *, record_every: int = 1, keep_thetas: bool = False):
+        self.arch, self.S, self.T, self.step = arch, S, T, step
+        self.record_every, self.keep_thetas = record_every, keep_thetas
         with np.errstate(over="ignore", invalid="ignore"):
-            new_value, new_grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(new_theta))
-        if not np.isfinite(new_value) or new_value > _BLOW_UP or not np.all(np.isfinite(new_grad)):
-            status = "diverged"
-            break
-        theta, value, grad = new_theta, new_value, new_grad
-    return FitResult(
-        theta, np.array(steps), np.array(losses), np.array(norms), np.array(gnorms), "gradient descent", status
-    )
+            value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+            gg = float(grad.dot(grad))
+            tt = float(theta.dot(theta))
+            finite = np.isfinite(value) and np.isfinite(gg) and np.isfinite(tt)
+        if not finite:
+            raise ValueError("theta0 is too large: the loss or its gradient overflows at the starting weights")
+        self.theta, self.value, self.grad, self.gnorm = theta, value, grad, float(np.sqrt(gg))
+        self.norm = float(np.sqrt(tt))
+        self.it = 0
+        self.status = "finished"  # or "diverged" (the step from self.it failed), "converged"
+        # Row j of _hist holds loss, ||theta||, gradient norm at step j * record_every (rows 0.._rows-1);
+        # the arrays grow by doubling.
+        self._hist = np.empty((64, 3))
+        self._hist[0] = value, self.norm, self.gnorm
+        self._thetas = np.empty((64, arch.m)) if keep_thetas else None
+        if keep_thetas:
+            self._thetas[0] = theta
+        self._rows = 1
+
+    def advance(self, n_steps: int, gtol: float = 0.0) -> "_Descent":
+        """Take steps until ``n_steps`` iterations are done (or the run diverges / converges)."""
+        arch, S, T, step, every = self.arch, self.S, self.T, self.step, self.record_every
+        theta, value, grad, gnorm, it = self.theta, self.value, self.grad, self.gnorm, self.it
+        hist, thetas, rows = self._hist, self._thetas, self._rows
+        sqrt, unpack = np.sqrt, arch._unpack_unchecked
+        while it < n_steps and self.status == "finished":
+            if gtol > 0 and gnorm <= gtol:
+                self.status = "converged"
+                break
+            new_theta = theta - step * grad
+            if not np.abs(new_theta).max() <= _BLOW_UP:  # also true for a NaN
+                self.status = "diverged"
+                break
+            with np.errstate(over="ignore", invalid="ignore"):
+                new_value, new_grad = _loss_gradient(arch, S, T, unpack(new_theta))
+                gg = new_grad.dot(new_grad)
+            if not new_value <= _BLOW_UP or not (np.isfinite(gg) or np.all(np.isfinite(new_grad))):
+                self.status = "diverged"
+                break
+            theta, value, grad, gnorm = new_theta, new_value, new_grad, float(sqrt(gg))
+            it += 1
+            if it % every == 0:
+                if rows == hist.shape[0]:
+                    hist = self._hist = np.concatenate([hist, np.empty_like(hist)])
+                    if thetas is not None:
+                        thetas = self._thetas = np.concatenate([thetas, np.empty_like(thetas)])
+                hist[rows] = value, sqrt(theta.dot(theta)), gnorm
+                if thetas is not None:
+                    thetas[rows] = theta
+                rows += 1
+        self._rows = rows
+        self.theta, self.value, self.grad, self.gnorm, self.it = theta, value, grad, gnorm, it
+        self.norm = float(np.sqrt(theta.dot(theta)))
+        return self
+
+    def result(self, n_steps: int, record_every: int) -> FitResult:
+        """The :class:`FitResult` of :func:`gradient_descent` with these ``n_steps`` and ``record_every``.
+
+        Needs ``n_steps <= self.it`` unless the run stopped (diverged or converged) before, and
+        ``record_every`` a multiple of the run's own; a past iterate (``n_steps < self.it``)
+        needs ``keep_thetas``.
+        """
+        if record_every % self.record_every:
+            raise ValueError(f"record_every must be a multiple of {self.record_every}; got {record_every}")
+        stopped = self.status != "finished"
+        if n_steps > self.it and not stopped:
+            raise ValueError(f"n_steps must be at most the {self.it} steps taken; got {n_steps}")
+        end = min(n_steps, self.it) if not stopped or n_steps < self.it else self.it
+        hop = record_every // self.record_every
+        idx = np.arange(0, end // self.record_every + 1, hop)
+        steps = idx * self.record_every
+        losses, norms, gnorms = self._hist[idx].T.copy()
+        if end == self.it:
+            theta, last = self.theta, (self.value, self.norm, self.gnorm)
+        elif self.keep_thetas and end % self.record_every == 0:
+            j = end // self.record_every
+            theta, last = self._thetas[j].copy(), tuple(self._hist[j])
+        else:
+            raise ValueError(f"n_steps = {n_steps} needs the iterates kept (keep_thetas)")
+        status = "finished" if end == n_steps else self.status  # (the n_steps-th iterate is not checked)
+        # gradient_descent records the last step when it ran all its steps or converged there.
+        if status != "diverged" and steps[-1] != end:
+            steps = np.append(steps, end)
+            losses, norms, gnorms = (np.append(h, v) for h, v in zip((losses, norms, gnorms), last))
+        return FitResult(theta, steps, losses, norms, gnorms, "gradient descent", status)
 
 
 def multistart_gradient_descent(

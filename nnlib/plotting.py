@@ -73,6 +73,73 @@ def new_figure(ncols: int = 1, *, width: float | None = None, height: float | No
     return fig, axes
 
 
+def _log_limits(values) -> tuple[float, float]:
+    """Limits for a log axis around the positive finite ``values``: :func:`nnlib.live.nice_limits`
+    of their log10 (6 steps), so that they stay put while a live figure's curve moves a little."""
+    from .live import nice_limits
+
+    v = np.asarray(values, dtype=float).ravel()
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        v = np.array([1.0])
+    lo, hi = nice_limits(np.log10(v), steps=6)
+    return float(10.0**lo), float(10.0**hi)
+
+
+class _FitHistoryPanels:
+    """The fit-history figure, built once: the loss and ||theta|| against 1 + step, log-log.
+
+    ``show(results, labels, title)`` puts the runs on the lines, the labels in the legends and
+    sets the limits: x from 1 to 1 + ``max_steps`` (the widget's slider range, so that the steps
+    slider never moves them; by default the longest run), with a margin of 0.1 decade; y rounded outward
+    on the log scale (:func:`_log_limits`).  The lines, the legends (drawn over the lines, as in
+    a fresh drawing, and relabelled when the seed changes) and the title are the ``moving``
+    artists of a :class:`nnlib.live.LiveFigure` of ``fig``.
+    """
+
+    def __init__(self, n_lines: int = 1, *, title: bool = True):
+        fig, (ax_loss, ax_norm) = new_figure(2)
+        # Fixed margins instead of constrained layout: a live figure keeps the layout of its first
+        # drawing, so the layout must not depend on the first run's tick labels.
+        fig.set_layout_engine("none")
+        ax_loss.set_position([0.075, 0.14, 0.405, 0.71])
+        ax_norm.set_position([0.58, 0.14, 0.405, 0.71])
+        self.loss_lines = [ax_loss.plot([], [], label=f"run {i + 1}")[0] for i in range(n_lines)]
+        self.norm_lines = [ax_norm.plot([], [], label=f"run {i + 1}")[0] for i in range(n_lines)]
+        for ax in (ax_loss, ax_norm):
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+        ax_loss.set(xlabel="1 + gradient step", ylabel=r"loss $\|T-\psi_k(\theta)\|_F^2$", title="the loss goes down")
+        ax_norm.set(xlabel="1 + gradient step", ylabel=r"weight norm $\|\theta\|$", title="the weights grow")
+        self.legends = [ax_loss.legend(loc="best"), ax_norm.legend(loc="best")]
+        self.title = fig.suptitle(" ") if title else None
+        self.fig, self.ax_loss, self.ax_norm = fig, ax_loss, ax_norm
+
+    @property
+    def moving(self) -> list:
+        return [*self.loss_lines, *self.norm_lines, *self.legends] + ([self.title] if self.title else [])
+
+    def show(self, results, labels, title: str = "", *, max_steps: int | None = None) -> "_FitHistoryPanels":
+        if len(results) != len(self.loss_lines) or len(labels) != len(results):
+            raise ValueError(f"results and labels must hold {len(self.loss_lines)} entries each")
+        for res, label, l_line, n_line in zip(results, labels, self.loss_lines, self.norm_lines):
+            it = res.steps + 1  # iteration 0 cannot sit on a log axis: plot against 1 + step
+            l_line.set_data(it, res.loss_history)
+            n_line.set_data(it, res.norm_history)
+            l_line.set_label(label)
+            n_line.set_label(label)
+        for legend in self.legends:
+            for text, label in zip(legend.get_texts(), labels):
+                text.set_text(label)
+        if self.title is not None:
+            self.title.set_text(title)
+        last = max(int(res.steps[-1]) for res in results) if max_steps is None else max_steps
+        xlim = (10**-0.1, (last + 1) * 10**0.1)
+        self.ax_loss.set(xlim=xlim, ylim=_log_limits(np.concatenate([res.loss_history for res in results])))
+        self.ax_norm.set(xlim=xlim, ylim=_log_limits(np.concatenate([res.norm_history for res in results])))
+        return self
+
+
 def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequence[str] | None = None, title: str = ""):
     """Two panels against the iteration number, on log-log axes: the loss and ||theta||.
 
@@ -83,6 +150,8 @@ def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequen
         Legend labels, one per result.
     title : str
         Figure title.
+
+    The drawing is the one the chapter-1 widget keeps alive (``_FitHistoryPanels``).
     """
     if isinstance(results, FitResult):
         results = [results]
@@ -94,18 +163,7 @@ def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequen
         labels = [f"run {i + 1}" for i in range(len(results))] if len(results) > 1 else ["gradient descent"]
     if len(labels) != len(results):
         raise ValueError(f"labels must have one entry per result ({len(results)}); got {len(labels)}")
-    fig, (ax_loss, ax_norm) = new_figure(2)
-    for res, label in zip(results, labels):
-        it = res.steps + 1  # iteration 0 cannot sit on a log axis: plot against 1 + step
-        ax_loss.loglog(it, res.loss_history, label=label)
-        ax_norm.loglog(it, res.norm_history, label=label)
-    ax_loss.set(xlabel="1 + gradient step", ylabel=r"loss $\|T-\psi_k(\theta)\|_F^2$", title="the loss goes down")
-    ax_norm.set(xlabel="1 + gradient step", ylabel=r"weight norm $\|\theta\|$", title="the weights grow")
-    ax_loss.legend(loc="best")
-    ax_norm.legend(loc="best")
-    if title:
-        fig.suptitle(title)
-    return fig
+    return _FitHistoryPanels(len(results), title=bool(title)).show(list(results), list(labels), title).fig
 
 
 def plot_sample_and_response(S, T, *, title: str = "the sample S and the responses T"):

@@ -1,42 +1,64 @@
 """Widget builders for the chapters (ipywidgets).
 
-Each builder separates the *callback* (a plain function from slider values to a matplotlib
-figure, testable and benchmarkable without a browser) from the *controls* (the ipywidgets
-that call it).  In a live kernel moving a slider re-runs the callback; on the static web page
-the widget is drawn in its initial state but cannot recompute (no kernel runs there).
+Each builder separates the *drawing* (a plain function from slider values to a matplotlib
+figure, testable and benchmarkable without a browser) from the *controls* (the ipywidgets that
+call it).  The chapter-1 widget keeps one figure alive (:class:`nnlib.live.LiveFigure`) and one
+gradient-descent run per (seed, step): a run of n steps is the first n steps of any longer run
+from the same start, so moving the steps slider costs only drawing (and the steps not yet
+taken).  On the static web page the widget is drawn in its initial state but cannot recompute
+(no kernel runs there).
 """
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import ipywidgets as w
-import matplotlib.pyplot as plt
-from IPython.display import display
 import numpy as np
 
 from ._checks import as_matrix, check_nonnegative_int, check_positive_float, check_positive_int
-from .fitting import FitResult, gradient_descent
+from .fitting import FitResult, _Descent, gradient_descent
 from .network import _check_arch, _check_sample
-from .plotting import plot_fit_history
+from .plotting import _FitHistoryPanels
 
-__all__ = ["fit_history_figure", "fit_result_figure", "fit_explorer", "STEP_RANGE"]
+__all__ = ["fit_history_figure", "fit_result_figure", "fit_live", "fit_explorer", "STEP_RANGE"]
 
 #: The range of the step-size slider of :func:`fit_explorer` (a log-scale slider).
 STEP_RANGE = (1e-4, 10**-0.5)
 
 
-def fit_history_figure(arch, S, T, *, step: float, n_steps: int, seed: int, init_scale: float = 1.0):
-    """The callback of :func:`fit_explorer`: run gradient descent and draw loss and ||theta||.
+def _record_every(n_steps: int) -> int:
+    """The widget records about 400 points of a run: every ``n_steps // 400`` steps."""
+    return max(1, n_steps // 400)
 
-    Returns the matplotlib figure (the caller shows or closes it).
+
+def _check_max_steps(max_steps):
+    return None if max_steps is None else check_positive_int("max_steps", max_steps)
+
+
+def fit_history_figure(arch, S, T, *, step: float, n_steps: int, seed: int, init_scale: float = 1.0,
+                       max_steps: int | None = None):
+    """The figure of :func:`fit_explorer`: run gradient descent and draw loss and ||theta||.
+
+    ``max_steps`` (the steps slider's end) fixes the x-limits as the widget does.  Returns the
+    matplotlib figure (the caller shows or closes it).
     """
     n_steps = check_nonnegative_int("n_steps", n_steps)
     seed = check_nonnegative_int("seed", seed)
-    record_every = max(1, n_steps // 400)
-    res = gradient_descent(arch, S, T, step=step, n_steps=n_steps, rng=seed, init_scale=init_scale, record_every=record_every)
-    return fit_result_figure(res, seed=seed, step=step)
+    max_steps = _check_max_steps(max_steps)
+    res = gradient_descent(arch, S, T, step=step, n_steps=n_steps, rng=seed, init_scale=init_scale,
+                           record_every=_record_every(n_steps))
+    return fit_result_figure(res, seed=seed, step=step, max_steps=max_steps)
 
 
-def fit_result_figure(result: FitResult, *, seed: int, step: float):
+def _title(result: FitResult, seed: int, step: float) -> str:
+    # Plain Unicode (no mathtext): the title changes on every move, and parsing a new mathtext
+    # string costs about 8 ms.
+    return (f"seed {seed}, step {step:.3g}: final loss {result.final_loss:.3g}, final ‖θ‖ = {result.final_norm:.3g}"
+            + (" (diverged)" if result.status == "diverged" else ""))
+
+
+def fit_result_figure(result: FitResult, *, seed: int, step: float, max_steps: int | None = None):
     """The drawing half of :func:`fit_history_figure`, for a run that is already computed.
 
     ``result`` is the gradient-descent run started from ``arch.random_theta(seed)`` with this
@@ -46,11 +68,71 @@ def fit_result_figure(result: FitResult, *, seed: int, step: float):
         raise TypeError(f"result must be a FitResult; got {type(result).__name__}")
     seed = check_nonnegative_int("seed", seed)
     step = check_positive_float("step", step)
-    title = (
-        f"seed {seed}, step {step:.3g}: final loss {result.final_loss:.3g}, final $\\|\\theta\\|$ = {result.final_norm:.3g}"
-        + (" (diverged)" if result.status == "diverged" else "")
-    )
-    return plot_fit_history(result, labels=[f"seed {seed}"], title=title)
+    max_steps = _check_max_steps(max_steps)
+    return _FitHistoryPanels(1).show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps).fig
+
+
+class _RunCache:
+    """The longest gradient-descent run computed so far per (seed, step), the ``max_runs`` latest kept.
+
+    :meth:`result` returns what ``gradient_descent(arch, S, T, step=step, n_steps=n_steps,
+    rng=seed, init_scale=init_scale, record_every=n_steps // 400 or 1)`` returns, bit for bit,
+    advancing the stored run only by the steps it has not taken yet.  A run keeps its iterates
+    (12 floats a step for the Theorem-1 network, 12 MB for 100 000 steps with the histories).
+    """
+
+    def __init__(self, arch, S, T, *, init_scale: float = 1.0, max_runs: int = 4):
+        self.arch, self.S, self.T = arch, S, T
+        self.init_scale = check_positive_float("init_scale", init_scale)
+        self.max_runs = check_positive_int("max_runs", max_runs)
+        self._runs: OrderedDict = OrderedDict()
+        self.steps_taken = 0  # gradient steps computed by this cache (for tests and benchmarks)
+
+    def result(self, seed: int, step: float, n_steps: int) -> FitResult:
+        key = (seed, step)
+        run = self._runs.pop(key, None)
+        if run is None:
+            theta0 = self.arch.random_theta(seed, scale=self.init_scale)
+            run = _Descent(self.arch, self.S, self.T, theta0, step, keep_thetas=True)
+        self._runs[key] = run
+        while len(self._runs) > self.max_runs:
+            self._runs.popitem(last=False)
+        if run.status == "finished" and run.it < n_steps:
+            before = run.it
+            run.advance(n_steps)
+            self.steps_taken += run.it - before
+        return run.result(n_steps, _record_every(n_steps))
+
+
+def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max_runs: int = 4):
+    """The live renderer of :func:`fit_explorer`: ``render(step, n_steps, seed)`` returns PNG bytes.
+
+    The picture is :func:`fit_history_figure` with this ``max_steps``; one figure is kept and
+    only the curves, legends and title are redrawn (:class:`nnlib.live.LiveFigure`, available
+    as ``render.live``), and the runs come from a :class:`_RunCache` (``render.runs``).
+    """
+    from .live import LiveFigure
+
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    max_steps = check_positive_int("max_steps", max_steps)
+    runs = _RunCache(arch, S, T, init_scale=init_scale, max_runs=max_runs)
+    panels = _FitHistoryPanels(1)
+    live = LiveFigure(panels.fig, panels.moving)
+
+    def render(step, n_steps, seed):
+        step = check_positive_float("step", step)
+        n_steps = check_nonnegative_int("n_steps", n_steps)
+        seed = check_nonnegative_int("seed", seed)
+        if n_steps > max_steps:
+            raise ValueError(f"n_steps must lie in [0, max_steps = {max_steps}]; got {n_steps}")
+        result = runs.result(seed, step, n_steps)
+        panels.show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps)
+        return live.render()
+
+    render.live, render.runs = live, runs
+    return render
 
 
 def fit_explorer(
@@ -66,9 +148,11 @@ def fit_explorer(
 ):
     """Sliders for the step size, the number of steps and the seed of gradient descent.
 
-    Moving a slider re-runs :func:`fit_history_figure` and redraws the two curves (loss and
-    ||theta||).  Returns an ``ipywidgets.VBox`` to display.
+    Moving a slider redraws the two curves (loss and ||theta||) of :func:`fit_history_figure`
+    on one live figure (:func:`fit_live`).  Returns an ``ipywidgets.VBox`` to display.
     """
+    from .live import live_widget
+
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
@@ -91,10 +175,6 @@ def fit_explorer(
     steps_slider = w.IntSlider(value=n_steps, min=0, max=max_steps, step=max(1, max_steps // 100),
                                description="number of steps", style=style, layout=layout)
     seed_slider = w.IntSlider(value=seed, min=0, max=max_seed, description="seed", style=style, layout=layout)
-    def redraw(step, n_steps, seed):
-        fig = fit_history_figure(arch, S, T, step=step, n_steps=n_steps, seed=seed)
-        display(fig)  # into the Output widget that interactive_output routes this call to
-        plt.close(fig)
-
-    out = w.interactive_output(redraw, {"step": step_slider, "n_steps": steps_slider, "seed": seed_slider})
-    return w.VBox([w.HBox([step_slider, steps_slider]), seed_slider, out])
+    render = fit_live(arch, S, T, max_steps=max_steps)
+    return live_widget(render, {"step": step_slider, "n_steps": steps_slider, "seed": seed_slider},
+                       rows=[["step", "n_steps"], ["seed"]])

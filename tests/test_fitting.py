@@ -398,3 +398,124 @@ def test_best_of_starts_returns_the_lowest_final_loss_of_its_starts():
     assert best.final_loss == min(r.final_loss for r in results)
     with pytest.raises(ValueError, match="^n_starts"):
         best_of_starts(theorem1_architecture(), S, T, 0)
+
+
+# ------------------------------------------------------- gradient_descent: the same iterates as before
+# gradient_descent runs on a resumable _Descent with cheaper per-step checks (issue 7).  The loop
+# below is the one it replaced (commit 7340851), kept as the reference: the new loop must give the
+# same iterates, histories and status to the last bit.
+
+
+def _reference_gradient_descent(arch, S, T, *, step, n_steps, rng, record_every=1, gtol=0.0):
+    from nnlib.fitting import _BLOW_UP
+    from nnlib.network import _loss_gradient
+
+    theta = arch.random_theta(rng)
+    steps, losses, norms, gnorms = [], [], [], []
+    status = "finished"
+    with np.errstate(over="ignore", invalid="ignore"):
+        value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+    for it in range(n_steps + 1):
+        if it % record_every == 0 or it == n_steps:
+            steps.append(it)
+            losses.append(value)
+            norms.append(float(np.linalg.norm(theta)))
+            gnorms.append(float(np.linalg.norm(grad)))
+        if it == n_steps:
+            break
+        if gtol > 0 and float(np.linalg.norm(grad)) <= gtol:
+            status = "converged"
+            if steps[-1] != it:
+                steps.append(it)
+                losses.append(value)
+                norms.append(float(np.linalg.norm(theta)))
+                gnorms.append(float(np.linalg.norm(grad)))
+            break
+        new_theta = theta - step * grad
+        if not np.all(np.isfinite(new_theta)) or np.max(np.abs(new_theta)) > _BLOW_UP:
+            status = "diverged"
+            break
+        with np.errstate(over="ignore", invalid="ignore"):
+            new_value, new_grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(new_theta))
+        if not np.isfinite(new_value) or new_value > _BLOW_UP or not np.all(np.isfinite(new_grad)):
+            status = "diverged"
+            break
+        theta, value, grad = new_theta, new_value, new_grad
+    return FitResult(theta, np.array(steps), np.array(losses), np.array(norms), np.array(gnorms),
+                     "gradient descent", status)
+
+
+def _assert_identical(a: FitResult, b: FitResult):
+    assert a.status == b.status
+    for name in ("theta", "steps", "loss_history", "norm_history", "grad_norm_history"):
+        assert np.array_equal(getattr(a, name), getattr(b, name)), name
+
+
+_CASES = [dict(step=s, n_steps=n, rng=seed, record_every=r)
+          for s in (1e-3, 5e-3, 0.05, 0.3, 3.0) for n in (0, 1, 7, 300) for seed in (0, 9) for r in (1, 3, 50, 1000)]
+
+
+@pytest.mark.parametrize("case", _CASES, ids=lambda c: "-".join(f"{k}{v}" for k, v in c.items()))
+def test_gradient_descent_gives_the_reference_loops_iterates_bit_for_bit_on_the_theorem1_data(case):
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    _assert_identical(gradient_descent(arch, S, T, **case), _reference_gradient_descent(arch, S, T, **case))
+
+
+def test_the_reference_comparison_covers_finished_and_diverged_runs():
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    statuses = {gradient_descent(arch, S, T, **c).status for c in _CASES}
+    assert statuses == {"finished", "diverged"}
+
+
+@pytest.mark.parametrize("gtol", [1e-8, 0.5, 5.0])
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_gradient_descent_with_gtol_gives_the_reference_loops_iterates_bit_for_bit(seed, gtol):
+    for arch, S, T in (_smooth_problem(seed), _linear_least_squares(seed)):
+        case = dict(step=1e-2, n_steps=1500, rng=seed, record_every=7, gtol=gtol)
+        _assert_identical(gradient_descent(arch, S, T, **case), _reference_gradient_descent(arch, S, T, **case))
+
+
+def test_the_gtol_comparison_covers_converged_runs_at_and_between_recorded_steps():
+    arch, X, Y = _linear_least_squares(0)
+    ends = {gradient_descent(arch, X, Y, step=1e-2, n_steps=1500, rng=0, record_every=7, gtol=g).steps[-1] % 7 != 0
+            for g in (1e-8, 0.5, 5.0)}
+    statuses = {gradient_descent(arch, X, Y, step=1e-2, n_steps=1500, rng=0, record_every=7, gtol=g).status
+                for g in (1e-8, 0.5, 5.0)}
+    assert statuses == {"converged"} and True in ends
+
+
+@pytest.mark.parametrize("widths, activation", [((3, 4, 4, 2), "tanh"), ((2, 3, 3, 1), "relu"), ((1, 4, 1), "sigmoid")])
+def test_gradient_descent_gives_the_reference_loops_iterates_on_deeper_networks(widths, activation):
+    arch = Architecture(widths, activation)
+    rng = np.random.default_rng(3)
+    S, T = rng.standard_normal((9, arch.p)), rng.standard_normal((9, arch.q))
+    case = dict(step=2e-2, n_steps=400, rng=4, record_every=9)
+    _assert_identical(gradient_descent(arch, S, T, **case), _reference_gradient_descent(arch, S, T, **case))
+
+
+def test_a_descent_run_advanced_in_pieces_serves_every_shorter_run_bit_for_bit():
+    from nnlib.fitting import _Descent
+
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    run = _Descent(arch, S, T, arch.random_theta(9), 5e-3, keep_thetas=True)
+    for target in (100, 1000, 2500):
+        run.advance(target)
+        assert run.it == target
+    for n, r in ((2500, 6), (1000, 2), (7, 1), (0, 1), (1234, 3)):
+        _assert_identical(run.result(n, r), gradient_descent(arch, S, T, step=5e-3, n_steps=n, rng=9, record_every=r))
+    with pytest.raises(ValueError, match=r"^n_steps\b"):
+        run.result(2501, 1)  # not taken yet
+
+
+def test_a_diverged_run_serves_the_diverged_result_for_every_longer_request():
+    from nnlib.fitting import _Descent
+
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    run = _Descent(arch, S, T, arch.random_theta(0), 3.0, keep_thetas=True).advance(1000)
+    assert run.status == "diverged" and run.it < 1000
+    for n in (run.it - 1, run.it, run.it + 1, 1000, 5000):
+        _assert_identical(run.result(n, 1), gradient_descent(arch, S, T, step=3.0, n_steps=n, rng=0))

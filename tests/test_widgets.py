@@ -149,3 +149,140 @@ def test_fit_explorer_refuses_bad_data_and_architecture():
         fit_explorer(ARCH, S, T[:4])
     with pytest.raises(ValueError, match=r"\bS\b"):
         fit_explorer(Architecture((2, 2, 2)), np.full((6, 2), np.nan), T)
+
+
+# ------------------------------------------------------------------- the live widget (fit_live)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def _same_result(a, b):
+    return a.status == b.status and all(np.array_equal(getattr(a, f), getattr(b, f)) for f in
+                                        ("theta", "steps", "loss_history", "norm_history", "grad_norm_history"))
+
+
+def test_the_run_cache_serves_what_gradient_descent_returns_bit_for_bit_in_any_order():
+    from nnlib.widgets import _RunCache
+
+    runs = _RunCache(ARCH, S, T)
+    for seed, step, n in [(9, 5e-3, 1200), (9, 5e-3, 400), (9, 5e-3, 2000), (3, 1e-2, 900), (9, 5e-3, 1999),
+                          (0, 3.0, 500), (0, 3.0, 50)]:
+        expected = gradient_descent(ARCH, S, T, step=step, n_steps=n, rng=seed, record_every=max(1, n // 400))
+        assert _same_result(runs.result(seed, step, n), expected), (seed, step, n)
+
+
+def test_moving_the_steps_slider_back_takes_no_new_step_and_forward_only_the_missing_ones():
+    from nnlib.widgets import _RunCache
+
+    runs = _RunCache(ARCH, S, T)
+    runs.result(4, 1e-2, 3000)
+    assert runs.steps_taken == 3000
+    runs.result(4, 1e-2, 1000)
+    runs.result(4, 1e-2, 3000)
+    assert runs.steps_taken == 3000
+    runs.result(4, 1e-2, 3500)
+    assert runs.steps_taken == 3500
+    runs.result(5, 1e-2, 100)  # another seed: a run of its own
+    assert runs.steps_taken == 3600
+
+
+def test_the_run_cache_keeps_only_the_latest_runs():
+    from nnlib.widgets import _RunCache
+
+    runs = _RunCache(ARCH, S, T, max_runs=2)
+    for seed in (1, 2, 3):
+        runs.result(seed, 1e-2, 100)
+    runs.result(1, 1e-2, 100)  # forgotten: computed again
+    assert runs.steps_taken == 400
+    runs.result(3, 1e-2, 100)  # still kept
+    assert runs.steps_taken == 400
+
+
+def test_the_live_figure_after_other_moves_equals_a_fresh_renderer_pixel_for_pixel():
+    from nnlib.widgets import fit_live
+
+    target = dict(step=5e-3, n_steps=1500, seed=9)
+    render = fit_live(ARCH, S, T, max_steps=3000)
+    for values in [dict(step=5e-3, n_steps=3000, seed=9), dict(step=1e-2, n_steps=700, seed=2),
+                   dict(step=5e-3, n_steps=1400, seed=9), dict(step=0.3, n_steps=300, seed=0)]:
+        render(**values)
+    moved = render(**target)
+    fresh = fit_live(ARCH, S, T, max_steps=3000)(**target)
+    assert np.array_equal(_pixels(moved), _pixels(fresh))
+
+
+def test_a_steps_move_that_keeps_the_limits_is_a_blit_and_really_changes_the_picture():
+    from nnlib.widgets import fit_live
+
+    render = fit_live(ARCH, S, T, max_steps=3000)
+    first = render(step=5e-3, n_steps=3000, seed=9)
+    assert render.live.last_mode == "full"
+    second = render(step=5e-3, n_steps=2900, seed=9)
+    assert render.live.last_mode == "blit"
+    assert not np.array_equal(_pixels(first), _pixels(second))
+
+
+def test_the_live_picture_shows_the_static_figures_curves_and_title():
+    from nnlib.widgets import fit_live
+
+    render = fit_live(ARCH, S, T, max_steps=3000)
+    render(step=1e-2, n_steps=800, seed=4)
+    fig = fit_history_figure(ARCH, S, T, step=1e-2, n_steps=800, seed=4, max_steps=3000)
+    live_fig = render.live.fig
+    assert live_fig._suptitle.get_text() == fig._suptitle.get_text()
+    for live_ax, ax in zip(live_fig.axes, fig.axes):
+        (live_line,), (line,) = live_ax.get_lines(), ax.get_lines()
+        np.testing.assert_array_equal(live_line.get_xydata(), line.get_xydata())
+        assert live_ax.get_xlim() == ax.get_xlim() and live_ax.get_ylim() == ax.get_ylim()
+        assert [t.get_text() for t in live_ax.get_legend().get_texts()] == ["seed 4"]
+
+
+def test_the_widget_figure_spans_the_steps_slider_on_the_x_axis():
+    fig = fit_history_figure(ARCH, S, T, step=1e-2, n_steps=30, seed=4, max_steps=50_000)
+    lo, hi = fig.axes[0].get_xlim()
+    assert lo < 1 and 50_001 < hi < 2 * 50_001
+
+
+@pytest.mark.parametrize(
+    "values, exc, pattern",
+    [
+        (dict(step=0.0), ValueError, r"^step\b"),
+        (dict(n_steps=3001), ValueError, r"^n_steps\b"),
+        (dict(n_steps=1.5), TypeError, r"^n_steps\b"),
+        (dict(seed=-2), ValueError, r"^seed\b"),
+    ],
+)
+def test_the_live_renderer_refuses_bad_slider_values_naming_them(values, exc, pattern):
+    from nnlib.widgets import fit_live
+
+    render = fit_live(ARCH, S, T, max_steps=3000)
+    args = dict(step=1e-2, n_steps=10, seed=0)
+    args.update(values)
+    with pytest.raises(exc, match=pattern):
+        render(**args)
+
+
+@pytest.mark.parametrize(
+    "kwargs, exc, pattern",
+    [(dict(max_steps=0), ValueError, r"^max_steps\b"), (dict(init_scale=-1.0), ValueError, r"^init_scale\b"),
+     (dict(max_runs=0), ValueError, r"^max_runs\b")],
+)
+def test_fit_live_refuses_bad_arguments_naming_them(kwargs, exc, pattern):
+    from nnlib.widgets import fit_live
+
+    with pytest.raises(exc, match=pattern):
+        fit_live(ARCH, S, T, **kwargs)
+
+
+def test_fit_explorer_shows_the_live_picture_and_redraws_it_when_a_slider_moves():
+    box = fit_explorer(ARCH, S, T, step=1e-2, n_steps=200, seed=3, max_steps=1000, max_seed=9)
+    (image,) = [c for c in box.children if isinstance(c, w.Image)]
+    before = image.value
+    _sliders(box)["number of steps"].value = 100
+    assert image.value != before
