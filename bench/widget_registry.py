@@ -59,15 +59,23 @@ def _fit_setup():
     import nnlib as nn
 
     S, T = nn.theorem1_data()
-    return {"arch": nn.theorem1_architecture(), "S": S, "T": T}
+    return {"arch": nn.theorem1_architecture(), "S": S, "T": T, "max_steps": 100_000}
 
 
 def _fit_sweep():
     # The chapter opens the widget at step 5e-3, 20 000 steps; the steps slider runs 0..100 000
-    # in steps of 1 000, the step-size slider over [1e-4, 10^-0.5] (log), the seed 0..39.
+    # in steps of 1 000, the step-size slider over [1e-4, 10^-0.5] (log, 0.1 a notch), the seed 0..39.
+    # First five scattered settings (each a new run but the last), then the steps slider dragged
+    # notch by notch (forward: the run is extended; back: served from it), then the seed and the
+    # step-size sliders moved one notch at a time (each a new run of 20 000 steps).
     steps = [1_000, 5_000, 20_000, 20_000, 50_000]
-    return [{"step": s, "n_steps": n, "seed": seed}
-            for (s, seed), n in zip([(5e-3, 9), (1e-2, 3), (5e-3, 9), (1e-3, 0), (5e-3, 17)], steps)]
+    out = [{"step": s, "n_steps": n, "seed": seed}
+           for (s, seed), n in zip([(5e-3, 9), (1e-2, 3), (5e-3, 9), (1e-3, 0), (5e-3, 17)], steps)]
+    out += [{"step": 5e-3, "n_steps": n, "seed": 9}
+            for n in (21_000, 22_000, 23_000, 24_000, 25_000, 24_000, 22_000, 20_000, 15_000, 10_000)]
+    out += [{"step": 5e-3, "n_steps": 20_000, "seed": s} for s in (10, 11)]
+    out += [{"step": 10**e, "n_steps": 20_000, "seed": 9} for e in (-2.2, -2.4)]
+    return out
 
 
 # ---------------------------------------------------------------------------------- chapter 2
@@ -176,7 +184,8 @@ def _none():
 
 
 WIDGETS: list[Widget] = [
-    Widget("fit_explorer", "01_introduction", "nnlib.widgets.fit_history_figure", _fit_setup, _fit_sweep),
+    Widget("fit_explorer", "01_introduction", "nnlib.widgets.fit_history_figure", _fit_setup, _fit_sweep,
+           live="nnlib.widgets.fit_live"),
     Widget("nearest_point_explorer", "02_geometry_of_erm", "bench.widget_registry.nearest_point_callback",
            _nearest_setup, _nearest_sweep),
     Widget("cone_explorer", "03_relu_cone", "nnlib.cones.cone_explorer_figure", _none, _cone_sweep),
