@@ -145,6 +145,40 @@ def gradient_descent(
     return run.result(n_steps, record_every)
 
 
+def _two_layer_loss_gradient(arch, S, T):
+    """``theta -> (loss, gradient)`` for a two-layer network: the arithmetic of
+    :func:`nnlib.network._loss_gradient`, operation for operation (the same values to the last
+    bit), in fewer numpy calls (no per-layer lists, in-place additions, the gradient written into
+    its slots).  About 1.5 times faster on the Theorem-1 network, where each call costs ~0.5 us."""
+    (r1, c1), (r2, c2) = arch._layer_shapes
+    a1, b1 = r1 * c1, r1 * c1 + r1
+    a2, b2 = b1 + r2 * c2, b1 + r2 * c2 + r2
+    m, relu = arch.m, arch.activation.name == "relu"
+    sigma, dsigma = arch.activation.function, arch.activation.derivative
+    matmul = np.matmul
+
+    def loss_gradient(theta):
+        A1, A2 = theta[:a1].reshape(r1, c1), theta[b1:a2].reshape(r2, c2)
+        z1 = matmul(S, A1.T)
+        z1 += theta[a1:b1]
+        h1 = np.maximum(z1, 0.0) if relu else sigma(z1)
+        R = matmul(h1, A2.T)  # psi_2(theta) - T, built in place
+        R += theta[a2:b2]
+        R -= T
+        value = float(np.sum(R * R))
+        R *= 2.0  # dL/dz_2
+        grad = np.empty(m)
+        matmul(R.T, h1, out=grad[b1:a2].reshape(r2, c2))
+        np.sum(R, axis=0, out=grad[a2:b2])
+        G = matmul(R, A2)
+        G *= (z1 > 0) if relu else dsigma(z1)  # dL/dz_1
+        matmul(G.T, S, out=grad[:a1].reshape(r1, c1))
+        np.sum(G, axis=0, out=grad[a1:b1])
+        return value, grad
+
+    return loss_gradient
+
+
 class _Descent:
     """A gradient-descent run that can be resumed: the iterate reached so far and its histories.
 
@@ -157,7 +191,8 @@ class _Descent:
     kept every ``record_every`` steps; the current iterate is always known.  The arithmetic is
     that of the original loop of :func:`gradient_descent`, operation for operation, so the
     iterates are the same to the last bit (``tests/test_fitting.py`` compares them with a copy
-    of that loop); the per-step checks are cheaper: ``not max|theta| <= 1e12`` is true exactly
+    of that loop; two-layer networks use :func:`_two_layer_loss_gradient`); the per-step checks are
+    cheaper: ``not max|theta| <= 1e12`` is true exactly
     when an entry is non-finite or too large, and ``grad . grad`` is the squared gradient norm
     (``numpy.linalg.norm`` computes sqrt(x . x)), finite only when every entry is.
     """
@@ -190,7 +225,12 @@ class _Descent:
         arch, S, T, step, every = self.arch, self.S, self.T, self.step, self.record_every
         theta, value, grad, gnorm, it = self.theta, self.value, self.grad, self.gnorm, self.it
         hist, thetas, rows = self._hist, self._thetas, self._rows
-        sqrt, unpack = np.sqrt, arch._unpack_unchecked
+        sqrt = np.sqrt
+        if arch.k == 2:
+            loss_gradient = _two_layer_loss_gradient(arch, S, T)
+        else:
+            def loss_gradient(theta, unpack=arch._unpack_unchecked):
+                return _loss_gradient(arch, S, T, unpack(theta))
         while it < n_steps and self.status == "finished":
             if gtol > 0 and gnorm <= gtol:
                 self.status = "converged"
@@ -200,7 +240,7 @@ class _Descent:
                 self.status = "diverged"
                 break
             with np.errstate(over="ignore", invalid="ignore"):
-                new_value, new_grad = _loss_gradient(arch, S, T, unpack(new_theta))
+                new_value, new_grad = loss_gradient(new_theta)
                 gg = new_grad.dot(new_grad)
             if not new_value <= _BLOW_UP or not (np.isfinite(gg) or np.all(np.isfinite(new_grad))):
                 self.status = "diverged"

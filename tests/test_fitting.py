@@ -519,3 +519,19 @@ def test_a_diverged_run_serves_the_diverged_result_for_every_longer_request():
     assert run.status == "diverged" and run.it < 1000
     for n in (run.it - 1, run.it, run.it + 1, 1000, 5000):
         _assert_identical(run.result(n, 1), gradient_descent(arch, S, T, step=3.0, n_steps=n, rng=0))
+
+
+@pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity", "poly2", "poly3"])
+def test_the_two_layer_loss_gradient_equals_the_general_one_bit_for_bit(activation):
+    from nnlib.fitting import _two_layer_loss_gradient
+    from nnlib.network import _loss_gradient
+
+    arch = Architecture((3, 4, 2), activation)
+    rng = np.random.default_rng(1)
+    S, T = rng.standard_normal((7, 3)), rng.standard_normal((7, 2))
+    fast = _two_layer_loss_gradient(arch, S, T)
+    for seed in range(20):
+        theta = arch.random_theta(seed, scale=2.0)
+        value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+        fast_value, fast_grad = fast(theta)
+        assert fast_value == value and np.array_equal(fast_grad, grad)
