@@ -41,7 +41,8 @@ def main():
         n = math.comb(p + D, D) + arch.m + 5
         rng = np.random.default_rng(seed)
         S = rng.standard_normal((n, p)) / np.sqrt(p)
-        rep = image_dimension(arch, S, rng=rng, n_points=20)
+        # all 20 points, as when the CSV was made (no early stop at the symmetry bound)
+        rep = image_dimension(arch, S, rng=rng, n_points=20, use_symmetries=False)
         sym = arch.m - continuous_symmetries(arch)
         poly = polynomial_space_bound(arch)
         bound = min(sym, poly, n * q)

@@ -19,12 +19,17 @@ singular value is within a factor ``AMBIGUITY_BAND`` (10^3) above the threshold,
 dropped one within that factor below it -- unless the dropped value is at the level of rounding
 error (below ``max(nq, m) * eps * s_max``), where it is noise whatever the threshold.
 
-**How many points.**  For ReLU and a small sample, the regions of weights on which the
+**How many points, drawn how.**  For ReLU and a small sample, the regions of weights on which the
 Jacobian has full rank can be small: on the six-point sample of Theorem 1 only about one random
-weight point in twelve reaches the largest rank.  :func:`image_dimension` therefore tries many
-points when the Jacobian is cheap (up to 200, within a fixed budget of floating-point work) and
-stops early once the rank reaches its ceiling min(m, nq); the report lists every rank seen, so
-the reader sees how often the maximum was reached.
+weight point in six (``"centred"``) or eight (``"balanced"``) reaches the largest rank.
+:func:`image_dimension` therefore tries many points when the Jacobian is cheap (up to 200,
+within a fixed budget of floating-point work) and stops early once the rank reaches its
+*ceiling*: min(nq, m - (number of unit rescalings)), a bound proven for every sample
+(:func:`rescaling_symmetries`), or a tighter bound the caller passes.  For ReLU every point of
+the main sequence (``"gaussian"`` and ``"centred"`` alternately) is preceded by a
+``"balanced"`` one from an independent generator, which reaches the top rank of deep networks
+far more often; the main sequence is unchanged by it, so the largest rank can only go up.  The
+report lists every rank seen, so the reader sees how often the maximum was reached.
 """
 
 from __future__ import annotations
@@ -51,6 +56,10 @@ __all__ = [
     "image_dimension",
     "sample_weights",
     "default_n_points",
+    "rescaling_symmetries",
+    "continuous_symmetries",
+    "symmetry_bound",
+    "RECIPES",
     "streamed_rank",
     "AMBIGUITY_BAND",
     "MAX_JACOBIAN_BYTES",
@@ -58,6 +67,78 @@ __all__ = [
 
 #: A singular value within this factor of the threshold (either side) makes a rank decision ambiguous.
 AMBIGUITY_BAND = 1e3
+
+#: The recipes of :func:`sample_weights`.
+RECIPES = ("gaussian", "centred", "balanced")
+
+
+# ----------------------------------------------------------------------------------------------
+# Symmetry counts: the proven ceiling of the rank search (used by nnlib.generic for chapter 7)
+# ----------------------------------------------------------------------------------------------
+def _degree(arch: Architecture) -> int | None:
+    """The exponent r of a polynomial activation x^r, or None for other activations."""
+    name = arch.activation.name
+    return int(name[4:]) if name.startswith("poly") else None
+
+
+def rescaling_symmetries(arch) -> int:
+    """Number of hidden units that can be rescaled without changing the network: a proven bound.
+
+    For ReLU (sigma_max(t z) = t sigma_max(z), t > 0) and x^r with r >= 2 ((t z)^r = t^r z^r),
+    multiplying a hidden unit's incoming row and bias by t and its outgoing column by t^(-1)
+    (resp. t^(-r)) leaves psi_k unchanged: one curve through theta per hidden unit, d_2 + ... + d_k
+    of them.  Their tangent vectors lie in the kernel of the Jacobian wherever psi_k is
+    differentiable, and they are independent whenever every hidden bias is non-zero (each
+    touches its own bias and no other).  The largest rank is attained on an open set of weights,
+    which contains such points, so
+
+        dim psi_k(Theta) <= m - rescaling_symmetries(arch)    for every sample.
+
+    0 for tanh, sigmoid and identity (identity's symmetries are counted by
+    :func:`continuous_symmetries`, but they are not a bound for every architecture).
+
+    >>> rescaling_symmetries(Architecture((2, 3, 4, 1), "relu")), rescaling_symmetries(Architecture((2, 3, 4, 1), "tanh"))
+    (7, 0)
+    """
+    arch = _check_arch(arch)
+    if arch.activation.name == "relu" or (_degree(arch) or 1) >= 2:
+        return int(sum(arch.widths[1:-1]))
+    return 0
+
+
+def continuous_symmetries(arch) -> int:
+    """Number of independent continuous symmetries of the network function, for generic weights.
+
+    * ReLU: each hidden unit can be rescaled, (a_j, b_j) -> t (a_j, b_j) with the unit's
+      outgoing column divided by t > 0 (sigma_max(t z) = t sigma_max(z)): one direction per
+      hidden unit, sum of the hidden widths d_2 + ... + d_k (:func:`rescaling_symmetries`).
+    * x^r (r >= 2): the same with the outgoing column divided by t^r: one per hidden unit.
+    * identity: a hidden layer of width d can be changed by any invertible d x d matrix: d^2
+      per hidden layer.  (These d^2 directions are independent only when the layer is narrow
+      enough, e.g. d <= p + 1 for the first one: for 1-5-1, m - 25 < 0.  So for identity
+      m - continuous_symmetries is *not* a bound in general, and :func:`image_dimension` does
+      not use it.)
+    * tanh, sigmoid: none.  Their symmetries (tanh(-z) = -tanh(z), sigma(-z) = 1 - sigma(z), and
+      permutations of units) are discrete: finitely many weight points with the same function,
+      which does not lower the dimension.
+
+    >>> continuous_symmetries(Architecture((2, 3, 4, 1), "relu")), continuous_symmetries(Architecture((2, 3, 4, 1), "tanh"))
+    (7, 0)
+    """
+    arch = _check_arch(arch)
+    if arch.activation.name == "identity" or _degree(arch) == 1:
+        return int(sum(d * d for d in arch.widths[1:-1]))
+    return rescaling_symmetries(arch)
+
+
+def symmetry_bound(arch) -> int:
+    """The count m - (number of continuous symmetries), a bound on dim psi_k(Theta) for ReLU and x^r.
+
+    >>> symmetry_bound(Architecture((2, 2, 2), "relu"))   # Theorem 1's network: 12 - 2
+    10
+    """
+    arch = _check_arch(arch)
+    return arch.m - continuous_symmetries(arch)
 
 
 @dataclass(frozen=True)
@@ -162,7 +243,7 @@ def _rank_report(s: np.ndarray, shape: tuple, rtol: float, method: str, noise_rt
 
 
 def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0) -> np.ndarray:
-    """A random theta for rank computations, by one of two recipes.
+    """A random theta for rank computations, by one of three recipes.
 
     ``"gaussian"``: :meth:`Architecture.random_theta` (entries N(0, scale^2 / fan-in), biases
     N(0, scale^2)).  ``"centred"``: the same matrices, but each hidden unit's bias is chosen so
@@ -170,14 +251,29 @@ def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0
     takes on the sample, picked at random: every hidden hyperplane cuts the sample, so no ReLU
     unit is dead on the whole sample and no tanh/sigmoid unit is saturated on all of it.  (A
     unit whose pre-activation takes a single value on the sample keeps its Gaussian bias.)
+    ``"balanced"``: as ``"centred"``, but the two consecutive values are picked from the middle
+    half of the sorted distinct values, so every unit is active on roughly a quarter to three
+    quarters of the sample.  On deep ReLU networks ``"centred"`` often leaves a unit active on a
+    handful of points, and the rank falls short: on the 5-32-32-2 network with 1000 Gaussian
+    points, ``"balanced"`` reached m - 64 = 1250 (gap above 10^8) at 2 of 3 points,
+    ``"centred"`` at none (best 1231), ``"gaussian"`` at none (best 1018).  Near the smallest
+    samples that fill a two-layer network's dimension ``"centred"`` can be the better one, which
+    is why :func:`image_dimension` alternates the two for ReLU.
+
+    >>> arch = Architecture((1, 3, 1))
+    >>> S = np.arange(8.0).reshape(8, 1)
+    >>> theta = sample_weights(arch, S, 0, recipe="balanced")
+    >>> A, b = arch.unpack(theta)[0]
+    >>> sorted((S @ A.T + b > 0).sum(axis=0).tolist())   # active points of each unit, of 8: 2 to 6
+    [2, 4, 5]
     """
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
     rng = as_rng("rng", rng)
     scale = check_positive_float("scale", scale)
-    if recipe not in ("gaussian", "centred"):
+    if recipe not in RECIPES:
         theta = arch._random_theta(rng, scale)  # drawn before the error, as always
-        raise ValueError(f"recipe must be 'gaussian' or 'centred'; got {recipe!r}")
+        raise ValueError(f"recipe must be one of {', '.join(map(repr, RECIPES))}; got {recipe!r}")
     return _sample_weights(arch, S, rng, recipe, scale)
 
 
@@ -196,7 +292,11 @@ def _sample_weights(arch: Architecture, S: np.ndarray, rng: np.random.Generator,
                 continue  # the unit sees a single value: no threshold can split the sample
             # A threshold strictly between two consecutive distinct values, chosen at random:
             # the unit is active on at least one sample point and inactive on at least one.
-            r = rng.integers(0, values.size - 1)
+            if recipe == "centred":
+                r = rng.integers(0, values.size - 1)
+            else:  # "balanced": a split position in the middle half of the values.size - 1 positions
+                lo = (values.size - 1) // 4
+                r = rng.integers(lo, max(lo + 1, values.size - 1 - lo))
             u = rng.uniform(0.1, 0.9)
             b[a] = -((1 - u) * values[r] + u * values[r + 1])
         h = arch.activation.function(z + b)
@@ -219,6 +319,9 @@ class DimensionReport:
         Number of weights, an upper bound.
     nq : int
         Size of the response space R^{n x q}, an upper bound.
+    ceiling : int or None
+        The rank at which the search would have stopped: min(m, nq), lowered by the proven
+        symmetry bound and by the caller's ``upper_bound`` (None when not recorded).
     """
 
     dimension: int
@@ -226,6 +329,7 @@ class DimensionReport:
     best: RankReport = field(repr=False)
     m: int
     nq: int
+    ceiling: int | None = None
 
     @property
     def gap(self) -> float:
@@ -358,6 +462,9 @@ def image_dimension(
     scale: float = 1.0,
     upper_bound: int | None = None,
     block_size: int | None = None,
+    use_symmetries: bool = True,
+    recipes=("gaussian", "centred"),
+    balanced: bool | None = None,
 ) -> DimensionReport:
     """Estimate dim psi_k(Theta) (Definition 1) as the largest Jacobian rank over random weights.
 
@@ -367,10 +474,10 @@ def image_dimension(
     S : array, shape (n, p)
         The sample.
     n_points : int, optional
-        How many random weight points to try at most (default :func:`default_n_points`); they
-        alternate between the ``"gaussian"`` and ``"centred"`` recipes of
-        :func:`sample_weights`.  The search stops early when the rank reaches min(m, nq), or
-        ``upper_bound`` when one is given.
+        How many random weight points of the main sequence (``recipes``) to try at most
+        (default :func:`default_n_points`); with ``balanced`` each is preceded by one more
+        point.  The search stops earlier at the first point whose rank reaches the ceiling (see
+        ``use_symmetries`` and ``upper_bound``).
     rng : int or numpy.random.Generator
         Seed or generator.
     rtol : float in (0, 1), optional
@@ -389,22 +496,66 @@ def image_dimension(
         samples, never forming the whole Jacobian.  This happens automatically (64 MiB blocks)
         when the Jacobian would take more than ``MAX_JACOBIAN_BYTES`` (1 GiB); below that the
         whole Jacobian and its SVD are used, as :func:`numerical_rank` does.
+    use_symmetries : bool
+        Stop at min(nq, m - :func:`rescaling_symmetries`) (default), a bound proven for every
+        sample, instead of min(m, nq).  It only changes how many points are tried, never the
+        dimension found at a given point: the points are drawn in the same order either way.
+        Pass False to test a conjecture about the symmetries themselves, so that a rank above
+        the bound (which would mean a numerical problem) would be seen.
+    recipes : sequence of str
+        The :func:`sample_weights` recipes the main sequence of points cycles through, all drawn
+        from ``rng`` (default: ``"gaussian"`` and ``"centred"`` alternately).
+    balanced : bool, optional
+        Before each point of the main sequence, try a ``"balanced"`` point (:func:`sample_weights`)
+        drawn from an independent generator spawned from ``rng`` (``Generator.spawn``, which
+        does not advance ``rng``).  The main sequence's points are then exactly those of a search
+        without them, so the dimension found is never lower than without them (for the same
+        ``n_points``), only reached sooner.  Default: True for ReLU, whose deep units the other
+        recipes often leave active on a handful of points (the 5-32-32-2 network on 1000
+        Gaussian points: 1215 from 8 ``"gaussian"``/``"centred"`` points, the proven bound 1250
+        from the first ``"balanced"`` one); False for the other activations.
+
+    Notes
+    -----
+    For analytic activations (tanh, sigmoid, x^r) the Jacobian has the same exact rank at almost
+    every point, so it is tempting to stop at the first point whose rank decision is
+    unambiguous.  That is not safe: saturation can push genuine singular values below the
+    rounding level, where :class:`RankReport` counts them as noise without calling the decision
+    ambiguous.  On the 2-1-1-1-1 tanh network with 19 Gaussian points the first point gave rank
+    7 (kept values down to 7.7e-12 s_1, then 8.4e-17 s_1), the next one rank 9 = m with every
+    singular value above 7e-7 s_1.  So every point up to the ceiling is tried.
 
     Examples
     --------
     >>> from nnlib.paper import theorem1_data
     >>> S, T = theorem1_data()
-    >>> image_dimension(Architecture((2, 2, 2)), S).dimension   # inside R^{6 x 2}
-    10
+    >>> rep = image_dimension(Architecture((2, 2, 2)), S)   # inside R^{6 x 2}
+    >>> rep.dimension, rep.ceiling                          # 12 weights less 2 rescalings
+    (10, 10)
     """
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
     nq = S.shape[0] * arch.q
     ceiling = min(arch.m, nq)
+    if not isinstance(use_symmetries, (bool, np.bool_)):
+        raise TypeError(f"use_symmetries must be True or False; got {use_symmetries!r}")
+    if balanced is None:
+        balanced = arch.activation.is_relu
+    elif not isinstance(balanced, (bool, np.bool_)):
+        raise TypeError(f"balanced must be True, False or None; got {balanced!r}")
+    if use_symmetries:
+        ceiling = min(ceiling, arch.m - rescaling_symmetries(arch))
     if upper_bound is not None:
         ceiling = min(ceiling, check_nonnegative_int("upper_bound", upper_bound))
     n_points = default_n_points(nq, arch.m) if n_points is None else check_positive_int("n_points", n_points)
+    if isinstance(recipes, str) or not hasattr(recipes, "__len__") or len(recipes) == 0:
+        raise ValueError(f"recipes must be a non-empty sequence of recipe names; got {recipes!r}")
+    recipes = tuple(recipes)
+    for name in recipes:
+        if name not in RECIPES:
+            raise ValueError(f"recipes must name recipes among {', '.join(map(repr, RECIPES))}; got {name!r}")
     rng = as_rng("rng", rng)
+    side = _independent(rng) if balanced else None
     if rtol is not None:
         rtol = check_open_unit("rtol", rtol)
     scale = check_positive_float("scale", scale)
@@ -414,15 +565,28 @@ def image_dimension(
         block_size = _default_block_size(arch.q, arch.m)
     ranks, best = [], None
     for j in range(n_points):
-        recipe = "centred" if j % 2 else "gaussian"
-        theta = _sample_weights(arch, S, rng, recipe, scale)
-        if block_size is None:
-            rep = numerical_rank(_jacobian(arch, S, arch._unpack_unchecked(theta)), rtol)
-        else:
-            rep = streamed_rank(arch, S, theta, block_size=block_size, rtol=rtol)
-        ranks.append(rep.rank)
-        if best is None or rep.rank > best.rank:
-            best = rep
-        if best.rank >= ceiling:
-            break
-    return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq)
+        for g, recipe in ((side, "balanced"), (rng, recipes[j % len(recipes)])):
+            if g is None:
+                continue
+            theta = _sample_weights(arch, S, g, recipe, scale)
+            if block_size is None:
+                rep = numerical_rank(_jacobian(arch, S, arch._unpack_unchecked(theta)), rtol)
+            else:
+                rep = streamed_rank(arch, S, theta, block_size=block_size, rtol=rtol)
+            ranks.append(rep.rank)
+            if best is None or rep.rank > best.rank:
+                best = rep
+            if best.rank >= ceiling:
+                return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq, ceiling)
+    return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq, ceiling)
+
+
+def _independent(rng: np.random.Generator) -> np.random.Generator:
+    """A generator independent of rng that leaves rng's own stream untouched (spawned, else jumped)."""
+    try:
+        return rng.spawn(1)[0]
+    except (TypeError, ValueError, AttributeError):  # a bit generator built without a SeedSequence
+        jumped = getattr(rng.bit_generator, "jumped", None)
+        if jumped is not None:
+            return np.random.Generator(jumped())
+        return np.random.default_rng(int(rng.integers(2**63)))  # last resort: advances rng

@@ -9,7 +9,8 @@ chapter 7 uses to bring evidence to both:
   function does not change): one positive rescaling per hidden unit for ReLU, one scaling per
   hidden unit for the powers x^r, none for tanh and sigmoid (:func:`continuous_symmetries`,
   :func:`symmetry_directions`), and the bound m - (number of symmetries) they give
-  (:func:`symmetry_bound`);
+  (:func:`symmetry_bound`; both live in :mod:`nnlib.dimension`, whose rank search stops at
+  that bound, and are re-exported here);
 * the kernel of the Jacobian of psi_k compared with the symmetry directions
   (:func:`jacobian_kernel`);
 * dimension rows beside their bounds m, m - symmetries and nq (:func:`generic_dimension`);
@@ -34,9 +35,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from ._checks import as_matrix, as_rng, check_nonnegative_int, check_positive_int
-from .dimension import image_dimension, numerical_rank, sample_weights
+from .dimension import _degree, continuous_symmetries, image_dimension, numerical_rank, sample_weights, symmetry_bound
 from .fitting import least_squares_fit
 from .network import Architecture, _check_arch, jacobian
+
+#: The search behind chapter 7's dimension rows and its CSVs (experiments/): no early stop at the
+#: symmetry bound (the rows test that count), no "balanced" points: the search the CSVs were made with.
+_FULL_SEARCH = dict(use_symmetries=False, balanced=False)
 
 __all__ = [
     "continuous_symmetries",
@@ -57,50 +62,9 @@ __all__ = [
     "ktb_expected_dimension",
     "polynomial_functional_dimension",
     "architecture_figure",
+    "architecture_live",
     "architecture_explorer",
 ]
-
-
-def _degree(arch: Architecture) -> int | None:
-    """The exponent r of a polynomial activation x^r, or None for other activations."""
-    name = arch.activation.name
-    return int(name[4:]) if name.startswith("poly") else None
-
-
-def continuous_symmetries(arch) -> int:
-    """Number of independent continuous symmetries of the network function, for generic weights.
-
-    * ReLU: each hidden unit can be rescaled, (a_j, b_j) -> t (a_j, b_j) with the unit's
-      outgoing column divided by t > 0 (sigma_max(t z) = t sigma_max(z)): one direction per
-      hidden unit, sum of the hidden widths d_2 + ... + d_k.
-    * x^r (r >= 2): the same with the outgoing column divided by t^r: one per hidden unit.
-    * identity: a hidden layer of width d can be changed by any invertible d x d matrix: d^2
-      per hidden layer.
-    * tanh, sigmoid: none.  Their symmetries (tanh(-z) = -tanh(z), sigma(-z) = 1 - sigma(z), and
-      permutations of units) are discrete: finitely many weight points with the same function,
-      which does not lower the dimension.
-
-    >>> continuous_symmetries(Architecture((2, 3, 4, 1), "relu")), continuous_symmetries(Architecture((2, 3, 4, 1), "tanh"))
-    (7, 0)
-    """
-    arch = _check_arch(arch)
-    hidden = arch.widths[1:-1]
-    name = arch.activation.name
-    if name == "relu" or (_degree(arch) or 1) >= 2:
-        return int(sum(hidden))
-    if name == "identity" or _degree(arch) == 1:
-        return int(sum(d * d for d in hidden))
-    return 0
-
-
-def symmetry_bound(arch) -> int:
-    """The bound m - (number of continuous symmetries) on dim psi_k(Theta).
-
-    >>> symmetry_bound(Architecture((2, 2, 2), "relu"))   # Theorem 1's network: 12 - 2
-    10
-    """
-    arch = _check_arch(arch)
-    return arch.m - continuous_symmetries(arch)
 
 
 def symmetry_directions(arch, theta) -> np.ndarray:
@@ -240,8 +204,10 @@ class GenericRow:
 def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale: float = 1.0) -> GenericRow:
     """dim psi_k(Theta) for a Gaussian sample of size n, beside m, m - symmetries and nq.
 
-    The sample and the weights come from ``rng``.  No bound is passed to the rank search, so a
-    dimension above a wrong bound would be seen.
+    The sample and the weights come from ``rng``.  No bound is passed to the rank search, not
+    even the symmetry bound :func:`nnlib.image_dimension` stops at by default, so a dimension
+    above a wrong bound would be seen; the points alternate the ``"gaussian"`` and ``"centred"``
+    recipes, the search that experiments/generic_dimension.py's CSV was made with.
 
     >>> row = generic_dimension(Architecture((2, 3, 3, 1)), 40)
     >>> row.m, row.symmetry_bound, row.dimension
@@ -251,7 +217,7 @@ def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale
     n = check_positive_int("n", n)
     rng = as_rng("rng", rng)
     S = rng.standard_normal((n, arch.p))
-    rep = image_dimension(arch, S, rng=rng, n_points=n_points, scale=scale)
+    rep = image_dimension(arch, S, rng=rng, n_points=n_points, scale=scale, **_FULL_SEARCH)
     sb = symmetry_bound(arch)
     nq = n * arch.q
     return GenericRow(arch.widths, arch.activation.name, n, arch.m, continuous_symmetries(arch), sb, nq,
@@ -278,7 +244,9 @@ def smallest_filling_width(n: int, p: int, q: int, activation: str = "relu", *, 
                            n_points: int = 40) -> tuple[int, list]:
     """Smallest hidden width d for which dim psi_2(Theta) = nq on a Gaussian sample (n x p).
 
-    Widths d = 1, 2, ... are tried until the computed dimension reaches nq (or d_max).  Returns
+    Widths d = 1, 2, ... are tried until the computed dimension reaches nq (or d_max), each with
+    the full search of :func:`generic_dimension` (no stop at the symmetry bound; ``"gaussian"``
+    and ``"centred"`` points), as experiments/generic_rank.py's CSV was made.  Returns
     (d, list of (d, dimension) pairs tried); d is -1 when d_max was not enough.
 
     >>> smallest_filling_width(8, 2, 1)[0]
@@ -290,7 +258,7 @@ def smallest_filling_width(n: int, p: int, q: int, activation: str = "relu", *, 
     S = rng.standard_normal((n, p))
     tried = []
     for d in range(1, d_max + 1):
-        rep = image_dimension(Architecture((p, d, q), activation), S, rng=rng, n_points=n_points)
+        rep = image_dimension(Architecture((p, d, q), activation), S, rng=rng, n_points=n_points, **_FULL_SEARCH)
         tried.append((d, rep.dimension))
         if rep.dimension >= n * q:
             return d, tried
@@ -466,16 +434,8 @@ def polynomial_functional_dimension(widths, r: int, *, rng=0, n_points: int = 3,
 # ----------------------------------------------------------------------------------------------
 # The architecture explorer
 # ----------------------------------------------------------------------------------------------
-def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: int = 0, degree: int | None = None,
-                        n_points: int = 60):
-    """Callback of :func:`architecture_explorer`: singular values of the Jacobian with the bounds marked.
-
-    ``activation`` "polynomial" uses ``degree``.  The rank search stops at min(m - symmetries, nq),
-    a proven bound (every symmetry direction is in the Jacobian's kernel), or after ``n_points``
-    random weight points.  Returns the matplotlib figure.
-    """
-    from .plotting import new_figure
-
+def _architecture_state(widths, activation, n, seed, degree, n_points):
+    """The computation behind :func:`architecture_figure`: (arch, n, dimension report, symmetry bound)."""
     n = check_positive_int("n", n)
     seed = check_nonnegative_int("seed", seed)
     arch = Architecture(widths, activation, degree=degree)
@@ -483,30 +443,115 @@ def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: 
     S = rng.standard_normal((n, arch.p))
     sb, nq = symmetry_bound(arch), n * arch.q
     rep = image_dimension(arch, S, rng=rng, n_points=n_points, upper_bound=min(sb, nq))
-    sv = np.maximum(rep.best.singular_values, 1e-300)
-    fig, ax = new_figure(1, width=7.0, height=3.8)
-    idx = np.arange(1, sv.size + 1)
-    ax.semilogy(idx, sv, "o-", ms=3, label="singular values $s_i$ of the Jacobian")
-    ax.axhline(rep.best.tolerance, color="gray", ls="--", lw=1, label="rank threshold")
-    for x, style, label in ((rep.dimension, "-", f"computed dim = {rep.dimension}"),
-                            (sb, ":", f"m - symmetries = {sb}"),
-                            (min(arch.m, nq), "-.", f"min(m, nq) = {min(arch.m, nq)}")):
-        ax.axvline(x + 0.5, color="k" if style == "-" else "C3", ls=style, lw=1, label=label)
-    ax.set_ylim(bottom=max(1e-18, float(sv.min()) / 10))
-    ax.set_xlabel("index i of the singular value")
-    ax.set_ylabel("$s_i$")
-    gap = "inf" if np.isinf(rep.gap) else f"{rep.gap:.1e}"
-    ax.set_title(f"{arch.describe()}, n = {n}\ngap $s_r/s_{{r+1}}$ = {gap}, ambiguous: {rep.ambiguous}", fontsize=9)
-    ax.legend(fontsize=8, loc="lower left")
-    return fig
+    return arch, n, rep, sb
+
+
+def _ladder(x: float) -> float:
+    """The smallest of 1, 1.5, 2, 3, 5, 7 times a power of ten that is >= x (few distinct limits)."""
+    exp = 10.0 ** np.floor(np.log10(x))
+    return float(next(m * exp for m in (1, 1.5, 2, 3, 5, 7, 10) if m * exp >= x * (1 - 1e-12)))
+
+
+class _ArchitecturePanel:
+    """The figure of :func:`architecture_explorer`, built once: the singular values of the
+    Jacobian (log scale), the rank threshold and three vertical marks (the computed dimension,
+    m - symmetries, min(m, nq)), with the legend to the right of the axes; the y-range holds the
+    singular values and the threshold (down to 1e-18).  The legend is still (redrawing a legend
+    on every move costs ~25 ms); the numbers of the marks are in the title.
+
+    :meth:`show` moves the curve, the marks and the title, and sets limits
+    that change in coarse steps (x up to 1, 1.5, 2, 3, 5 or 7 times a power of ten; y in steps of
+    three decades), so a :class:`nnlib.live.LiveFigure` of ``fig`` blits
+    ``moving`` while the limits stay.  The axes have fixed positions: the layout does not depend
+    on the first setting drawn.
+    """
+
+    def __init__(self):
+        from .plotting import new_figure
+
+        fig, ax = new_figure(1, width=7.0, height=3.8)
+        fig.set_layout_engine("none")
+        ax.set_position([0.115, 0.13, 0.575, 0.7])
+        ax.set_yscale("log")
+        (self.curve,) = ax.plot([1], [1], "o-", ms=3, label="singular values $s_i$")
+        self.threshold = ax.axhline(1, color="gray", ls="--", lw=1, label="rank threshold")
+        self.marks = [ax.axvline(0, color="k" if style == "-" else "C3", ls=style, lw=1, label=label)
+                      for style, label in (("-", "computed dimension"), (":", "m - symmetries"),
+                                           ("-.", "min(m, nq)"))]
+        ax.set_xlabel("index i of the singular value")
+        ax.set_ylabel("$s_i$")
+        self.legend = ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+        self.title = ax.set_title(" ", fontsize=9)
+        self.fig, self.ax = fig, ax
+
+    @property
+    def moving(self) -> list:
+        return [self.curve, self.threshold, *self.marks, self.title]
+
+    def show(self, arch, n: int, rep, sb: int) -> "_ArchitecturePanel":
+        sv = np.maximum(rep.best.singular_values, 1e-300)
+        nq = n * arch.q
+        self.curve.set_data(np.arange(1, sv.size + 1), sv)
+        self.threshold.set_ydata([rep.best.tolerance] * 2)
+        for mark, x in zip(self.marks, (rep.dimension, sb, min(arch.m, nq))):
+            mark.set_xdata([x + 0.5] * 2)
+        gap = "inf" if np.isinf(rep.gap) else f"{rep.gap:.1e}"
+        # Plain Unicode (no mathtext): the title changes on every move.
+        self.title.set_text(f"{arch.describe()}, n = {n}\n"
+                            f"computed dim = {rep.dimension}, m - symmetries = {sb}, min(m, nq) = {min(arch.m, nq)}\n"
+                            f"gap sᵣ/sᵣ₊₁ = {gap}, ambiguous: {rep.ambiguous}")
+        top = int(np.ceil(np.log10(max(float(sv.max()), rep.best.tolerance)) + 0.1))
+        top = 3 * -(-top // 3)  # up to the next multiple of three decades
+        bottom = max(-18, int(np.floor(np.log10(min(float(sv.min()), rep.best.tolerance)))) - 1)
+        self.ax.set(xlim=(0, _ladder(max(sv.size, sb, min(arch.m, nq)) + 1)),
+                    ylim=(10.0 ** (3 * (bottom // 3)), 10.0 ** top))
+        return self
+
+
+def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: int = 0, degree: int | None = None,
+                        n_points: int = 60):
+    """Callback of :func:`architecture_explorer`: singular values of the Jacobian with the bounds marked.
+
+    ``activation`` "polynomial" uses ``degree``.  The rank search stops at min(m - symmetries, nq),
+    a proven bound (every symmetry direction is in the Jacobian's kernel), or after ``n_points``
+    random weight points.  Returns the matplotlib figure (drawn by ``_ArchitecturePanel``, the
+    figure the live widget keeps).
+    """
+    return _ArchitecturePanel().show(*_architecture_state(widths, activation, n, seed, degree, n_points)).fig
+
+
+def architecture_live(*, seed: int = 0, n_points: int = 60):
+    """The live renderer of :func:`architecture_explorer`: ``render(depth, width, p, q, activation, n)``
+    returns the PNG of :func:`architecture_figure` for widths (p, width, ..., width, q) with
+    depth - 1 hidden layers.
+
+    One figure is kept and only the curve, marks, legend and title are redrawn
+    (:class:`nnlib.live.LiveFigure`, available as ``render.live``).
+    """
+    from .live import LiveFigure
+
+    seed = check_nonnegative_int("seed", seed)
+    n_points = check_positive_int("n_points", n_points)
+    panel = _ArchitecturePanel()
+    live = LiveFigure(panel.fig, panel.moving, max_backgrounds=32)
+
+    def render(depth, width, p, q, activation, n):
+        depth = check_positive_int("depth", depth)
+        widths = (p,) + (width,) * (depth - 1) + (q,)
+        panel.show(*_architecture_state(widths, activation, n, seed, None, n_points))
+        return live.render()
+
+    render.live = live
+    return render
 
 
 def architecture_explorer(depth: int = 3, width: int = 3, p: int = 2, q: int = 1, activation: str = "relu",
                           n: int = 30):
-    """Sliders for depth k, hidden width, p, q, activation and sample size; redraws :func:`architecture_figure`."""
+    """Sliders for depth k, hidden width, p, q, activation and sample size; redraws :func:`architecture_figure`
+    on one live figure (:func:`architecture_live`)."""
     import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+
+    from .live import live_widget
 
     style = {"description_width": "initial"}
     controls = {
@@ -518,12 +563,4 @@ def architecture_explorer(depth: int = 3, width: int = 3, p: int = 2, q: int = 1
                                  description="activation"),
         "n": w.IntSlider(value=n, min=2, max=60, description="sample size n", style=style),
     }
-
-    def redraw(depth, width, p, q, activation, n):
-        fig = architecture_figure((p,) + (width,) * (depth - 1) + (q,), activation, n)
-        display(fig)
-        plt.close(fig)
-
-    out = w.interactive_output(redraw, controls)
-    c = controls
-    return w.VBox([w.HBox([c["depth"], c["width"], c["activation"]]), w.HBox([c["p"], c["q"], c["n"]]), out])
+    return live_widget(architecture_live(), controls, rows=[["depth", "width", "activation"], ["p", "q", "n"]])

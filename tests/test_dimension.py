@@ -10,9 +10,11 @@ from nnlib.dimension import (
     AMBIGUITY_BAND,
     DimensionReport,
     RankReport,
+    continuous_symmetries,
     default_n_points,
     image_dimension,
     numerical_rank,
+    rescaling_symmetries,
     sample_weights,
 )
 from nnlib.network import Architecture, jacobian
@@ -326,8 +328,104 @@ def test_image_dimension_is_reproducible_for_a_seed_and_accepts_a_generator():
 
 def test_n_points_bounds_the_number_of_weight_points_tried():
     S, _ = theorem1_data()
-    rep = image_dimension(Architecture((2, 2, 2), "relu"), S, rng=0, n_points=1)
-    assert len(rep.ranks) == 1
+    arch = Architecture((2, 2, 2), "relu")
+    assert len(image_dimension(arch, S, rng=0, n_points=1, balanced=False).ranks) == 1
+    # ReLU by default: each main point is preceded by a "balanced" one
+    assert len(image_dimension(arch, S, rng=1, n_points=3, use_symmetries=False).ranks) == 6
+
+
+# --------------------------------------------------- image_dimension: where the search stops
+@pytest.mark.parametrize("widths, act", [((2, 3, 1), "relu"), ((2, 3, 2, 2), "relu"), ((1, 2, 2, 2, 1), "relu"),
+                                         ((2, 3, 1), "poly2"), ((2, 2, 2, 1), "poly3")])
+def test_no_rank_found_exceeds_m_minus_the_unit_rescalings(widths, act):
+    arch = Architecture(widths, act)
+    S = np.random.default_rng(len(widths)).standard_normal((3 * arch.m, arch.p))
+    rep = image_dimension(arch, S, rng=2, n_points=30, use_symmetries=False)   # no stop at that bound
+    assert max(rep.ranks) <= arch.m - rescaling_symmetries(arch) == arch.m - sum(widths[1:-1])
+    if act == "relu":   # and the bound is reached: it is the dimension (x^r: the polynomials of degree r^(k-1) bind first)
+        assert rep.dimension == arch.m - sum(widths[1:-1])
+
+
+def test_the_default_search_stops_at_the_symmetry_bound_and_finds_the_same_dimension():
+    arch = Architecture((2, 3, 1), "relu")
+    S = np.random.default_rng(0).standard_normal((20, 2))
+    fast = image_dimension(arch, S, rng=4, n_points=30)
+    full = image_dimension(arch, S, rng=4, n_points=30, use_symmetries=False)
+    assert fast.ceiling == arch.m - 3 == fast.dimension == full.dimension == fast.ranks[-1]
+    assert full.ceiling == min(arch.m, 20) and len(full.ranks) == 60
+    assert fast.ranks == full.ranks[: len(fast.ranks)] and len(fast.ranks) < len(full.ranks)
+
+
+def test_the_ceiling_takes_the_smallest_of_nq_the_symmetry_bound_and_upper_bound():
+    arch = Architecture((2, 3, 1), "relu")   # m = 13, 3 rescalings
+    S = np.random.default_rng(0).standard_normal((20, 2))
+    assert image_dimension(arch, S, n_points=1).ceiling == 10
+    assert image_dimension(arch, S[:8], n_points=1).ceiling == 8
+    assert image_dimension(arch, S, n_points=1, upper_bound=7).ceiling == 7
+    assert image_dimension(arch, S, n_points=1, use_symmetries=False).ceiling == 13
+
+
+@pytest.mark.parametrize("act", ["tanh", "sigmoid", "identity"])
+def test_activations_without_unit_rescalings_keep_the_ceiling_min_m_nq(act):
+    arch = Architecture((1, 5, 1), act)   # identity: m - 25 < 0, its d^2 symmetries are no bound here
+    S = np.random.default_rng(0).standard_normal((40, 1))
+    assert rescaling_symmetries(arch) == 0 and image_dimension(arch, S, n_points=1).ceiling == arch.m
+    assert continuous_symmetries(arch) == (25 if act == "identity" else 0)
+
+
+def test_balanced_points_leave_the_main_sequence_unchanged_so_the_rank_never_drops():
+    arch = Architecture((1, 3, 3, 1), "relu")
+    S = np.random.default_rng(3).standard_normal((32, 1))
+    with_b = image_dimension(arch, S, rng=7, n_points=25, use_symmetries=False)
+    without = image_dimension(arch, S, rng=7, n_points=25, use_symmetries=False, balanced=False)
+    assert with_b.ranks[1::2] == without.ranks          # the same main points, in the same order
+    assert with_b.dimension >= without.dimension
+
+
+def test_a_given_generator_is_advanced_only_by_the_main_points():
+    arch = Architecture((2, 3, 1), "relu")
+    S = np.random.default_rng(0).standard_normal((20, 2))   # rank <= m - 3 = 10 < min(m, nq) = 13: no early stop
+    g1, g2 = np.random.default_rng(5), np.random.default_rng(5)
+    a = image_dimension(arch, S, rng=g1, n_points=4, use_symmetries=False)
+    b = image_dimension(arch, S, rng=g2, n_points=4, use_symmetries=False, balanced=False)
+    assert len(a.ranks) == 8 and len(b.ranks) == 4
+    assert g1.random() == g2.random()
+
+
+def test_balanced_weights_reach_the_bound_of_a_deep_relu_network_more_often_than_centred():
+    arch = Architecture((3, 8, 8, 2), "relu")
+    S = np.random.default_rng(3).standard_normal((150, 3))
+    bound = arch.m - 16
+    hits = {}
+    for recipe in ("centred", "balanced"):
+        g = np.random.default_rng(0)
+        hits[recipe] = sum(numerical_rank(jacobian(arch, S, sample_weights(arch, S, g, recipe=recipe))).rank == bound
+                           for _ in range(30))
+    assert hits["balanced"] > 2 * hits["centred"]
+
+
+def test_balanced_units_are_active_on_a_quarter_to_three_quarters_of_the_sample():
+    arch = Architecture((1, 50, 1), "relu")
+    S = np.arange(41.0).reshape(41, 1)   # 40 split positions, the middle half is 10..29
+    A, b = arch.unpack(sample_weights(arch, S, 0, recipe="balanced"))[0]
+    active = (S @ A.T + b > 0).sum(axis=0)
+    assert active.min() >= 11 and active.max() <= 30
+    A, b = arch.unpack(sample_weights(arch, S, 0, recipe="centred"))[0]
+    active = (S @ A.T + b > 0).sum(axis=0)
+    assert active.min() >= 1 and active.max() <= 40 and (active.min() < 11 or active.max() > 30)
+
+
+def test_the_default_finds_the_full_searchs_dimension_on_the_books_two_layer_cases():
+    S1, _ = theorem1_data()
+    cases = [(Architecture((2, 2, 2)), S1)]
+    g = np.random.default_rng(11)
+    for p, d in ((1, 2), (2, 2), (3, 4)):   # samples at the threshold n = d(p+1)+1 of Theorem 3
+        cases.append((Architecture((p, d, 1)), g.standard_normal((d * (p + 1) + 1, p))))
+    for arch, S in cases:
+        default = image_dimension(arch, S, rng=0)
+        full = image_dimension(arch, S, rng=0, use_symmetries=False, balanced=False)
+        assert default.dimension >= full.dimension
+        assert len(default.ranks) <= 2 * len(full.ranks)   # one "balanced" point before each main point
 
 
 def test_a_looser_rtol_never_raises_the_estimate():
@@ -408,6 +506,18 @@ def test_image_dimension_refuses_a_bad_rng(rng):
 def test_image_dimension_refuses_a_bad_scale(scale, exc):
     with pytest.raises(exc, match=r"^scale\b"):
         image_dimension(ARCH, S_GOOD, scale=scale)
+
+
+@pytest.mark.parametrize("recipes", ["centred", (), ("gaussian", "sorted")])
+def test_image_dimension_refuses_bad_recipes_naming_recipes(recipes):
+    with pytest.raises(ValueError, match=r"^recipes\b"):
+        image_dimension(ARCH, S_GOOD, recipes=recipes)
+
+
+@pytest.mark.parametrize("name", ["use_symmetries", "balanced"])
+def test_image_dimension_refuses_a_non_boolean_switch_naming_it(name):
+    with pytest.raises(TypeError, match=rf"^{name}\b"):
+        image_dimension(ARCH, S_GOOD, **{name: "yes"})
 
 
 @pytest.mark.parametrize(

@@ -34,6 +34,13 @@ def test_identity_hidden_layers_carry_a_general_linear_group():
     assert generic.continuous_symmetries(Architecture((2, 3, 4, 1), "identity")) == 9 + 16
 
 
+def test_the_symmetry_counts_are_dimensions_own_re_exported_not_copies():
+    from nnlib import dimension
+
+    assert generic.continuous_symmetries is dimension.continuous_symmetries
+    assert generic.symmetry_bound is dimension.symmetry_bound
+
+
 @pytest.mark.parametrize("act, power", [("relu", 1), ("poly2", 2), ("poly3", 3)])
 def test_rescaling_a_hidden_unit_leaves_the_network_unchanged_and_its_tangent_is_in_the_kernel(act, power):
     rng = np.random.default_rng(1)
@@ -85,6 +92,13 @@ def test_generic_dimension_never_exceeds_its_bounds():
         row = generic.generic_dimension(Architecture(widths), 25, rng=seed, n_points=10)
         assert row.dimension <= min(row.symmetry_bound, row.nq)
         assert row.shortfall == min(row.symmetry_bound, row.nq) - row.dimension >= 0
+
+
+def test_generic_dimension_tries_every_point_past_the_symmetry_bound():
+    # the rows test m - symmetries, so the search must not stop there: all 12 points are tried
+    row = generic.generic_dimension(Architecture((2, 3, 1)), 25, rng=0, n_points=12)
+    assert row.dimension == row.symmetry_bound == 10 < min(row.m, row.nq)
+    assert row.n_points == 12
 
 
 def test_a_chain_of_one_unit_relu_layers_computes_a_clamp_with_p_plus_3_parameters():
@@ -189,7 +203,86 @@ def test_polynomial_functional_dimension_refuses_a_linear_activation():
 def test_architecture_figure_marks_the_bounds():
     fig = generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
     ax = fig.axes[0]
-    labels = [t.get_text() for t in ax.get_legend().get_texts()]
-    assert any("computed dim = 19" in s for s in labels) and any("m - symmetries = 19" in s for s in labels)
+    # The numbers are in the title (it changes on every move; the legend stays still).
+    assert "computed dim = 19" in ax.get_title() and "m - symmetries = 19" in ax.get_title()
+    assert [t.get_text() for t in ax.get_legend().get_texts()][2:] == ["computed dimension", "m - symmetries", "min(m, nq)"]
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     plt.close(fig)
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+_OPENING = dict(depth=3, width=3, p=2, q=1, activation="relu", n=30)
+
+
+def test_the_live_architecture_figure_after_other_moves_equals_a_fresh_renderer_pixel_for_pixel():
+    render = generic.architecture_live()
+    for values in [dict(_OPENING, depth=5, width=8, activation="tanh", n=60), dict(_OPENING, p=4, q=3, n=2),
+                   dict(_OPENING, activation="poly2"), dict(_OPENING, width=4)]:
+        render(**values)
+    moved = render(**_OPENING)
+    assert np.array_equal(_pixels(moved), _pixels(generic.architecture_live()(**_OPENING)))
+
+
+def test_the_live_architecture_figure_shows_what_architecture_figure_draws():
+    render = generic.architecture_live(seed=1)
+    render(**_OPENING)
+    fig = generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
+    live_ax, ax = render.live.fig.axes[0], fig.axes[0]
+    assert live_ax.get_title() == ax.get_title()
+    assert [t.get_text() for t in live_ax.get_legend().get_texts()] == [t.get_text() for t in ax.get_legend().get_texts()]
+    assert (live_ax.get_xlim(), live_ax.get_ylim()) == (ax.get_xlim(), ax.get_ylim())
+    for live_line, line in zip(live_ax.get_lines(), ax.get_lines()):
+        np.testing.assert_array_equal(live_line.get_xydata(), line.get_xydata())
+    plt.close(fig)
+
+
+def test_moving_the_sample_size_slider_keeps_the_limits_and_blits():
+    render = generic.architecture_live()
+    first = render(**_OPENING)
+    limits = render.live.fig.axes[0].get_xlim(), render.live.fig.axes[0].get_ylim()
+    for n in (29, 31, 32):  # 25 weights, nq = n: x up to 30, y from 1e-18 to 1e3 throughout
+        moved = render(**dict(_OPENING, n=n))
+        assert render.live.last_mode == "blit"
+        assert (render.live.fig.axes[0].get_xlim(), render.live.fig.axes[0].get_ylim()) == limits
+        assert not np.array_equal(_pixels(first), _pixels(moved))
+
+
+@pytest.mark.parametrize("values, exc, pattern", [
+    (dict(n=0), ValueError, r"^n\b"),
+    (dict(depth=0), ValueError, r"^depth\b"),
+    (dict(activation="softplus"), ValueError, r"softplus"),
+])
+def test_the_live_architecture_renderer_refuses_bad_values_naming_them(values, exc, pattern):
+    with pytest.raises(exc, match=pattern):
+        generic.architecture_live()(**dict(_OPENING, **values))
+
+
+def test_architecture_live_refuses_bad_arguments_naming_them():
+    with pytest.raises(ValueError, match=r"^seed\b"):
+        generic.architecture_live(seed=-1)
+    with pytest.raises(ValueError, match=r"^n_points\b"):
+        generic.architecture_live(n_points=0)
+
+
+def test_the_architecture_explorer_shows_the_live_picture_and_redraws_it_on_a_move():
+    import ipywidgets as w
+
+    box = generic.architecture_explorer()
+    (image,) = [c for c in box.children if isinstance(c, w.Image)]
+    sliders = {}
+    stack = [box]
+    while stack:
+        widget = stack.pop()
+        if isinstance(widget, w.IntSlider):
+            sliders[widget.description] = widget
+        stack.extend(getattr(widget, "children", ()))
+    before = image.value
+    sliders["sample size n"].value = 12
+    assert image.value != before
