@@ -373,7 +373,8 @@ def dimension_grid(
         r = rank_S1(S)
         bound = rescaled_dimension(r, d, q, n)
         t0 = time.perf_counter()
-        rep = image_dimension(arch, S, rng=rng, n_points=n_points, upper_bound=bound if use_bound else None)
+        rep = image_dimension(arch, S, rng=rng, n_points=n_points, upper_bound=bound if use_bound else None,
+                              use_symmetries=use_bound, balanced=use_bound)  # without: no stop, the plain search
         dt = time.perf_counter() - t0
         paper = theorem3_dimension(p, d) if q == 1 else (p + q + 1) * d + q
         rows.append(GridRow(n, p, d, q, arch.m, r, rep.dimension, bound, paper, len(rep.ranks), dt))
