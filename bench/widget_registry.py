@@ -174,8 +174,14 @@ def architecture_callback(depth, width, p, q, activation, n):
 def _architecture_sweep():
     combos = _grid([[1, 2, 3, 4, 5], list(range(1, 9)), [1, 2, 3, 4], [1, 2, 3],
                     ["relu", "tanh", "sigmoid", "poly2", "poly3"], list(range(2, 61))], 11, 7)
-    out = [{"depth": 3, "width": 3, "p": 2, "q": 1, "activation": "relu", "n": 30}]  # the chapter's opening state
+    opening = {"depth": 3, "width": 3, "p": 2, "q": 1, "activation": "relu", "n": 30}  # the chapter's opening state
+    out = [opening]
     out += [dict(zip(("depth", "width", "p", "q", "activation", "n"), c)) for c in combos]
+    # Then one control at a time from the opening state, as a reader moves them: the sample-size
+    # slider dragged notch by notch, the width slider, the activation menu.
+    out += [dict(opening, n=n) for n in (31, 32, 33, 34, 35, 34, 32, 30, 28, 26)]
+    out += [dict(opening, width=w) for w in (4, 5, 4, 3, 2)]
+    out += [dict(opening, activation=a) for a in ("tanh", "sigmoid", "relu")]
     return out
 
 
@@ -199,7 +205,7 @@ WIDGETS: list[Widget] = [
            _dimension_sweep),
     Widget("target_explorer", "06_smooth_activations", "nnlib.smooth.target_figure", _none, _target_sweep),
     Widget("architecture_explorer", "07_open_questions", "bench.widget_registry.architecture_callback", _none,
-           _architecture_sweep),
+           _architecture_sweep, live="nnlib.generic.architecture_live"),
 ]
 
 NAMES = {w.name for w in WIDGETS}
