@@ -22,11 +22,13 @@ orthogonal to (1, 1, 1)):
 * :func:`exact_one_unit_fits` -- the weights of a 1-1-1 network reproducing a given response on
   three points exactly (used to follow the smallest such weights as the response moves);
 * :func:`plane_basis`, :func:`plane_coordinates`, :func:`plot_plane_picture` and the widget
-  :func:`nearest_point_explorer` with its callback :func:`nearest_point_figure`.
+  :func:`nearest_point_explorer` with its figure :func:`nearest_point_figure` and live renderer
+  :func:`nearest_point_live` (one figure kept, only what moves redrawn: :mod:`nnlib.live`).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -52,6 +54,7 @@ __all__ = [
     "plot_plane_picture",
     "NearestPointPicture",
     "nearest_point_figure",
+    "nearest_point_live",
     "nearest_point_explorer",
 ]
 
@@ -226,18 +229,37 @@ def _best_output_layer(arch, S, T, hidden):
 
 def _best_output_layer_one_unit(arch, S, T, hidden):
     """:func:`_best_output_layer` for one hidden unit, in closed form (simple linear regression of T on h)."""
-    B, p = hidden.shape[0], arch.p
+    features = _one_unit_features(arch, S, hidden)
+    c, d, losses = _one_unit_last_layer(features, T)
+    return np.concatenate([hidden, c, d], axis=1), losses
+
+
+def _one_unit_features(arch, S, hidden):
+    """What :func:`_best_output_layer_one_unit` computes from the first layer alone (not from T).
+
+    The hidden outputs h = sigma(a s_i + b) of every grid row, their means and centred values,
+    sum of squares, and which rows are constant: a widget that searches the same grid for many
+    targets computes these once (:class:`NearestPointPicture`, the chapter-6 widget).
+    """
+    p = arch.p
     with np.errstate(over="ignore"):
         h = arch.activation.function(hidden[:, :p] @ S.T + hidden[:, p:])  # (B, n)
-    hc = h - h.mean(axis=1, keepdims=True)
-    Tc = T - T.mean(axis=0)  # (n, q)
+    mean = h.mean(axis=1, keepdims=True)
+    hc = h - mean
     ss = np.einsum("bi,bi->b", hc, hc)
     flat = ss <= 1e-28 * (1.0 + np.einsum("bi,bi->b", h, h))  # h constant: only the bias can fit
+    return h, mean, hc, np.where(flat, 1.0, ss)[:, None], flat[:, None]
+
+
+def _one_unit_last_layer(features, T):
+    """The best (c, d) for each grid row and its loss, from :func:`_one_unit_features`; shapes (B, q), (B, q), (B,)."""
+    h, mean, hc, denominator, flat = features
+    Tc = T - T.mean(axis=0)  # (n, q)
     with np.errstate(divide="ignore", invalid="ignore"):
-        c = np.where(flat[:, None], 0.0, (hc @ Tc) / np.where(flat, 1.0, ss)[:, None])  # (B, q)
-    d = T.mean(axis=0)[None, :] - c * h.mean(axis=1, keepdims=True)
+        c = np.where(flat, 0.0, (hc @ Tc) / denominator)  # (B, q)
+    d = T.mean(axis=0)[None, :] - c * mean
     R = h[:, :, None] * c[:, None, :] + d[:, None, :] - T[None, :, :]
-    return np.concatenate([hidden, c, d], axis=1), np.einsum("bij,bij->b", R, R)
+    return c, d, np.einsum("bij,bij->b", R, R)
 
 
 def hidden_weight_grid(arch, radius: float, n_per_axis: int = 101) -> np.ndarray:
@@ -317,9 +339,20 @@ def nearest_point(arch, S, T, hidden_grid, *, refine: bool = True, max_nfev: int
     if not isinstance(refine, bool):
         raise TypeError(f"refine must be True or False; got {refine!r}")
     max_nfev = check_positive_int("max_nfev", max_nfev)
-    thetas, losses = _best_output_layer(arch, S, T, hidden)
-    j = int(np.argmin(losses))
-    theta, grid_loss = thetas[j], float(losses[j])
+    return _nearest_point(arch, S, T, hidden, refine, max_nfev)
+
+
+def _nearest_point(arch, S, T, hidden, refine, max_nfev, features=None) -> NearestPoint:
+    """:func:`nearest_point` on checked arguments; ``features`` (one hidden unit only) are
+    :func:`_one_unit_features` of ``hidden``, computed once for a grid searched many times."""
+    if features is None:
+        thetas, losses = _best_output_layer(arch, S, T, hidden)
+        j = int(np.argmin(losses))
+        theta, grid_loss = thetas[j], float(losses[j])
+    else:  # the same numbers, without assembling the weights of every grid row
+        c, d, losses = _one_unit_last_layer(features, T)
+        j = int(np.argmin(losses))
+        theta, grid_loss = np.concatenate([hidden[j], c[j], d[j]]), float(losses[j])
     fit = None
     if refine:
         fit = least_squares_fit(arch, S, T, theta, max_nfev=max_nfev)
@@ -498,6 +531,40 @@ def _monotone_rays() -> tuple[np.ndarray, np.ndarray]:
     return plane_coordinates(np.array([0.0, 0.0, 1.0])), plane_coordinates(np.array([0.0, 1.0, 1.0]))
 
 
+def _sector_geometry(length: float) -> tuple[list[np.ndarray], list[np.ndarray]]:
+    """The two shaded sectors (triangles reaching ``length`` from 0) and the four boundary rays (2 x 2 arrays)."""
+    r1, r2 = _monotone_rays()
+    u1, u2 = r1 / np.linalg.norm(r1), r2 / np.linalg.norm(r2)
+    polys = [np.array([[0.0, 0.0], sign * length * u1, sign * length * u2]) for sign in (1, -1)]
+    rays = [np.array([[0.0, 0.0], length * u]) for u in (u1, u2, -u1, -u2)]
+    return polys, rays
+
+
+def _plane_picture_artists(ax, length: float, closed: bool, samples, sample_label: str) -> list:
+    """Draw the still parts of :func:`plot_plane_picture` (sectors, rays, samples); returns the artists.
+
+    The sectors and rays reach ``length`` from the origin (anything beyond the axes is clipped).
+    The list is [sector, sector, ray, ray, ray, ray] (+ [samples] when given): the first sector,
+    the first ray and the samples carry the legend labels.
+    """
+    polys, rays = _sector_geometry(length)
+    artists = []
+    for k, poly in enumerate(polys):
+        (patch,) = ax.fill(poly[:, 0], poly[:, 1], color="tab:blue", alpha=0.12, lw=0,
+                           label="monotone vectors" if k == 0 else None)
+        artists.append(patch)
+    style = "-" if closed else "--"
+    lab = "boundary: in the image" if closed else "boundary: NOT in the image"
+    for k, ray in enumerate(rays):
+        (line,) = ax.plot(ray[:, 0], ray[:, 1], style, color="tab:blue", lw=1.5, label=lab if k == 0 else None)
+        artists.append(line)
+    if samples is not None:
+        P = plane_coordinates(as_matrix("samples", samples, cols=3))
+        artists.append(ax.scatter(P[:, 0], P[:, 1], s=3, color="tab:gray", alpha=0.5,
+                                  label=sample_label or "sampled image points"))
+    return artists
+
+
 def plot_plane_picture(ax, *, extent: float = 2.0, closed: bool = True, samples=None, sample_label: str = "",
                        title: str = ""):
     """Draw the set of monotone vectors of R^3 in the plane orthogonal to (1, 1, 1).
@@ -508,20 +575,9 @@ def plot_plane_picture(ax, *, extent: float = 2.0, closed: bool = True, samples=
     shaded set).  ``samples`` (N x 3 points of R^3) are scattered on top.  Returns ``ax``.
     """
     extent = check_positive_float("extent", extent)
-    r1, r2 = _monotone_rays()
-    L = 3 * extent
-    for sign in (1, -1):
-        poly = np.array([[0.0, 0.0], sign * L * r1 / np.linalg.norm(r1), sign * L * r2 / np.linalg.norm(r2)])
-        ax.fill(poly[:, 0], poly[:, 1], color="tab:blue", alpha=0.12, lw=0,
-                label="monotone vectors" if sign == 1 else None)
-    style = "-" if closed else "--"
-    lab = "boundary: in the image" if closed else "boundary: NOT in the image"
-    for k, r in enumerate((r1, r2, -r1, -r2)):
-        u = r / np.linalg.norm(r)
-        ax.plot([0, L * u[0]], [0, L * u[1]], style, color="tab:blue", lw=1.5, label=lab if k == 0 else None)
-    if samples is not None:
-        P = plane_coordinates(as_matrix("samples", samples, cols=3))
-        ax.scatter(P[:, 0], P[:, 1], s=3, color="tab:gray", alpha=0.5, label=sample_label or "sampled image points")
+    if not isinstance(closed, bool):
+        raise TypeError(f"closed must be True or False; got {closed!r}")
+    _plane_picture_artists(ax, 3 * extent, closed, samples, sample_label)
     ax.set_xlim(-extent, extent)
     ax.set_ylim(-extent, extent)
     ax.set_aspect("equal")
@@ -534,12 +590,17 @@ def plot_plane_picture(ax, *, extent: float = 2.0, closed: bool = True, samples=
 @dataclass(frozen=True)
 class NearestPointPicture:
     """What the widget callback precomputes once per activation: a grid of first-layer weights and
-    a sample of the image, for the 1-1-1 network on :func:`three_point_sample`."""
+    a sample of the image, for the 1-1-1 network on :func:`three_point_sample`.
+
+    The hidden outputs of the grid (which do not depend on the target) are computed at the first
+    search and kept, so that each slider move only solves for the last layer.
+    """
 
     arch: Architecture
     S: np.ndarray = field(repr=False)
     grid: np.ndarray = field(repr=False)
     samples: np.ndarray = field(repr=False)
+    _features: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def build(cls, activation: str, *, radius: float = 40.0, n_per_axis: int = 241, n_samples: int = 600, rng=0):
@@ -549,45 +610,185 @@ class NearestPointPicture:
         samples = image_sample(arch, S, n_samples, rng=rng, scale=3.0)
         return cls(arch, S, grid, samples)
 
+    def grid_features(self):
+        """:func:`_one_unit_features` of the grid (None unless the network has one hidden unit), cached."""
+        if self._features is None and self.arch.k == 2 and self.arch.widths[1] == 1:
+            object.__setattr__(self, "_features", _one_unit_features(self.arch, self.S, self.grid))
+        return self._features
+
+
+@dataclass(frozen=True)
+class _NearestState:
+    """What the chapter-2 widget shows for one target: the search and the exact closure answer."""
+
+    T: np.ndarray
+    res: NearestPoint
+    inf: float  # squared distance to the closure (monotone vectors)
+    nearest: list  # its nearest point(s)
+    attained: bool
+
+
+def _target_value(name: str, value) -> float:
+    arr = np.asarray(value, dtype=float) if isinstance(value, (int, float, np.number)) else None
+    if arr is None:
+        raise TypeError(f"{name} must be a real number; got {type(value).__name__}")
+    if not np.isfinite(arr):
+        raise ValueError(f"{name} must be a finite number; got {value!r}")
+    return float(arr)
+
+
+def _nearest_point_state(picture: NearestPointPicture, t1, t2, t3, max_nfev: int) -> _NearestState:
+    """The search :func:`nearest_point` (grid + refinement) and the exact description of the closure, for T = (t1, t2, t3)."""
+    T = np.array([[_target_value("t1", t1)], [_target_value("t2", t2)], [_target_value("t3", t3)]])
+    res = _nearest_point(picture.arch, picture.S, T, picture.grid, True, max_nfev, picture.grid_features())
+    d2, pts = nearest_monotone_vectors(T.ravel())
+    attained = picture.arch.activation.name == "relu" or all(_in_sigmoid_image(p) for p in pts)
+    return _NearestState(T, res, d2, pts, attained)
+
+
+@functools.lru_cache(maxsize=1)
+def _stamped_legend_class():
+    """A :class:`matplotlib.legend.Legend` that a live figure can redraw by copying its pixels.
+
+    For a legend that never changes and stands on the plain figure background, outside the axes
+    (nothing else is drawn where it is), its pixels are the same at every drawing; a live figure
+    draws its still parts again at every new window.  After a full drawing on a live canvas,
+    :meth:`keep_stamp` saves the legend's pixels; later drawings on the same renderer copy them
+    instead of drawing its ~120 glyphs again (the same picture, tested pixel for pixel, at a
+    fraction of the cost).  Any other drawing (``savefig``, another canvas) draws it as usual.
+    """
+    from matplotlib.legend import Legend
+
+    class StampedLegend(Legend):
+        stamp = None
+
+        def keep_stamp(self, canvas) -> None:
+            renderer = canvas.get_renderer()
+            # 4 pixels of margin: the rounded frame reaches a little beyond the legend's extent
+            self.stamp = (renderer, renderer.copy_from_bbox(self.get_window_extent(renderer).padded(4)))
+
+        def draw(self, renderer):
+            if self.stamp is not None and self.stamp[0] is renderer and self.get_visible():
+                renderer.restore_region(self.stamp[1])
+                self.stale = False
+                return
+            super().draw(renderer)
+
+    return StampedLegend
+
+
+#: Figure size (inches) and axes rectangle (figure fractions) of the chapter-2 widget: a fixed layout,
+#: so that the picture does not depend on which target was drawn first (a live figure keeps its layout).
+_NEAREST_SIZE = (8.0, 4.6)
+_NEAREST_AXES = (1.4 / 8.0, 0.55 / 4.6, 3.45 / 8.0, 3.45 / 4.6)
+
+
+class _NearestPointPanel:
+    """The figure of the chapter-2 widget, built once for one or more pictures (activations).
+
+    Still: for each picture the sectors, boundary rays, sampled image points and a legend (only
+    the shown picture's are visible); the axis labels.  Moving (:attr:`moving`): the target, the
+    exact nearest point(s) of the closure, the solver's best point and its link to the target,
+    and the title.  :meth:`show` moves them and sets the window, whose half-width (at least 2,
+    1.3 times the target's distance from the origin) is rounded by :func:`nnlib.live.nice_limits`,
+    so that small moves keep it and a :class:`nnlib.live.LiveFigure` can blit.
+    """
+
+    def __init__(self, pictures: dict):
+        from matplotlib.ticker import MaxNLocator
+
+        from .plotting import new_figure
+
+        fig, ax = new_figure(1, width=_NEAREST_SIZE[0], height=_NEAREST_SIZE[1])
+        fig.set_layout_engine("none")
+        ax.set_position(_NEAREST_AXES)
+        self.length = 3 * 8.0  # the sectors reach the corners of every window the sliders (|t_i| <= 3) need
+        self.groups, self.legends, self.names = {}, {}, {}
+        for key, picture in pictures.items():
+            self.names[key] = picture.arch.activation.name
+            self.groups[key] = _plane_picture_artists(ax, self.length, self.names[key] == "relu", picture.samples, "")
+        (self.link,) = ax.plot([0.0, 0.0], [0.0, 0.0], ":", color="tab:green", zorder=2)
+        self.target = ax.scatter([0.0], [0.0], marker="*", s=160, color="tab:red", zorder=4)
+        self.nearest = ax.scatter([0.0], [0.0], marker="o", s=70, facecolors="none", edgecolors="black", zorder=4)
+        self.best = ax.scatter([0.0], [0.0], marker="x", s=70, color="tab:green", zorder=5)
+        for key, artists in self.groups.items():
+            handles = [artists[0], artists[2], artists[6], self.target, self.nearest, self.best]
+            labels = [h.get_label() for h in handles[:3]] + ["target T", "nearest point(s) of the closure",
+                                                             "solver's best point"]
+            self.legends[key] = _stamped_legend_class()(ax, handles, labels, loc="upper left",
+                                                        bbox_to_anchor=(1.02, 1.0), fontsize=8)
+        ax.set_aspect("equal")
+        ax.set(xlabel=r"$(x_1 - x_2)/\sqrt{2}$", ylabel=r"$(x_1 + x_2 - 2x_3)/\sqrt{6}$")
+        for axis in (ax.xaxis, ax.yaxis):  # at most five short tick labels: a new window draws them all
+            axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 3, 4, 5, 10]))
+        self.title = ax.set_title(" ", fontsize=9)
+        self.fig, self.ax = fig, ax
+        self.shown = None
+
+    @property
+    def moving(self) -> list:
+        return [self.link, self.target, self.nearest, self.best, self.title]
+
+    def _reach(self, length: float) -> None:
+        """Lengthen the sectors and rays to ``length`` (a still change: the window grows with it)."""
+        polys, rays = _sector_geometry(length)
+        for artists in self.groups.values():
+            for patch, poly in zip(artists[:2], polys):
+                patch.set_xy(poly)
+            for line, ray in zip(artists[2:6], rays):
+                line.set_data(ray[:, 0], ray[:, 1])
+        self.length = length
+
+    def show(self, key, state: _NearestState) -> "_NearestPointPanel":
+        from .live import nice_limits
+
+        if key != self.shown:
+            for k, artists in self.groups.items():
+                for a in artists:
+                    a.set_visible(k == key)
+            self.ax.legend_ = self.legends[key]
+            self.shown = key
+        res, name = state.res, self.names[key]
+        tp = plane_coordinates(state.T.ravel())
+        bp = plane_coordinates(res.point.ravel())
+        self.target.set_offsets([tp])
+        self.nearest.set_offsets(plane_coordinates(np.array(state.nearest)))
+        self.best.set_offsets([bp])
+        self.link.set_data([tp[0], bp[0]], [tp[1], bp[1]])
+        if state.attained:
+            n = len(state.nearest)
+            verdict = f"best fit attained ({n} nearest point{'s' if n > 1 else ''})"
+        else:
+            verdict = "NO nearest point: the best point drifts to a missing boundary ray"
+        shown = "0 (in floating point only)" if res.loss == 0 and not state.attained else f"{res.loss:.3g}"
+        self.title.set_text(f"{name}: {verdict}\nloss {shown} (inf = {state.inf:.3g}), "
+                            f"‖θ‖ = {res.norm:.3g}, gradient norm {res.grad_norm:.2g}")
+        half = max(2.0, 1.3 * float(np.linalg.norm(tp)))
+        extent = nice_limits([-half, half], margin=0.0)[1]
+        if 3 * extent > self.length:
+            self._reach(3 * extent)
+        self.ax.set(xlim=(-extent, extent), ylim=(-extent, extent))
+        return self
+
+
+def _check_picture(picture) -> NearestPointPicture:
+    if not isinstance(picture, NearestPointPicture):
+        raise TypeError(f"picture must be a NearestPointPicture; got {type(picture).__name__}")
+    return picture
+
 
 def nearest_point_figure(picture: NearestPointPicture, t1: float, t2: float, t3: float, *, max_nfev: int = 200):
-    """The callback of :func:`nearest_point_explorer`: draw T, the best point found and the evidence.
+    """The figure of :func:`nearest_point_explorer`: draw T, the best point found and the evidence.
 
     The verdict in the title comes from the exact description of the closure (monotone vectors,
     :func:`nearest_monotone_vectors`); the numbers (loss, ||theta||, gradient norm) come from the
-    search :func:`nearest_point`.  Returns the figure.
+    search :func:`nearest_point` (the grid of ``picture``, then at most ``max_nfev`` evaluations of
+    the refinement).  Returns the figure (the one the widget redraws, see :func:`nearest_point_live`).
     """
-    from .plotting import new_figure
-
-    if not isinstance(picture, NearestPointPicture):
-        raise TypeError(f"picture must be a NearestPointPicture; got {type(picture).__name__}")
-    T = np.array([[t1], [t2], [t3]], dtype=float)
-    as_vector("T", T.ravel())
-    res = nearest_point(picture.arch, picture.S, T, picture.grid, max_nfev=max_nfev)
-    d2, pts = nearest_monotone_vectors(T.ravel())
-    relu = picture.arch.activation.name == "relu"
-    attained = relu or all(_in_sigmoid_image(p) for p in pts)
-    fig, ax = new_figure(1, width=8.0, height=4.6)
-    extent = max(2.0, 1.3 * float(np.linalg.norm(plane_coordinates(T.ravel()))))
-    plot_plane_picture(ax, extent=extent, closed=relu, samples=picture.samples)
-    tp = plane_coordinates(T.ravel())
-    ax.scatter([tp[0]], [tp[1]], marker="*", s=160, color="tab:red", zorder=4, label="target T")
-    for j, p in enumerate(pts):
-        pp = plane_coordinates(p)
-        ax.scatter([pp[0]], [pp[1]], marker="o", s=70, facecolors="none", edgecolors="black", zorder=4,
-                   label="nearest point(s) of the closure" if j == 0 else None)
-    bp = plane_coordinates(res.point.ravel())
-    ax.scatter([bp[0]], [bp[1]], marker="x", s=70, color="tab:green", zorder=5, label="solver's best point")
-    ax.plot([tp[0], bp[0]], [tp[1], bp[1]], ":", color="tab:green")
-    if attained:
-        verdict = f"best fit attained ({len(pts)} nearest point{'s' if len(pts) > 1 else ''})"
-    else:
-        verdict = "NO nearest point: the best point drifts to a missing boundary ray"
-    shown = "0 (in floating point only)" if res.loss == 0 and not attained else f"{res.loss:.3g}"
-    ax.set_title(f"{picture.arch.activation.name}: {verdict}\nloss {shown} (inf = {d2:.3g}), "
-                 rf"$\|\theta\|$ = {res.norm:.3g}, gradient norm {res.grad_norm:.2g}", fontsize=9)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
-    return fig
+    picture = _check_picture(picture)
+    max_nfev = check_positive_int("max_nfev", max_nfev)
+    state = _nearest_point_state(picture, t1, t2, t3, max_nfev)
+    return _NearestPointPanel({"shown": picture}).show("shown", state).fig
 
 
 def _in_sigmoid_image(x, tol: float = 1e-12) -> bool:
@@ -598,37 +799,101 @@ def _in_sigmoid_image(x, tol: float = 1e-12) -> bool:
     return bool(np.all(d > tol) or np.all(d < -tol))
 
 
+_ACTIVATIONS = ("relu", "sigmoid")
+
+
+def _check_pictures(pictures) -> dict:
+    if not isinstance(pictures, dict) or set(pictures) != set(_ACTIVATIONS):
+        raise ValueError("pictures must be a dict with keys 'relu' and 'sigmoid'")
+    for name in _ACTIVATIONS:
+        if not isinstance(pictures[name], NearestPointPicture):
+            raise TypeError(f"pictures[{name!r}] must be a NearestPointPicture; got {type(pictures[name]).__name__}")
+        if pictures[name].arch.activation.name != name:
+            raise ValueError(f"pictures[{name!r}] must be a picture of a {name} network; "
+                             f"got {pictures[name].arch.activation.name}")
+    return pictures
+
+
+def _check_choice(activation) -> str:
+    if activation not in _ACTIVATIONS:
+        raise ValueError(f"activation must be 'relu' or 'sigmoid'; got {activation!r}")
+    return activation
+
+
+def nearest_point_live(pictures, *, max_nfev: int = 200, cache_size: int = 256):
+    """The live renderer of :func:`nearest_point_explorer`: ``render(t1, t2, t3, activation)`` returns PNG bytes.
+
+    One figure holds both pictures (:class:`_NearestPointPanel`); a move redraws only the
+    target, the nearest points, the solver's point and the title (:class:`nnlib.live.LiveFigure`,
+    available as ``render.live``; the activation is the ``static_key``).  The picture is the one
+    :func:`nearest_point_figure` draws.  The last ``cache_size`` searches are kept, so that
+    moving a slider back costs no new search.
+
+    Parameters
+    ----------
+    pictures : dict
+        ``"relu"`` and ``"sigmoid"`` mapped to :class:`NearestPointPicture` objects of those networks.
+    max_nfev : int
+        Evaluation budget of the refinement (as in :func:`nearest_point_figure`).
+    cache_size : int
+        How many searches to keep.
+    """
+    from collections import OrderedDict
+
+    from .live import LiveFigure
+
+    pictures = _check_pictures(pictures)
+    max_nfev = check_positive_int("max_nfev", max_nfev)
+    cache_size = check_positive_int("cache_size", cache_size)
+    panel = _NearestPointPanel(pictures)
+    live = LiveFigure(panel.fig, panel.moving)
+    cache: OrderedDict = OrderedDict()
+
+    def render(t1, t2, t3, activation):
+        activation = _check_choice(activation)
+        t = (_target_value("t1", t1), _target_value("t2", t2), _target_value("t3", t3))
+        key = (activation, *t)
+        state = cache.get(key)
+        if state is None:
+            state = cache[key] = _nearest_point_state(pictures[activation], *t, max_nfev)
+            if len(cache) > cache_size:
+                cache.popitem(last=False)
+        else:
+            cache.move_to_end(key)
+        panel.show(activation, state)
+        png = live.render(static_key=activation)
+        legend = panel.legends[activation]
+        if live.last_mode == "full" and legend.stamp is None:
+            legend.keep_stamp(live.canvas)  # drawn on this canvas: copy its pixels from now on
+        return png
+
+    render.live = live
+    return render
+
+
 def nearest_point_explorer(t=(0.0, 0.0, 1.0), *, activation: str = "sigmoid", pictures=None, limit: float = 3.0):
     """Sliders for the three entries of T and a menu for the activation (ReLU or sigmoid).
 
-    Moving a slider re-runs :func:`nearest_point_figure`.  ``pictures`` maps ``"relu"`` and
-    ``"sigmoid"`` to precomputed :class:`NearestPointPicture` objects (built if omitted).
-    Returns an ``ipywidgets.VBox``.
+    Moving a slider redraws the picture of :func:`nearest_point_figure` through
+    :func:`nearest_point_live`.  ``pictures`` maps ``"relu"`` and ``"sigmoid"`` to precomputed
+    :class:`NearestPointPicture` objects (built if omitted).  Returns an ``ipywidgets.VBox``.
     """
     import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+
+    from .live import live_widget
 
     t = as_vector("t", t, length=3)
     limit = check_positive_float("limit", limit)
     if np.any(np.abs(t) > limit):
         raise ValueError(f"t must lie in the sliders' range [-{limit:g}, {limit:g}]; got {t.tolist()}")
-    if activation not in ("relu", "sigmoid"):
-        raise ValueError(f"activation must be 'relu' or 'sigmoid'; got {activation!r}")
+    activation = _check_choice(activation)
     if pictures is None:
-        pictures = {name: NearestPointPicture.build(name) for name in ("relu", "sigmoid")}
-    if not isinstance(pictures, dict) or set(pictures) != {"relu", "sigmoid"}:
-        raise ValueError("pictures must be a dict with keys 'relu' and 'sigmoid'")
+        pictures = {name: NearestPointPicture.build(name) for name in _ACTIVATIONS}
+    render = nearest_point_live(pictures)
     style = {"description_width": "initial"}
     layout = w.Layout(width="300px")
     sliders = [w.FloatSlider(value=float(v), min=-limit, max=limit, step=0.05, description=f"t{i + 1}",
                              style=style, layout=layout, continuous_update=False) for i, v in enumerate(t)]
     menu = w.Dropdown(options=["sigmoid", "relu"], value=activation, description="activation", style=style)
-
-    def redraw(t1, t2, t3, activation):
-        fig = nearest_point_figure(pictures[activation], t1, t2, t3)
-        display(fig)
-        plt.close(fig)
-
-    out = w.interactive_output(redraw, {"t1": sliders[0], "t2": sliders[1], "t3": sliders[2], "activation": menu})
-    return w.VBox([w.HBox(sliders), menu, out])
+    controls = {"t1": sliders[0], "t2": sliders[1], "t3": sliders[2], "activation": menu}
+    return live_widget(render, controls, rows=[["t1", "t2", "t3"], ["activation"]])

@@ -25,17 +25,19 @@ This module provides
   decision rule for attainment;
 * :func:`box_targets`, :func:`box_survey` -- targets drawn uniformly from the box U(eps);
 * :func:`best_fit_path` -- the best loss over weights with ||theta|| <= R (grid search, last layer exact);
-* :func:`target_figure`, :func:`target_explorer` -- the chapter's widget.
+* :func:`target_figure`, :func:`target_live`, :func:`target_explorer` -- the chapter's widget (one
+  figure kept, only what moves redrawn: :mod:`nnlib.live`).
 """
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._checks import as_finite_array, as_rng, as_vector, check_positive_float, check_positive_int
-from .geometry import best_output_layer, nearest_monotone_vectors
+from .geometry import _one_unit_features, _one_unit_last_layer, nearest_monotone_vectors
 from .network import Architecture
 
 __all__ = [
@@ -53,6 +55,7 @@ __all__ = [
     "FitPath",
     "best_fit_path",
     "target_figure",
+    "target_live",
     "target_explorer",
 ]
 
@@ -348,20 +351,14 @@ def best_fit_path(t, radii, *, S=(0.0, 1.0, 2.0), activation: str = "tanh", n_a:
     n_b = check_positive_int("n_b", n_b)
     if n_b < 3:
         raise ValueError(f"n_b must be at least 3; got {n_b}")
-    arch = Architecture((1, 1, 1), activation)
     top = max(float(radii.max()), 0.02)
-    pos = np.geomspace(1e-2, top, n_a)
-    a = np.concatenate([-pos[::-1], pos])
-    reach = np.abs(a) * float(np.max(np.abs(s))) + 6.0
-    b = -reach[:, None] + 2 * reach[:, None] * np.linspace(0.0, 1.0, n_b)[None, :]
-    hidden = np.stack([np.repeat(a, n_b), b.ravel()], axis=1)
-    thetas, losses = best_output_layer(arch, s[:, None], t[:, None], hidden)
+    arch, hidden, features = _candidate_grid(tuple(s.tolist()), activation, top, n_a, n_b)
+    c, d, losses = _one_unit_last_layer(features, t[:, None])
+    thetas = np.concatenate([hidden, c, d], axis=1)
     norms = np.linalg.norm(thetas, axis=1)
     order = np.argsort(norms, kind="stable")
     norms, losses, thetas = norms[order], losses[order], thetas[order]
-    best_idx = np.zeros(losses.size, dtype=int)
-    for i in range(1, losses.size):
-        best_idx[i] = i if losses[i] < losses[best_idx[i - 1]] else best_idx[i - 1]
+    best_idx = _running_argmin(losses)
     out_loss, out_norm, out_theta = [], [], []
     for R in radii:
         j = int(np.searchsorted(norms, R, side="right")) - 1
@@ -377,74 +374,194 @@ def best_fit_path(t, radii, *, S=(0.0, 1.0, 2.0), activation: str = "tanh", n_a:
     return FitPath(radii.copy(), np.array(out_loss), np.array(out_norm), np.array(out_theta))
 
 
+@functools.lru_cache(maxsize=8)
+def _candidate_grid(s: tuple, activation: str, top: float, n_a: int, n_b: int):
+    """The candidate first layers (a, b) of :func:`best_fit_path` and what they give before the
+    target is known (:func:`nnlib.geometry._one_unit_features`): the same for every target, so
+    kept for the widget, whose targets change on every move while the grid does not.  Read only."""
+    arch = Architecture((1, 1, 1), activation)
+    s = np.array(s)
+    pos = np.geomspace(1e-2, top, n_a)
+    a = np.concatenate([-pos[::-1], pos])
+    reach = np.abs(a) * float(np.max(np.abs(s))) + 6.0
+    b = -reach[:, None] + 2 * reach[:, None] * np.linspace(0.0, 1.0, n_b)[None, :]
+    hidden = np.stack([np.repeat(a, n_b), b.ravel()], axis=1)
+    features = _one_unit_features(arch, s[:, None], hidden)
+    for arr in (hidden, *features):
+        arr.setflags(write=False)
+    return arch, hidden, features
+
+
+def _running_argmin(losses: np.ndarray) -> np.ndarray:
+    """best[i] = the first index of the smallest of losses[0..i] (NaN never wins)."""
+    n = losses.size
+    if np.all(np.isfinite(losses)):
+        low = np.minimum.accumulate(losses)
+        new = np.empty(n, dtype=bool)
+        new[0] = True
+        new[1:] = losses[1:] < low[:-1]
+        return np.maximum.accumulate(np.where(new, np.arange(n), 0))
+    best = np.zeros(n, dtype=int)
+    for i in range(1, n):
+        best[i] = i if losses[i] < losses[best[i - 1]] else best[i - 1]
+    return best
+
+
 # -- the widget ---------------------------------------------------------------------------------
 
 _WIDGET_RADII = np.geomspace(1.0, 18.0, 25)
+_WIDGET_S = np.array([0.0, 1.0, 2.0])
+#: Figure size (inches) and axes rectangles (figure fractions) of the widget: a fixed layout, so
+#: that the picture does not depend on the target drawn first (a live figure keeps its layout).
+_TARGET_SIZE = (9.5, 4.4)
+_TARGET_AXES = ((0.75 / 9.5, 1.0 / 4.4, 3.75 / 9.5, 2.75 / 4.4), (5.55 / 9.5, 1.0 / 4.4, 3.75 / 9.5, 2.75 / 4.4))
+#: The right panel's window: every excess loss (floored at 1e-17) and weight norm of the sliders' range.
+_TARGET_LOG_WINDOW = (1e-18, 1e3)
 
 
-def target_figure(t1: float, t2: float, t3: float, *, radii=None):
+def _target_state(t1, t2, t3, radii):
+    """What the widget shows for T' = (t1, t2, t3): the exact closure verdict and the bounded-fit path."""
+    t = np.array([_as_real("t1", t1), _as_real("t2", t2), _as_real("t3", t3)])
+    return t, closure_verdict(t), best_fit_path(t, radii, n_a=60, n_b=151)
+
+
+class _TargetPanels:
+    """The figure of the chapter-6 widget, built once.
+
+    Left: the target, the nearest point(s) of the closure and the best fits with ``‖θ‖ <= R`` for
+    three R, under a title with the target and the verdict; right: the best loss above the infimum
+    and ``‖θ‖`` of those weights against R.  The legends sit under the panels, where no data go.
+    :meth:`show` moves the data and the left title (one line of plain text: a moving text costs
+    about 10 ms to draw); the windows are fixed (the values -limit - 1/2 .. limit + 1/2 of the
+    sliders, widened by :func:`nnlib.live.nice_limits` only for a target beyond them; the right
+    panel 1e-18 .. 1e3), so that a :class:`nnlib.live.LiveFigure` blits every move.  The legend
+    of the left panel says which R have no fit at all (:attr:`static_key`).
+    """
+
+    def __init__(self, radii, limit: float):
+        from .plotting import new_figure
+
+        fig, (ax1, ax2) = new_figure(2, width=_TARGET_SIZE[0], height=_TARGET_SIZE[1])
+        fig.set_layout_engine("none")
+        ax1.set_position(_TARGET_AXES[0])
+        ax2.set_position(_TARGET_AXES[1])
+        self.radii, self.limit = radii, limit
+        self.ks = (len(radii) // 4, len(radii) // 2, len(radii) - 1)
+        self.ss = np.linspace(-0.1, 2.1, 300)
+        self.fits = [ax1.plot(self.ss, np.zeros_like(self.ss), lw=1.2, label=self._fit_label(k, True))[0]
+                     for k in self.ks]
+        self.target = ax1.scatter(_WIDGET_S, np.zeros(3), marker="*", s=160, color="tab:red", zorder=5,
+                                  label="target T'")
+        self.nearest = ax1.scatter(_WIDGET_S, np.zeros(3), s=80, facecolors="none", edgecolors="black", zorder=6,
+                                   label="nearest point(s) of the closure")
+        ax1.set(xlabel="sample point s", ylabel="value", xlim=(-0.2, 2.2))
+        self.left_title = ax1.set_title(" ")
+        self.legend = ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=3, fontsize=7)
+        (self.excess,) = ax2.semilogy(radii, np.ones_like(radii), "o-", ms=3, label="best loss − infimum, ‖θ‖ ≤ R")
+        (self.norm,) = ax2.semilogy(radii, np.ones_like(radii), "s--", ms=3, label="‖θ‖ of those weights")
+        ax2.set(xlabel="norm bound R", ylabel="excess loss / weight norm", title="excess loss and weight norm against R",
+                xlim=(0.0, float(np.max(radii)) + 1.0), ylim=_TARGET_LOG_WINDOW)
+        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, fontsize=7)
+        fig.suptitle("tanh 1-1-1 network on s = (0, 1, 2): best fits to a target T'")
+        self.fig, self.ax1, self.ax2 = fig, ax1, ax2
+        self.static_key = (True, True, True)
+
+    def _fit_label(self, k: int, found: bool) -> str:
+        R = f"{self.radii[k]:.3g}"
+        return f"best fit, ‖θ‖ ≤ {R}" if found else f"no weights with ‖θ‖ ≤ {R}"
+
+    @property
+    def moving(self) -> list:
+        return [*self.fits, self.target, self.nearest, self.left_title, self.excess, self.norm]
+
+    def show(self, t, verdict: ClosureVerdict, path: FitPath) -> "_TargetPanels":
+        from .live import nice_limits
+
+        sigma = Architecture((1, 1, 1), "tanh").activation.function
+        found = tuple(bool(np.isfinite(path.loss[k])) for k in self.ks)
+        for line, k, ok, text, handle in zip(self.fits, self.ks, found, self.legend.get_texts(),
+                                             self.legend.legend_handles):
+            if ok:
+                a, b, c, d = path.theta[k]
+                line.set_ydata(c * sigma(a * self.ss + b) + d)
+            line.set_visible(ok)
+            text.set_text(self._fit_label(k, ok))  # still artists: covered by static_key
+            handle.set_visible(ok)
+        self.static_key = found
+        self.target.set_offsets(np.column_stack([_WIDGET_S, t]))
+        self.nearest.set_offsets(np.vstack([np.column_stack([_WIDGET_S, p]) for p in verdict.nearest]))
+        word = "attained" if verdict.attained else "NOT attained"
+        self.left_title.set_text(f"T' = ({t[0]:.2f}, {t[1]:.2f}, {t[2]:.2f}): infimum {verdict.infimum:.4g}, {word}")
+        values = np.concatenate([t, *verdict.nearest])
+        window = (-self.limit - 0.5, self.limit + 0.5)
+        if values.min() < window[0] or values.max() > window[1]:
+            window = nice_limits(np.concatenate([values, window]))
+        self.ax1.set_ylim(window)
+        ok = np.isfinite(path.loss)
+        self.excess.set_data(path.radii[ok], np.maximum(path.loss[ok] - verdict.infimum, 1e-17))
+        self.norm.set_data(path.radii[ok], path.norm[ok])
+        return self
+
+
+def _widget_radii(radii):
+    if radii is None:
+        return _WIDGET_RADII
+    radii = as_vector("radii", radii)
+    if radii.size < 2 or np.any(radii <= 0) or np.any(np.diff(radii) <= 0):
+        raise ValueError("radii must be at least two increasing positive numbers")
+    return radii
+
+
+def target_figure(t1: float, t2: float, t3: float, *, radii=None, limit: float = 3.0):
     r"""The widget's picture for the target T' = (t1, t2, t3) on s = (0, 1, 2), tanh 1-1-1 network.
 
     Left: the target, the nearest point(s) of the closure (isotonic regression) and the best
-    fits with ``|a| <= A`` for three A.  Right: the best loss against ||theta|| along
-    :func:`best_fit_path`, with the exact infimum.  Returns the figure.
+    fits with ``‖θ‖ <= R`` for three R.  Right: the best loss above the exact infimum and the
+    norm of those weights against R along :func:`best_fit_path`.  The value axis spans the
+    sliders' range ``[-limit, limit]`` (and more for a target beyond it).  Returns the figure
+    (the one the widget redraws, see :func:`target_live`).
     """
     import matplotlib.pyplot as plt
 
-    from .plotting import new_figure
-
-    t = as_vector("t", [t1, t2, t3])
-    radii = _WIDGET_RADII if radii is None else as_vector("radii", radii)
-    verdict = closure_verdict(t)
-    path = best_fit_path(t, radii, n_a=60, n_b=151)
-    s = np.array([0.0, 1.0, 2.0])
-    fig, (ax1, ax2) = new_figure(2, width=9.5, height=3.8)
-    ss = np.linspace(-0.1, 2.1, 300)
-    sigma = Architecture((1, 1, 1), "tanh").activation.function
-    for k in (len(path.radii) // 4, len(path.radii) // 2, len(path.radii) - 1):
-        if not np.isfinite(path.loss[k]):
-            continue
-        a, b, c, d = path.theta[k]
-        ax1.plot(ss, c * sigma(a * ss + b) + d, lw=1.2, label=f"best fit, ‖θ‖ ≤ {path.radii[k]:.3g}")
-    ax1.scatter(s, t, marker="*", s=160, color="tab:red", zorder=5, label="target T'")
-    for j, p in enumerate(verdict.nearest):
-        ax1.scatter(s, p, s=80, facecolors="none", edgecolors="black", zorder=6,
-                    label="nearest point(s) of the closure" if j == 0 else None)
-    word = "attained" if verdict.attained else "NOT attained"
-    ax1.set(xlabel="sample point s", ylabel="value", title=f"infimum {verdict.infimum:.4g}: {word}")
-    lo, hi = float(min(t.min(), *(p.min() for p in verdict.nearest))), float(max(t.max(), *(p.max() for p in verdict.nearest)))
-    pad = 0.25 * max(hi - lo, 1.0)
-    ax1.set_ylim(lo - pad, hi + pad)
-    ax1.legend(loc="best", fontsize=7)
-    ok = np.isfinite(path.loss)
-    excess = np.maximum(path.loss[ok] - verdict.infimum, 1e-17)
-    ax2.semilogy(path.radii[ok], excess, "o-", ms=3, label="best loss − infimum, ‖θ‖ ≤ R")
-    ax2.semilogy(path.radii[ok], path.norm[ok], "s--", ms=3, label="‖θ‖ of those weights")
-    ax2.set(xlabel="norm bound R", ylabel="excess loss / weight norm",
-            title="excess loss and weight norm against R")
-    ax2.legend(loc="best", fontsize=7)
-    fig.suptitle(f"tanh 1-1-1 network on s = (0, 1, 2), target T' = ({t1:.2f}, {t2:.2f}, {t3:.2f})")
+    radii = _widget_radii(radii)
+    limit = check_positive_float("limit", limit)
+    fig = _TargetPanels(radii, limit).show(*_target_state(t1, t2, t3, radii)).fig
     plt.close(fig)
     return fig
 
 
+def target_live(*, radii=None, limit: float = 3.0):
+    """The live renderer of :func:`target_explorer`: ``render(t1, t2, t3)`` returns the PNG of :func:`target_figure`.
+
+    One figure is kept and only what moves is redrawn (:class:`nnlib.live.LiveFigure`, available
+    as ``render.live``); the search grid of :func:`best_fit_path` is built once.
+    """
+    from .live import LiveFigure
+
+    radii = _widget_radii(radii)
+    limit = check_positive_float("limit", limit)
+    panels = _TargetPanels(radii, limit)
+    live = LiveFigure(panels.fig, panels.moving)
+
+    def render(t1, t2, t3):
+        panels.show(*_target_state(t1, t2, t3, radii))
+        return live.render(static_key=panels.static_key)
+
+    render.live = live
+    return render
+
+
 def target_explorer(t=(0.0, 2.0, 1.0), *, limit: float = 3.0):
-    """Three sliders for T' = (t'_1, t'_2, t'_3) driving :func:`target_figure`; returns the widget box to display."""
+    """Three sliders for T' = (t'_1, t'_2, t'_3) driving :func:`target_live`; returns the widget box to display."""
     import ipywidgets as widgets
-    from IPython.display import display
+
+    from .live import live_widget
 
     t = as_vector("t", t, length=3)
     limit = check_positive_float("limit", limit)
+    if np.any(np.abs(t) > limit):
+        raise ValueError(f"t must lie in the sliders' range [-{limit:g}, {limit:g}]; got {t.tolist()}")
     sliders = [widgets.FloatSlider(value=float(v), min=-limit, max=limit, step=0.05, description=f"t'_{i + 1}",
                                    continuous_update=False) for i, v in enumerate(t)]
-    out = widgets.Output()
-
-    def redraw(_=None):
-        with out:
-            out.clear_output(wait=True)
-            display(target_figure(*(sl.value for sl in sliders)))
-
-    for sl in sliders:
-        sl.observe(redraw, names="value")
-    redraw()
-    return widgets.VBox([widgets.HBox(sliders), out])
+    return live_widget(target_live(limit=limit), {"t1": sliders[0], "t2": sliders[1], "t3": sliders[2]},
+                       rows=[["t1", "t2", "t3"]])

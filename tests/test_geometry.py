@@ -297,6 +297,109 @@ def test_widget_builds_sliders_for_the_three_responses(pictures):
     sliders = box.children[0].children
     assert [s.description for s in sliders] == ["t1", "t2", "t3"]
     assert [s.value for s in sliders] == [0.0, 0.0, 1.0]
+    assert box.children[1].children[0].value == "sigmoid"
+    assert box.children[2].value[:8] == b"\x89PNG\r\n\x1a\n"  # the picture of the opening setting
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_the_widget_search_gives_the_numbers_of_nearest_point(pictures):
+    # The widget reuses the grid's hidden outputs between moves; the search must still be
+    # nearest_point's, to the last digit shown.
+    for name, t in (("sigmoid", (0.0, 0.25, 1.0)), ("sigmoid", (0.5, -1.0, 0.3)), ("relu", (0.0, -1.0, 0.0))):
+        picture = pictures[name]
+        res = g.nearest_point(picture.arch, picture.S, np.array(t)[:, None], picture.grid, max_nfev=200)
+        title = g.nearest_point_figure(picture, *t).axes[0].get_title()
+        assert f"‖θ‖ = {res.norm:.3g}, gradient norm {res.grad_norm:.2g}" in title
+        assert f"{res.loss:.3g} (inf" in title or "0 (in floating point only)" in title
+
+
+def test_cached_grid_features_give_the_last_layers_of_best_output_layer(pictures):
+    picture = pictures["sigmoid"]
+    T = np.array([[0.3], [-1.2], [2.0]])
+    thetas, losses = g.best_output_layer(picture.arch, picture.S, T, picture.grid)
+    c, d, cached_losses = g._one_unit_last_layer(picture.grid_features(), T)
+    assert np.array_equal(thetas[:, 2:3], c) and np.array_equal(thetas[:, 3:4], d)
+    assert np.array_equal(losses, cached_losses)
+
+
+def test_live_picture_after_other_moves_equals_a_fresh_live_picture(pictures):
+    # Moves across both activations and several windows (full redraws, the legend copied from
+    # its first drawing) and back: a stale background or legend would change pixels.
+    render = g.nearest_point_live(pictures)
+    render(0.0, 0.0, 1.0, "sigmoid")
+    for t1, t2, t3, act in [(2.0, -1.5, -2.3, "sigmoid"), (0.5, 0.0, 1.0, "relu"), (3.0, -3.0, 3.0, "relu"),
+                            (0.0, 0.05, 1.0, "sigmoid"), (-2.0, 2.0, -2.0, "sigmoid"), (0.0, 0.0, 1.0, "relu")]:
+        render(t1, t2, t3, act)
+    for setting in [(0.0, -1.0, 0.0, "relu"), (0.0, 0.0, 1.0, "sigmoid"), (2.5, -2.5, 0.5, "sigmoid")]:
+        moved = render(*setting)
+        fresh = g.nearest_point_live(pictures)(*setting)
+        assert np.array_equal(_pixels(moved), _pixels(fresh)), setting
+
+
+def test_live_picture_is_the_static_figure(pictures):
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    png = g.nearest_point_live(pictures)(0.0, 0.5, 1.0, "sigmoid")
+    fig = g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.5, 1.0)
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    assert np.array_equal(_pixels(png)[..., :3], _pixels(buf.getvalue())[..., :3])
+
+
+def test_a_small_move_keeps_the_window_and_is_a_blit(pictures):
+    render = g.nearest_point_live(pictures)
+    render(0.0, 0.0, 1.0, "sigmoid")
+    window = render.live.fig.axes[0].get_xlim()
+    render(0.0, 0.05, 1.0, "sigmoid")
+    assert render.live.last_mode == "blit" and render.live.fig.axes[0].get_xlim() == window
+    render(0.0, 0.05, 1.0, "relu")  # another picture: drawn in full once
+    assert render.live.last_mode == "full"
+    render(3.0, -3.0, 3.0, "relu")  # far away: a larger window
+    assert render.live.last_mode == "full" and render.live.fig.axes[0].get_xlim()[1] > window[1]
+    render(0.0, 0.0, 1.0, "sigmoid")  # back to a window seen before
+    assert render.live.last_mode == "blit"
+
+
+def test_the_window_follows_the_target_in_rounded_steps(pictures):
+    ax = g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0).axes[0]
+    assert ax.get_xlim() == (-2.0, 2.0) == ax.get_ylim()
+    far = g.nearest_point_figure(pictures["relu"], 30.0, -30.0, 0.0).axes[0]  # |plane coordinates| = 42.4
+    half = far.get_xlim()[1]
+    assert half >= 1.3 * 42.4 and half in (60.0, 80.0, 100.0)
+    reach = np.linalg.norm(far.patches[0].get_path().vertices, axis=1).max()
+    assert reach >= np.sqrt(2) * half  # the sectors reach the corners of the window
+
+
+def test_live_renderer_names_bad_arguments(pictures):
+    with pytest.raises(ValueError, match="^pictures must be a dict"):
+        g.nearest_point_live({"relu": pictures["relu"]})
+    with pytest.raises(ValueError, match=r"^pictures\['relu'\] must be a picture of a relu network"):
+        g.nearest_point_live({"relu": pictures["sigmoid"], "sigmoid": pictures["sigmoid"]})
+    with pytest.raises(TypeError, match=r"^pictures\['sigmoid'\] must be a NearestPointPicture"):
+        g.nearest_point_live({"relu": pictures["relu"], "sigmoid": "sigmoid"})
+    with pytest.raises(ValueError, match="^max_nfev must be"):
+        g.nearest_point_live(pictures, max_nfev=0)
+    render = g.nearest_point_live(pictures)
+    with pytest.raises(ValueError, match="^t2 must be a finite number"):
+        render(0.0, float("nan"), 1.0, "relu")
+    with pytest.raises(TypeError, match="^t3 must be a real number"):
+        render(0.0, 0.0, "1", "relu")
+    with pytest.raises(ValueError, match="^activation must be 'relu' or 'sigmoid'"):
+        render(0.0, 0.0, 1.0, "tanh")
+    with pytest.raises(TypeError, match="^t1 must be a real number"):
+        g.nearest_point_figure(pictures["relu"], None, 0.0, 1.0)
+    with pytest.raises(ValueError, match="^max_nfev must be"):
+        g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0, max_nfev=-1)
 
 
 def test_exact_one_unit_fits_with_tanh_fit_the_target_exactly():

@@ -156,7 +156,126 @@ def test_the_widget_callback_draws_a_figure_with_two_titled_panels():
 
 def test_the_widget_builds():
     box = smooth.target_explorer((0.0, 2.0, 1.0))
-    assert len(box.children) == 2
+    controls, image, message = box.children
+    assert [sl.value for sl in controls.children] == [0.0, 2.0, 1.0]
+    assert image.value[:8] == b"\x89PNG\r\n\x1a\n" and message.value == ""
+
+
+def _old_best_fit_path(t, radii, s=(0.0, 1.0, 2.0), activation="tanh", n_a=120, n_b=301):
+    """best_fit_path as first written (every candidate through best_output_layer, a running-minimum loop)."""
+    t, radii, s = np.asarray(t, float), np.asarray(radii, float), np.asarray(s, float)
+    arch = nn.Architecture((1, 1, 1), activation)
+    pos = np.geomspace(1e-2, max(float(radii.max()), 0.02), n_a)
+    a = np.concatenate([-pos[::-1], pos])
+    reach = np.abs(a) * float(np.max(np.abs(s))) + 6.0
+    b = -reach[:, None] + 2 * reach[:, None] * np.linspace(0.0, 1.0, n_b)[None, :]
+    hidden = np.stack([np.repeat(a, n_b), b.ravel()], axis=1)
+    thetas, losses = geometry.best_output_layer(arch, s[:, None], t[:, None], hidden)
+    norms = np.linalg.norm(thetas, axis=1)
+    order = np.argsort(norms, kind="stable")
+    norms, losses, thetas = norms[order], losses[order], thetas[order]
+    best = np.zeros(losses.size, dtype=int)
+    for i in range(1, losses.size):
+        best[i] = i if losses[i] < losses[best[i - 1]] else best[i - 1]
+    js = np.searchsorted(norms, radii, side="right") - 1
+    return [(np.inf, None) if j < 0 else (losses[best[j]], thetas[best[j]]) for j in js]
+
+
+@pytest.mark.parametrize("t", [(0.0, 2.0, 1.0), (2.1, -2.95, 2.85), (3.0, 3.0, 3.0), (0.0, 0.25, 1.0)])
+def test_best_fit_path_gives_the_numbers_of_the_plain_search(t):
+    # The widget keeps the candidate grid between moves and finds running minima without a
+    # Python loop: the losses and weights must be those of the plain search, bit for bit.
+    radii = np.geomspace(0.5, 18.0, 25)
+    for n_a, n_b in ((120, 301), (60, 151)):
+        path = smooth.best_fit_path(t, radii, n_a=n_a, n_b=n_b)
+        for i, (loss, theta) in enumerate(_old_best_fit_path(t, radii, n_a=n_a, n_b=n_b)):
+            assert path.loss[i] == loss
+            assert theta is None and np.all(np.isnan(path.theta[i])) or np.array_equal(path.theta[i], theta)
+
+
+def test_running_argmin_keeps_the_first_smallest_and_never_picks_nan():
+    losses = np.array([3.0, 2.0, 2.0, 5.0, 1.0, 1.0])
+    assert smooth._running_argmin(losses).tolist() == [0, 1, 1, 1, 4, 4]
+    with_nan = np.array([3.0, np.nan, 2.0, np.nan, 1.0])
+    assert smooth._running_argmin(with_nan).tolist() == [0, 0, 2, 2, 4]
+
+
+def _pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_the_live_picture_after_other_moves_equals_a_fresh_live_picture():
+    # (3, 3, 3) has no weights of norm <= 2.06 (|d| = 3 alone): the legend says so, a still
+    # change covered by the static key; (9, 0, 0) is beyond the sliders: a wider window.
+    render = smooth.target_live()
+    for t in [(0.0, 2.0, 1.0), (3.0, 3.0, 3.0), (2.1, -2.95, 2.85), (9.0, 0.0, 0.0), (-0.35, 0.25, 0.1)]:
+        render(*t)
+    for t in [(0.0, 2.0, 1.0), (3.0, 3.0, 3.0), (9.0, 0.0, 0.0)]:
+        moved = render(*t)
+        assert np.array_equal(_pixels(moved), _pixels(smooth.target_live()(*t))), t
+
+
+def test_the_live_picture_is_the_static_figure_but_where_a_curve_leaves_through_a_spine():
+    # The live figure draws the moving curves over the still spines; the static figure draws the
+    # spines over the curves.  Those few pixels at the frame are the only difference allowed.
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    png = smooth.target_live()(0.0, 2.0, 1.0)
+    fig = smooth.target_figure(0.0, 2.0, 1.0)
+    FigureCanvasAgg(fig)
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    live, static = _pixels(png)[..., :3], _pixels(buf.getvalue())[..., :3]
+    rows, cols = np.nonzero(np.any(live != static, axis=2))
+    assert rows.size < 30
+    y = live.shape[0] - rows  # display coordinates, from the bottom
+    on_a_frame = np.zeros(rows.size, dtype=bool)
+    for ax in fig.axes:
+        x0, y0, x1, y1 = ax.get_window_extent().extents
+        near = (cols >= x0 - 3) & (cols <= x1 + 3) & (y >= y0 - 3) & (y <= y1 + 3)
+        edge = (np.abs(cols - x0) <= 3) | (np.abs(cols - x1) <= 3) | (np.abs(y - y0) <= 3) | (np.abs(y - y1) <= 3)
+        on_a_frame |= near & edge
+    assert np.all(on_a_frame), list(zip(rows[~on_a_frame], cols[~on_a_frame]))[:5]
+
+
+def test_moves_within_the_sliders_range_are_blits():
+    render = smooth.target_live()
+    render(0.0, 2.0, 1.0)
+    for t in [(-3.0, 3.0, -3.0), (2.1, -2.95, 2.85), (0.0, 0.25, 1.0)]:
+        render(*t)
+        assert render.live.last_mode == "blit", t
+    render(3.0, 3.0, 3.0)  # the legend changes: drawn in full once
+    assert render.live.last_mode == "full"
+
+
+def test_a_radius_without_weights_is_named_in_the_legend_and_not_drawn():
+    fig = smooth.target_figure(3.0, 3.0, 3.0)
+    ax = fig.axes[0]
+    assert [text.get_text() for text in ax.get_legend().get_texts()][:3] == [
+        "no weights with ‖θ‖ ≤ 2.06", "best fit, ‖θ‖ ≤ 4.24", "best fit, ‖θ‖ ≤ 18"]
+    assert [line.get_visible() for line in ax.get_lines()] == [False, True, True]
+    assert [handle.get_visible() for handle in ax.get_legend().legend_handles[:3]] == [False, True, True]
+    assert "T' = (3.00, 3.00, 3.00): infimum 0, attained" in ax.get_title()
+
+
+def test_the_live_renderer_names_bad_arguments():
+    with pytest.raises(ValueError, match="^radii must be at least two increasing positive numbers"):
+        smooth.target_live(radii=[2.0, 1.0])
+    with pytest.raises(ValueError, match="^limit must be"):
+        smooth.target_live(limit=0.0)
+    render = smooth.target_live()
+    with pytest.raises(ValueError, match="^t2 must contain only finite numbers"):
+        render(0.0, float("inf"), 1.0)
+    with pytest.raises(ValueError, match="^t1 must be a single real number"):
+        render([0.0, 1.0], 2.0, 1.0)
+    with pytest.raises(ValueError, match="^t must lie in the sliders' range"):
+        smooth.target_explorer((0.0, 4.0, 1.0))
 
 
 # -- bad input -----------------------------------------------------------------------------------
