@@ -193,7 +193,7 @@ WIDGETS: list[Widget] = [
     Widget("fit_explorer", "01_introduction", "nnlib.widgets.fit_history_figure", _fit_setup, _fit_sweep,
            live="nnlib.widgets.fit_live"),
     Widget("nearest_point_explorer", "02_geometry_of_erm", "bench.widget_registry.nearest_point_callback",
-           _nearest_setup, _nearest_sweep),
+           _nearest_setup, _nearest_sweep, live="nnlib.geometry.nearest_point_live"),
     Widget("cone_explorer", "03_relu_cone", "nnlib.cones.cone_explorer_figure", _none, _cone_sweep),
     Widget("theta_k_explorer", "04_ill_posedness", "nnlib.illposed.theta_k_figure", _none, _theta_k_sweep,
            live="nnlib.illposed.theta_k_live"),
@@ -203,7 +203,8 @@ WIDGETS: list[Widget] = [
            lambda: {"path": _ch4_paths()["decay"]}, _decay_sweep, live="nnlib.illposed.weight_decay_live"),
     Widget("dimension_explorer", "05_two_layer_geometry", "nnlib.joins.dimension_explorer_figure", _none,
            _dimension_sweep),
-    Widget("target_explorer", "06_smooth_activations", "nnlib.smooth.target_figure", _none, _target_sweep),
+    Widget("target_explorer", "06_smooth_activations", "nnlib.smooth.target_figure", _none, _target_sweep,
+           live="nnlib.smooth.target_live"),
     Widget("architecture_explorer", "07_open_questions", "bench.widget_registry.architecture_callback", _none,
            _architecture_sweep, live="nnlib.generic.architecture_live"),
 ]
