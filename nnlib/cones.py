@@ -25,6 +25,7 @@ Indices in this module are 0-based (the paper counts from 1).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import combinations
 
 import numpy as np
@@ -54,6 +55,7 @@ __all__ = [
     "cone_cross_section",
     "cone_figure",
     "cone_explorer_figure",
+    "cone_explorer_live",
     "cone_explorer",
     "corollary1_check",
     "MAX_FACE_N",
@@ -286,7 +288,11 @@ def relu_cone_dimensions(S, *, n_points: int = 400, rng=0) -> ConeDimensions:
     X, thetas = relu_cone_points(S, n_points, rng, return_weights=True)
     span = numerical_rank(X, 1e-9).rank if np.any(X) else 0
     S1 = augmented_sample(S)
-    jac = max(numerical_rank(S1 * (S1 @ t > 0)[:, None]).rank if np.any(S1 @ t > 0) else 0 for t in thetas)
+    # the Jacobian rank (numerical_rank's default threshold) at every sampled theta, with one
+    # batched SVD (the same LAPACK call per matrix as numerical_rank makes, a fraction of the time)
+    J = S1[None, :, :] * np.array([S1 @ t > 0 for t in thetas])[:, :, None]
+    s = np.linalg.svd(J, compute_uv=False)
+    jac = int(np.count_nonzero(s > max(S1.shape) * np.finfo(float).eps * s[:, :1], axis=1).max())
     # the finite-difference check at a handful of the sampled weights, including the a = 0 ones
     # (where every point is active) and the first few others
     picks = list(range(7, n_points, 8))[:3] + list(range(min(n_points, 5)))
@@ -383,7 +389,47 @@ def relu_cone_faces(S) -> list[Face]:
     faces = [Face((), 0)]
     for size in range(1, n + 1):
         for I in combinations(range(n), size):
-            if _separating_weights(S1, I) is not None:
+            # I = all points needs no linear program: theta = (0, ..., 0, 1) is positive on every point
+            if size == n or _separating_weights(S1, I) is not None:
+                faces.append(Face(I, numerical_rank(S1[list(I)]).rank))
+    return faces
+
+
+def _three_point_faces(S) -> list[Face]:
+    """:func:`relu_cone_faces` for n = 3 points, with a linear program only where needed.
+
+    For three points, a proper index set I or its complement is a single index i, and both
+    F_{{i}} and F_{other two} are non-empty exactly when s_i is not on the segment joining the
+    other two points (disjoint convex hulls are strictly separated by an affine function; it,
+    or its negative, is positive on exactly I).  So one distance decides two faces: a point
+    farther than ``1e-6 * max(1, max|S|)`` from the segment is off it, a distance of exactly 0
+    puts it on it, and anything in between is left to the linear programs of
+    :func:`relu_cone_faces`.  I = {0, 1, 2} is never empty.  Same list, same order.
+    """
+    S1 = augmented_sample(S)
+    if S1.shape[0] != 3:
+        raise ValueError(f"S must have n = 3 rows; got {S1.shape[0]}")
+    P = S1[:, :-1]
+    scale = max(1.0, float(np.abs(P).max()))
+    nonempty = {(0, 1, 2): True}
+    for i in range(3):
+        j, k = (x for x in range(3) if x != i)
+        seg = P[k] - P[j]
+        length2 = float(seg @ seg)
+        t = 0.0 if length2 == 0.0 else min(1.0, max(0.0, float((P[i] - P[j]) @ seg) / length2))
+        dist = float(np.linalg.norm(P[i] - (P[j] + t * seg)))
+        if dist > 1e-6 * scale:
+            off = True
+        elif dist == 0.0:
+            off = False
+        else:
+            off = None
+        nonempty[(i,)] = off if off is not None else _separating_weights(S1, (i,)) is not None
+        nonempty[(j, k)] = off if off is not None else _separating_weights(S1, (j, k)) is not None
+    faces = [Face((), 0)]
+    for size in (1, 2, 3):
+        for I in combinations(range(3), size):
+            if nonempty[I]:
                 faces.append(Face(I, numerical_rank(S1[list(I)]).rank))
     return faces
 
@@ -431,6 +477,14 @@ def _critical_directions(U: np.ndarray) -> np.ndarray:
     return out / np.linalg.norm(out, axis=1, keepdims=True)
 
 
+def _unique_rows(X: np.ndarray) -> np.ndarray:
+    """The distinct rows of a real matrix without NaN, sorted lexicographically: ``np.unique(X, axis=0)``, faster."""
+    X = X[np.lexsort(X.T[::-1])]
+    keep = np.ones(len(X), dtype=bool)
+    keep[1:] = np.any(X[1:] != X[:-1], axis=1)
+    return X[keep]
+
+
 def cone_cross_section(S, *, n_grid: int = 721):
     """The cross-section of C_max(S) (n = 3) by the plane x1 + x2 + x3 = 1, face by face.
 
@@ -463,7 +517,7 @@ def cone_cross_section(S, *, n_grid: int = 721):
     Z = C @ U.T  # pre-activations, one row per weight direction
     tol = 1e-9
     out = []
-    for face in relu_cone_faces(S):
+    for face in _three_point_faces(S):  # = relu_cone_faces(S), faster
         I = list(face.indices)
         if not I:
             continue
@@ -473,11 +527,11 @@ def cone_cross_section(S, *, n_grid: int = 721):
         X = relu_projection(Z[sel])
         X = X[X.sum(axis=1) > 1e-9]
         X = X / X.sum(axis=1, keepdims=True)
-        X = np.unique(np.round(X, 12), axis=0)
+        X = _unique_rows(np.round(X, 12))
         if face.dimension == 1 or len(X) == 1:
             V = X.mean(axis=0, keepdims=True)
         elif face.dimension == 2 or numerical_rank(X - X.mean(axis=0), 1e-9).rank < 2:
-            direction = np.linalg.svd(X - X.mean(axis=0))[2][0]
+            direction = np.linalg.svd(X - X.mean(axis=0), full_matrices=False)[2][0]
             proj = X @ direction
             V = X[[int(np.argmin(proj)), int(np.argmax(proj))]]
         else:
@@ -496,6 +550,195 @@ def _bary(V: np.ndarray) -> np.ndarray:
 
 _DIM_COLOURS = {1: "tab:red", 2: "tab:blue", 3: "tab:green"}
 
+#: The non-empty index sets I of three points, in the order of :func:`relu_cone_faces`.
+_THREE_POINT_SETS = [I for size in (1, 2, 3) for I in combinations(range(3), size)]
+
+#: Every non-empty set of face dimensions a legend can list.
+_DIMENSION_SETS = [D for size in (1, 2, 3) for D in combinations((1, 2, 3), size)]
+
+
+def _face_name(I) -> str:
+    return "$F_{\\{" + ",".join(str(i + 1) for i in I) + "\\}}$"
+
+
+@lru_cache(maxsize=None)
+def _self_projecting_poly3d():
+    """A Poly3DCollection that projects itself when drawn.
+
+    ``Axes3D.draw`` projects every collection before drawing it; a blitted frame
+    (:class:`nnlib.live.LiveFigure`) draws the moving polygons without it, so they project
+    themselves (with the axes' current view, which the figure never changes).
+    """
+    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+
+    class _Poly3D(Poly3DCollection):
+        def draw(self, renderer):
+            self.do_3d_projection()
+            super().draw(renderer)
+
+    return _Poly3D
+
+
+class _ConePanels:
+    """The figure of :func:`cone_figure`, built once: a 3-D view of C_max(S) for n = 3 (left)
+    and its cross-section by x1 + x2 + x3 = 1 (right).
+
+    The still parts (axes, the triangle, the corner labels e_i) are drawn at construction.  For
+    each of the seven possible faces F_I there is one set of artists (a ray or an edge, a sector
+    or polygon, its spokes in 3-D; a point, a segment or a polygon, and its name, in the plane),
+    and a legend for every set of face dimensions; :meth:`show` fills in the faces of a sample,
+    hides the others, and shows the legend listing the dimensions present.  Nothing still
+    depends on S and the limits are fixed, so a :class:`nnlib.live.LiveFigure` of ``fig``
+    blits every move.
+    """
+
+    def __init__(self):
+        import matplotlib.pyplot as plt
+        from matplotlib.colors import to_rgba
+        from matplotlib.legend import Legend
+        from matplotlib.lines import Line2D
+        from matplotlib.patches import Patch
+        from matplotlib.transforms import ScaledTranslation
+
+        from .plotting import BOOK_STYLE
+
+        with plt.rc_context(BOOK_STYLE):
+            fig = plt.figure(figsize=(9.0, 4.2), layout="none")
+            ax3 = fig.add_subplot(1, 2, 1, projection="3d")
+            ax2 = fig.add_subplot(1, 2, 2)
+        # the triangle outline in both panels
+        tri = np.eye(3)
+        (outline3,) = ax3.plot(*np.vstack([tri, tri[:1]]).T, color="0.6", lw=0.8, ls="--")
+        T2 = _bary(np.vstack([tri, tri[:1]]))
+        (outline2,) = ax2.plot(T2[:, 0], T2[:, 1], color="0.6", lw=0.8, ls="--")
+        # one set of artists per possible face (created in the order of the faces, so that a
+        # figure drawn the ordinary way stacks them as a face-by-face drawing would)
+        Poly3D = _self_projecting_poly3d()
+        zero = ([0.0, 0.0], [0.0, 0.0], [0.0, 0.0])
+        self.lines3, self.spokes3, self.polys3 = {}, {}, {}
+        self.points2, self.segments2, self.fills2, self.names = {}, {}, {}, {}
+        for I in _THREE_POINT_SETS:
+            (self.lines3[I],) = ax3.plot(*zero, lw=2.5)
+            (self.spokes3[I],) = ax3.plot(*zero, lw=0.8)
+            self.polys3[I] = Poly3D([np.zeros((3, 3))])
+            ax3.add_collection3d(self.polys3[I])
+            (self.fills2[I],) = ax2.fill([0.0, 0.0, 0.0], [0.0, 0.0, 0.0], alpha=0.35, zorder=2)
+            (self.segments2[I],) = ax2.plot([], [], "-", lw=3, zorder=3)
+            self.names[I] = ax2.annotate(_face_name(I), (0.0, 0.0), textcoords="offset points", xytext=(0.0, 0.0),
+                                         fontsize=8, ha="center", va="center")
+            (self.points2[I],) = ax2.plot([], [], "o", ms=8, zorder=4)
+        self.centre = _bary(np.full((1, 3), 1 / 3))[0]
+        for i, xy in enumerate(_bary(tri)):
+            outward = xy - self.centre
+            outward = 14 * outward / np.linalg.norm(outward)
+            ax2.annotate(f"$e_{i + 1}$", xy, textcoords="offset points", xytext=tuple(outward), ha="center", va="center")
+        ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xlabel="$x_1$", ylabel="$x_2$", zlabel="$x_3$")
+        ax3.set(xticks=[0, 0.5, 1], yticks=[0, 0.5, 1], zticks=[0, 0.5, 1])
+        ax3.zaxis.set_rotate_label(False)
+        ax3.view_init(elev=22, azim=40)
+        ax3.set_box_aspect(None, zoom=0.82)
+        ax3.set_title("3-D view, cut at $x_1+x_2+x_3 \\leq 1$")
+        ax2.set(xlim=(-0.15, 1.15), ylim=(-0.12, 1.0), aspect="equal",
+                xlabel="$x_2 + x_3/2$", ylabel="$(\\sqrt{3}/2)\\,x_3$")
+        ax2.set_title("cross-section by $x_1+x_2+x_3=1$")
+        # the legends: the triangle and one entry per dimension of face present (the entries
+        # look like the faces drawn in each panel), placed clear of the apex e3 of the cone
+        in_3d = {1: lambda c: Line2D([], [], color=c, lw=2.5), 2: lambda c: Line2D([], [], color=c, lw=2.5),
+                 3: lambda c: Patch(facecolor=to_rgba(c, 0.35), edgecolor=c)}
+        in_2d = {1: lambda c: Line2D([], [], ls="None", marker="o", color=c, ms=8),
+                 2: lambda c: Line2D([], [], color=c, lw=3), 3: lambda c: Patch(color=c, alpha=0.35)}
+        self.legends3, self.legends2 = {}, {}
+        for D in _DIMENSION_SETS:
+            labels = [f"faces of dimension {d}" for d in D]
+            self.legends3[D] = Legend(ax3, [outline3] + [in_3d[d](_DIM_COLOURS[d]) for d in D],
+                                      ["plane $x_1+x_2+x_3=1$"] + labels, loc="upper left", fontsize=7,
+                                      bbox_to_anchor=(-0.06, 1.02))
+            self.legends2[D] = Legend(ax2, [outline2] + [in_2d[d](_DIM_COLOURS[d]) for d in D],
+                                      ["triangle $x\\geq 0$, $\\sum x_i = 1$"] + labels, loc="upper right", fontsize=7,
+                                      bbox_to_anchor=(1.04, 1.0))
+        fig.subplots_adjust(left=0.0, right=0.98, bottom=0.12, top=0.8, wspace=0.05)
+        # the title: the caller's line, and below it the dimensions (a line of its own, still
+        # in a live figure: it takes few values, see static_key)
+        self.title = fig.suptitle(" ", fontsize=10)
+        below = fig.transFigure + ScaledTranslation(0.0, -0.2, fig.dpi_scale_trans)
+        self.dims_line = fig.text(0.5, 0.98, " ", fontsize=10, ha="center", va="top", transform=below)
+        self.static_key = None
+        self.fig, self.ax3, self.ax2 = fig, ax3, ax2
+
+    @property
+    def moving(self) -> list:
+        """The artists :meth:`show` moves, in the order a blitted frame draws them.
+
+        The legends and the dimensions line change too, but take few values: they are still
+        artists, and :attr:`static_key` names their state.
+        """
+        sets = _THREE_POINT_SETS
+        return ([a for I in sets for a in (self.lines3[I], self.spokes3[I])] + [self.polys3[I] for I in sets]
+                + [self.fills2[I] for I in sets] + [a for I in sets for a in (self.segments2[I], self.names[I])]
+                + [self.points2[I] for I in sets] + [self.title])
+
+    def show(self, S, title: str | None = None) -> "_ConePanels":
+        """Draw C_max(S) (S has n = 3 rows) with the given first title line."""
+        from matplotlib.colors import to_rgba
+
+        S = as_matrix("S", S)
+        sections = cone_cross_section(S)
+        dims = relu_cone_dimensions(S, n_points=120)
+        for I in _THREE_POINT_SETS:
+            for a in (self.lines3[I], self.spokes3[I], self.polys3[I], self.points2[I], self.segments2[I],
+                      self.fills2[I], self.names[I]):
+                a.set_visible(False)
+        present = set()
+        for face, V in sections:
+            I, col = face.indices, _DIM_COLOURS[face.dimension]
+            present.add(face.dimension)
+            P2 = _bary(V)
+            if len(V) == 1:
+                shown = [self.lines3[I], self.points2[I]]
+                self.lines3[I].set_data_3d([0, V[0, 0]], [0, V[0, 1]], [0, V[0, 2]])
+                self.points2[I].set_data(P2[:, 0], P2[:, 1])
+            elif len(V) == 2:
+                shown = [self.polys3[I], self.lines3[I], self.segments2[I]]
+                self.polys3[I].set_verts([np.vstack([np.zeros(3), V])])
+                self.lines3[I].set_data_3d(*V.T)
+                self.segments2[I].set_data(P2[:, 0], P2[:, 1])
+            else:
+                shown = [self.polys3[I], self.spokes3[I], self.fills2[I]]
+                self.polys3[I].set_verts([V])
+                spokes = np.full((3 * len(V), 3), np.nan)  # 0 -> v for every vertex v, NaN-separated
+                spokes[0::3] = 0.0
+                spokes[1::3] = V
+                self.spokes3[I].set_data_3d(*spokes.T)
+                self.fills2[I].set_xy(P2)
+            for a in shown:
+                if a is self.polys3[I]:  # translucent, with an opaque edge (as Poly3DCollection(color, alpha) draws)
+                    a.set_facecolor(to_rgba(col, 0.35))
+                    a.set_edgecolor(col)
+                else:
+                    a.set_color(col)
+                a.set_visible(True)
+            c = P2.mean(axis=0)
+            inward = self.centre - c
+            if np.linalg.norm(inward) > 1e-9:
+                inward = inward / np.linalg.norm(inward)
+            # vertices and edges are labelled on the inside of the triangle, the big face at its centre
+            shift = inward * 16 if face.dimension < 3 else np.zeros(2)
+            name = self.names[I]
+            name.xy = (float(c[0]), float(c[1]))
+            name.xyann = (float(shift[0]), float(shift[1]))
+            name.set_visible(True)
+        key = tuple(sorted(present))
+        for legends, ax in ((self.legends3, self.ax3), (self.legends2, self.ax2)):
+            for D, legend in legends.items():
+                legend.set_visible(D == key)
+            ax.legend_ = legends[key]
+        rows = "; ".join("(" + ", ".join(f"{v:g}" for v in row) + ")" for row in S)
+        self.title.set_text(title if title is not None else f"$C_{{\\max}}(S)$ for the points {rows}")
+        self.dims_line.set_text(f"rank [S, 1] = {dims.rank_S1}, largest face dimension = {dims.set_dimension}, "
+                                f"dim span = {dims.span}")
+        self.static_key = (key, self.dims_line.get_text())
+        return self
+
 
 def cone_figure(S, *, title: str | None = None):
     """C_max(S) for n = 3: a 3-D view (truncated at x1 + x2 + x3 <= 1) beside its cross-section.
@@ -504,77 +747,19 @@ def cone_figure(S, *, title: str | None = None):
     (dimension-1 faces) in red, planar sectors (dimension 2) in blue, solid pieces (dimension 3)
     in green.  Right: the cross-section by that plane, drawn in the triangle with corners e1, e2,
     e3 (a ray becomes a point, a 2-dimensional face a segment, a 3-dimensional face a polygon).
-    Returns the figure.
+    The title's second line gives rank [S, 1], the largest face dimension and dim span C_max(S)
+    (:func:`relu_cone_dimensions`).  Returns the figure.
     """
-    from mpl_toolkits.mplot3d.art3d import Poly3DCollection
+    return _ConePanels().show(S, title).fig
 
-    from .plotting import BOOK_STYLE
 
-    S = as_matrix("S", S)
-    sections = cone_cross_section(S)
-    dims = relu_cone_dimensions(S, n_points=120)
-    import matplotlib.pyplot as plt
-
-    with plt.rc_context(BOOK_STYLE):
-        fig = plt.figure(figsize=(9.0, 4.2), layout="none")
-        ax3 = fig.add_subplot(1, 2, 1, projection="3d")
-        ax2 = fig.add_subplot(1, 2, 2)
-    # the triangle outline in both panels
-    tri = np.eye(3)
-    ax3.plot(*np.vstack([tri, tri[:1]]).T, color="0.6", lw=0.8, ls="--", label="plane $x_1+x_2+x_3=1$")
-    T2 = _bary(np.vstack([tri, tri[:1]]))
-    ax2.plot(T2[:, 0], T2[:, 1], color="0.6", lw=0.8, ls="--", label="triangle $x\\geq 0$, $\\sum x_i = 1$")
-    labelled = set()
-    centre = _bary(np.full((1, 3), 1 / 3))[0]
-    for face, V in sections:
-        col = _DIM_COLOURS[face.dimension]
-        lab = f"faces of dimension {face.dimension}" if face.dimension not in labelled else None
-        labelled.add(face.dimension)
-        name = "$F_{\\{" + ",".join(str(i + 1) for i in face.indices) + "\\}}$"
-        P2 = _bary(V)
-        if len(V) == 1:
-            ax3.plot([0, V[0, 0]], [0, V[0, 1]], [0, V[0, 2]], color=col, lw=2.5, label=lab)
-            ax2.plot(P2[:, 0], P2[:, 1], "o", color=col, ms=8, label=lab, zorder=4)
-        elif len(V) == 2:
-            ax3.add_collection3d(Poly3DCollection([np.vstack([np.zeros(3), V])], color=col, alpha=0.35))
-            ax3.plot(*V.T, color=col, lw=2.5, label=lab)
-            ax2.plot(P2[:, 0], P2[:, 1], "-", color=col, lw=3, label=lab, zorder=3)
-        else:
-            ax3.add_collection3d(Poly3DCollection([V], color=col, alpha=0.35, label=lab))
-            for v in V:
-                ax3.plot([0, v[0]], [0, v[1]], [0, v[2]], color=col, lw=0.8)
-            ax2.fill(P2[:, 0], P2[:, 1], color=col, alpha=0.35, label=lab, zorder=2)
-        c = P2.mean(axis=0)
-        inward = centre - c
-        if np.linalg.norm(inward) > 1e-9:
-            inward = inward / np.linalg.norm(inward)
-        # vertices and edges are labelled on the inside of the triangle, the big face at its centre
-        shift = inward * 16 if face.dimension < 3 else np.zeros(2)
-        ax2.annotate(name, c, textcoords="offset points", xytext=tuple(shift), fontsize=8, ha="center", va="center")
-    for i, xy in enumerate(_bary(tri)):
-        outward = xy - centre
-        outward = 14 * outward / np.linalg.norm(outward)
-        ax2.annotate(f"$e_{i + 1}$", xy, textcoords="offset points", xytext=tuple(outward), ha="center", va="center")
-    ax3.set(xlim=(0, 1), ylim=(0, 1), zlim=(0, 1), xlabel="$x_1$", ylabel="$x_2$", zlabel="$x_3$")
-    ax3.set(xticks=[0, 0.5, 1], yticks=[0, 0.5, 1], zticks=[0, 0.5, 1])
-    ax3.zaxis.set_rotate_label(False)
-    ax3.view_init(elev=22, azim=40)
-    ax3.set_box_aspect(None, zoom=0.82)
-    ax3.set_title("3-D view, cut at $x_1+x_2+x_3 \\leq 1$")
-    ax3.legend(loc="upper left", fontsize=7)
-    ax2.set(xlim=(-0.15, 1.15), ylim=(-0.12, 1.0), aspect="equal",
-            xlabel="$x_2 + x_3/2$", ylabel="$(\\sqrt{3}/2)\\,x_3$")
-    ax2.set_title("cross-section by $x_1+x_2+x_3=1$")
-    ax2.legend(loc="upper right", fontsize=7)
-    fig.subplots_adjust(left=0.0, right=0.98, bottom=0.12, top=0.8, wspace=0.05)
+def _explorer_state(s1: float, s2: float, s3: float, h: float) -> tuple[np.ndarray, str]:
+    """The sample and the title line of :func:`cone_explorer_figure` (arguments checked)."""
+    vals = [float(as_vector(name, [v])[0]) for name, v in (("s1", s1), ("s2", s2), ("s3", s3), ("h", h))]
+    S = _explorer_sample(*vals)
+    kind = "on the line" if vals[3] == 0 else "in the plane"
     rows = "; ".join("(" + ", ".join(f"{v:g}" for v in row) + ")" for row in S)
-    head = title if title is not None else f"$C_{{\\max}}(S)$ for the points {rows}"
-    fig.suptitle(
-        f"{head}\nrank$[S,1]$ = {dims.rank_S1}, largest face dimension = {dims.set_dimension}, "
-        f"dim span = {dims.span}",
-        fontsize=10,
-    )
-    return fig
+    return S, f"three points {kind}: {rows}"
 
 
 def _explorer_sample(s1: float, s2: float, s3: float, h: float) -> np.ndarray:
@@ -584,23 +769,46 @@ def _explorer_sample(s1: float, s2: float, s3: float, h: float) -> np.ndarray:
 
 
 def cone_explorer_figure(s1: float, s2: float, s3: float, h: float = 0.0):
-    """The callback of :func:`cone_explorer`: the cone of three points, drawn by :func:`cone_figure`.
+    """The figure of :func:`cone_explorer`: the cone of three points, drawn as by :func:`cone_figure`.
 
     With h = 0 the sample is the three numbers s1, s2, s3 on the line (p = 1); otherwise it is the
     three points (s1, 0), (s2, 0), (s3, h) of the plane (p = 2).
     """
-    vals = [as_vector(name, [v])[0] for name, v in (("s1", s1), ("s2", s2), ("s3", s3), ("h", h))]
-    S = _explorer_sample(*vals)
-    kind = "on the line" if vals[3] == 0 else "in the plane"
-    rows = "; ".join("(" + ", ".join(f"{v:g}" for v in row) + ")" for row in S)
-    return cone_figure(S, title=f"three points {kind}: {rows}")
+    return _ConePanels().show(*_explorer_state(s1, s2, s3, h)).fig
+
+
+def cone_explorer_live():
+    """The live renderer of :func:`cone_explorer`: ``render(s1, s2, s3, h)`` returns the PNG of
+    :func:`cone_explorer_figure`.
+
+    One figure is kept and only the faces, their names and the title line are redrawn
+    (:class:`nnlib.live.LiveFigure`, available as ``render.live``).  The limits never change;
+    the legends and the dimensions line take a handful of values, each drawn once
+    (``static_key``), so nearly every move is a blit.
+
+    >>> render = cone_explorer_live()
+    >>> render(0.0, 1.0, 2.0, 0.0)[:4], render(0.0, 1.5, 2.0, 0.0)[:4], render.live.last_mode
+    (b'\\x89PNG', b'\\x89PNG', 'blit')
+    """
+    from .live import LiveFigure
+
+    panels = _ConePanels()
+    live = LiveFigure(panels.fig, panels.moving)
+
+    def render(s1: float, s2: float, s3: float, h: float = 0.0) -> bytes:
+        panels.show(*_explorer_state(s1, s2, s3, h))
+        return live.render(static_key=panels.static_key)
+
+    render.live = live
+    return render
 
 
 def cone_explorer(s1: float = 0.0, s2: float = 1.0, s3: float = 2.0, h: float = 0.0):
-    """Sliders for three sample points; redraws :func:`cone_explorer_figure`.  Returns an ipywidgets.VBox."""
+    """Sliders for three sample points; shows :func:`cone_explorer_figure` (drawn live by
+    :func:`cone_explorer_live`).  Returns an ipywidgets.VBox."""
     import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+
+    from .live import live_widget
 
     init = {}
     for name, v in (("s1", s1), ("s2", s2), ("s3", s3), ("h", h)):
@@ -615,14 +823,7 @@ def cone_explorer(s1: float = 0.0, s2: float = 1.0, s3: float = 2.0, h: float = 
         for name, desc in (("s1", "$s_1$ (first coordinate)"), ("s2", "$s_2$ (first coordinate)"),
                            ("s3", "$s_3$ (first coordinate)"), ("h", "height of $s_3$ (0: all on a line)"))
     }
-
-    def redraw(s1, s2, s3, h):
-        fig = cone_explorer_figure(s1, s2, s3, h)
-        display(fig)
-        plt.close(fig)
-
-    out = w.interactive_output(redraw, sliders)
-    return w.VBox([w.HBox([sliders["s1"], sliders["s2"]]), w.HBox([sliders["s3"], sliders["h"]]), out])
+    return live_widget(cone_explorer_live(), sliders, rows=[["s1", "s2"], ["s3", "h"]])
 
 
 def corollary1_check(S, q: int, rng) -> tuple[bool, bool, int, int]:

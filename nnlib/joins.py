@@ -56,6 +56,7 @@ __all__ = [
     "singular_value_figure",
     "join_locus_figure",
     "dimension_explorer_figure",
+    "dimension_explorer_live",
     "dimension_explorer",
 ]
 
@@ -517,19 +518,81 @@ def join_locus_figure(S, inside, outside, *, title: str):
     return fig
 
 
-def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu", *, seed: int = 0):
-    """The widget callback: Jacobian spectrum, computed dimension and the formulas of §5 side by side."""
+#: Right ends of the index axis of the dimension explorer (the number of singular values,
+#: min(nq, m) <= 160 on the sliders, is rounded up to one of these: a move that keeps the rung
+#: keeps the limits).
+_INDEX_AXIS = (5, 10, 20, 40, 80, 160)
+
+
+class _SpectrumPanel:
+    """The figure of :func:`dimension_explorer_figure`, built once: the singular values of the
+    Jacobian (log scale) with the rank threshold and the rank, and the formulas of §5 in the title.
+
+    :meth:`show` moves the spectrum, the threshold and rank lines and the title (the legend,
+    beside the axes, has fixed entries), and sets limits that stay put under most moves: the
+    index axis ends at the next rung of :data:`_INDEX_AXIS`, the value axis runs from 1e-18 up
+    to a labelled power of ten (10^0, 10^3, ...: mostly 10^3 for the sliders' range).  The layout is
+    fixed (room for a three-line title), so the figure does not move when the title shrinks to
+    one line (k != 2).
+    """
+
+    def __init__(self):
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
+
+        from .plotting import BOOK_STYLE
+
+        with plt.rc_context(BOOK_STYLE):
+            fig, ax = plt.subplots(figsize=BOOK_STYLE["figure.figsize"], layout="none")
+        fig.subplots_adjust(left=0.11, right=0.71, bottom=0.13, top=0.80)
+        (self.spectrum,) = ax.semilogy([1.0], [1.0], "o-", ms=3, color="C0")
+        self.threshold = ax.axhline(1e-16, color="C0", ls="--", lw=1)
+        self.rank = ax.axvline(1.5, color="C0", ls=":", lw=1)
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # indices
+        ax.set_xlabel("index i of the singular value")
+        ax.set_ylabel("singular value $s_i$ of the Jacobian")
+        # a legend with fixed entries, beside the axes where no data go (still in a live figure)
+        ax.legend([self.spectrum, self.threshold, self.rank],
+                  ["singular values $s_i$", "rank threshold", "computed rank\n(between $s_r$ and $s_{r+1}$)"],
+                  loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
+        self.title = fig.suptitle(" ", fontsize=9)  # centred on the figure: the first line can be long
+        self.fig, self.ax = fig, ax
+
+    @property
+    def moving(self) -> list:
+        return [self.spectrum, self.threshold, self.rank, self.title]
+
+    def show(self, rep, title: str) -> "_SpectrumPanel":
+        """Draw the singular values of the report ``rep`` (a DimensionReport) under ``title``."""
+        sv = np.maximum(rep.best.singular_values, 1e-300)
+        idx = np.arange(1, sv.size + 1)
+        self.spectrum.set_data(idx, sv)
+        self.threshold.set_ydata([rep.best.tolerance, rep.best.tolerance])
+        self.rank.set_xdata([rep.dimension + 0.5, rep.dimension + 0.5])
+        self.title.set_text(title)
+        right = next((x for x in _INDEX_AXIS if x >= sv.size), sv.size)
+        top = float(max(sv.max(), rep.best.tolerance))
+        # the top: the next labelled power of ten (ticks every 10^3) at least twice the largest value
+        self.ax.set(xlim=(0.0, right + 0.5), ylim=(1e-18, 10.0 ** (3 * np.ceil((np.log10(top) + 0.3) / 3))))
+        return self
+
+
+def _dimension_state(n: int, p: int, d: int, q: int, k: int, activation: str, seed: int):
+    """The report and title of :func:`dimension_explorer_figure` (arguments checked)."""
     n = check_positive_int("n", n)
     p = check_positive_int("p", p)
     d = check_positive_int("d", d)
     q = check_positive_int("q", q)
     k = check_positive_int("k", k)
+    try:
+        arch = Architecture((p,) + (d,) * (k - 1) + (q,), activation)
+    except (TypeError, ValueError) as exc:
+        raise ValueError(f"activation must name an activation of nnlib; got {activation!r} ({exc})") from None
     rng = np.random.default_rng(seed)
     S = rng.standard_normal((n, p))
-    arch = Architecture((p,) + (d,) * (k - 1) + (q,), activation)
     rep = image_dimension(arch, S, n_points=12, rng=rng)
     r = rank_S1(S)
-    lines = [f"computed dim = {rep.dimension}   (m = {arch.m}, nq = {n * q})"]
+    lines = [f"{arch.describe()}, nq = {n * q}: computed dim = {rep.dimension}"]
     if k == 2:
         lines.append(f"m - d (rescaling) = {arch.m - d};  corrected min(nq, (r+q-1)d+q) = {rescaled_dimension(r, d, q, n)}")
         if q == 1:
@@ -538,16 +601,46 @@ def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activa
         else:
             f1, f2 = corollary4_formulas(S, d, q)
             lines.append(f"Cor 4 printed: (q+rank)d+q = {f1}, (p+q+1)d+q = {f2}")
-    fig = singular_value_figure([rep], [f"{arch.describe()}"], title="\n".join(lines))
-    fig.axes[0].title.set_fontsize(9)
-    return fig
+    return rep, "\n".join(lines)
+
+
+def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu", *, seed: int = 0):
+    """The widget's figure: Jacobian spectrum, computed dimension and the formulas of §5 side by side."""
+    return _SpectrumPanel().show(*_dimension_state(n, p, d, q, k, activation, seed)).fig
+
+
+def dimension_explorer_live(*, seed: int = 0):
+    """The live renderer of :func:`dimension_explorer`: ``render(n, p, d, q, k, activation)``
+    returns the PNG of :func:`dimension_explorer_figure`.
+
+    One figure is kept; a move redraws the spectrum, the two lines and the title, and
+    draws the axes again only when their limits change (:class:`nnlib.live.LiveFigure`,
+    available as ``render.live``).
+
+    >>> render = dimension_explorer_live()
+    >>> render(12, 2, 3, 2)[:4], render(12, 2, 2, 2)[:4], render.live.last_mode
+    (b'\\x89PNG', b'\\x89PNG', 'blit')
+    """
+    from .live import LiveFigure
+
+    seed = check_nonnegative_int("seed", seed)
+    panel = _SpectrumPanel()
+    live = LiveFigure(panel.fig, panel.moving)
+
+    def render(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu") -> bytes:
+        panel.show(*_dimension_state(n, p, d, q, k, activation, seed))
+        return live.render()
+
+    render.live = live
+    return render
 
 
 def dimension_explorer(n: int = 12, p: int = 2, d: int = 3, q: int = 1, k: int = 2, activation: str = "relu"):
-    """Sliders for n, p, d, q, k and the activation, redrawing :func:`dimension_explorer_figure`."""
+    """Sliders for n, p, d, q, k and the activation, showing :func:`dimension_explorer_figure`
+    (drawn live by :func:`dimension_explorer_live`)."""
     import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
+
+    from .live import live_widget
 
     style = {"description_width": "initial"}
     controls = {
@@ -558,12 +651,4 @@ def dimension_explorer(n: int = 12, p: int = 2, d: int = 3, q: int = 1, k: int =
         "k": w.IntSlider(value=k, min=1, max=5, description="layers k", style=style),
         "activation": w.Dropdown(value=activation, options=["relu", "tanh", "identity"], description="activation"),
     }
-
-    def redraw(n, p, d, q, k, activation):
-        fig = dimension_explorer_figure(n, p, d, q, k, activation)
-        display(fig)
-        plt.close(fig)
-
-    out = w.interactive_output(redraw, controls)
-    c = controls
-    return w.VBox([w.HBox([c["n"], c["p"], c["d"]]), w.HBox([c["q"], c["k"], c["activation"]]), out])
+    return live_widget(dimension_explorer_live(), controls, rows=[["n", "p", "d"], ["q", "k", "activation"]])

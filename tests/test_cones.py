@@ -279,26 +279,111 @@ def test_cone_cross_section_of_three_points_on_a_line_is_exact():
 def test_cone_figure_has_titles_labels_and_legends():
     fig = cones.cone_figure(np.array([[0.0, 0.0], [1.0, 0.0], [0.3, 1.0]]))
     try:
-        assert fig._suptitle is not None and "rank" in fig._suptitle.get_text()
+        assert fig._suptitle is not None and fig._suptitle.get_text()
+        assert any("rank [S, 1] = 3" in t.get_text() for t in fig.texts)
         for ax in fig.axes:
             assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
     finally:
         plt.close(fig)
 
 
+def _dims_line(fig) -> str:
+    (line,) = [t.get_text() for t in fig.texts if t.get_text().startswith("rank")]
+    return line
+
+
 def test_cone_explorer_figure_switches_between_line_and_plane():
     fig = cones.cone_explorer_figure(0.0, 1.0, 1.0, 0.0)
-    assert "rank$[S,1]$ = 2" in fig._suptitle.get_text() and "dim span = 2" in fig._suptitle.get_text()
+    assert fig._suptitle.get_text().startswith("three points on the line")
+    assert _dims_line(fig) == "rank [S, 1] = 2, largest face dimension = 2, dim span = 2"
     plt.close(fig)
     fig = cones.cone_explorer_figure(0.0, 1.0, 0.5, 1.0)
-    assert "rank$[S,1]$ = 3" in fig._suptitle.get_text()
+    assert fig._suptitle.get_text().startswith("three points in the plane")
+    assert _dims_line(fig).startswith("rank [S, 1] = 3")
     plt.close(fig)
 
 
-def test_cone_explorer_builds_four_sliders():
+def test_the_figure_shows_each_face_once_with_its_name_and_the_legend_lists_the_dimensions_present():
+    S = np.array([[0.0], [1.0], [1.0]])  # a repeated point: faces of dimensions 1 and 2
+    panels = cones._ConePanels().show(S)
+    try:
+        faces = [f for f in cones.relu_cone_faces(S) if f.indices]
+        shown = {I for I, name in panels.names.items() if name.get_visible()}
+        assert shown == {f.indices for f in faces}
+        texts = [t.get_text() for t in panels.ax2.get_legend().get_texts()]
+        assert texts[1:] == ["faces of dimension 1", "faces of dimension 2"]
+        assert sum(legend.get_visible() for legend in panels.legends2.values()) == 1
+    finally:
+        plt.close(panels.fig)
+
+
+def test_three_point_faces_agree_with_the_linear_programs_on_degenerate_and_generic_samples():
+    samples = [np.array(S, dtype=float) for S in (
+        [[0.0], [1.0], [2.0]], [[0.0], [1.0], [1.0]], [[1.0], [1.0], [1.0]], [[2.0], [0.0], [1.0]],
+        [[0.0, 0.0], [1.0, 0.0], [0.5, 0.0]], [[0.0, 0.0], [1.0, 0.0], [0.3, 1.0]], [[0.0, 0.0], [0.0, 0.0], [1.0, 2.0]],
+        [[0.0, 0.0], [1.0, 0.0], [1.0 + 1e-9, 0.0]], [[0.0, 0.0], [1.0, 0.0], [0.5, 1e-8]])]
+    rng = np.random.default_rng(0)
+    samples += [rng.standard_normal((3, p)) for p in (1, 2, 3) for _ in range(5)]
+    for S in samples:
+        assert cones._three_point_faces(S) == cones.relu_cone_faces(S), S
+
+
+def test_cone_explorer_builds_four_sliders_and_an_image():
     box = cones.cone_explorer(0.0, 1.0, 2.0, 0.0)
     sliders = [w for row in box.children[:2] for w in row.children]
     assert [s.value for s in sliders] == [0.0, 1.0, 2.0, 0.0]
+    assert box.children[2].value[:4] == b"\x89PNG"
+
+
+# --- the live widget ---------------------------------------------------------------------------
+
+def pixels(png: bytes) -> np.ndarray:
+    import io
+
+    from PIL import Image
+
+    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+
+
+def test_the_live_cone_after_other_moves_equals_a_fresh_rendering_pixel_for_pixel():
+    target = (0.5, 0.0, -1.0, -1.5)
+    render = cones.cone_explorer_live()
+    render(0.0, 1.0, 2.0, 0.0)
+    render(1.25, -1.75, -1.25, -1.0)   # a cone with faces of dimension 3
+    render(0.0, 1.0, 1.0, 0.0)         # fewer faces: stale artists must disappear
+    render(-0.5, 0.75, 1.5, 1.25)
+    again = render(*target)
+    fresh = cones.cone_explorer_live()(*target)
+    assert np.array_equal(pixels(again), pixels(fresh))
+
+
+def test_a_cone_move_that_keeps_the_dimensions_is_a_blit_and_changes_the_picture():
+    render = cones.cone_explorer_live()
+    first = render(0.0, 1.0, 2.0, 0.0)
+    assert render.live.last_mode == "full"
+    second = render(0.0, 1.5, 2.0, 0.0)   # same rank, face dimensions and span: same legends
+    assert render.live.last_mode == "blit"
+    assert not np.array_equal(pixels(first), pixels(second))
+    render(0.0, 1.0, 1.0, 0.0)            # span 2: the dimensions line changes, drawn in full
+    assert render.live.last_mode == "full"
+    render(0.0, 1.0, 2.0, 0.0)            # back to a known dimensions line: its background is kept
+    assert render.live.last_mode == "blit"
+
+
+def test_the_live_cone_draws_what_the_static_figure_draws():
+    from IPython.core.pylabtools import print_figure
+
+    render = cones.cone_explorer_live()
+    render(1.0, 2.0, 1.5, 0.0)
+    live = pixels(render(-1.25, 1.25, 1.5, 0.25))
+    fig = cones.cone_explorer_figure(-1.25, 1.25, 1.5, 0.25)
+    static = pixels(print_figure(fig, "png", bbox_inches=None))
+    plt.close(fig)
+    assert live.shape == static.shape
+    # the blitted frame draws the moving faces above the still parts; where translucent faces
+    # overlap it may blend them in another order than the figure drawn in one go (edges only)
+    differ = np.any(live != static, axis=2)
+    assert differ.mean() < 0.002
 
 
 # --- bad input -------------------------------------------------------------------------------
@@ -325,6 +410,12 @@ def test_bad_inputs_name_the_argument():
         cones.face_point(S, (0, 0))
     with pytest.raises(ValueError, match=r"^h must lie in the slider range"):
         cones.cone_explorer(0.0, 1.0, 2.0, 5.0)
+    with pytest.raises(ValueError, match=r"^s2 must contain only finite"):
+        cones.cone_explorer_live()(0.0, float("nan"), 2.0, 0.0)
+    with pytest.raises(TypeError, match=r"^s1 must be an array of real numbers"):
+        cones.cone_explorer_figure("one", 1.0, 2.0, 0.0)
+    with pytest.raises(ValueError, match=r"^S must have n = 3 rows"):
+        cones._three_point_faces(np.zeros((4, 1)))
     with pytest.raises(TypeError, match=r"^rng must be"):
         cones.relu_cone_points(S, 5, rng="seed")
     with pytest.raises(ValueError, match=r"^theta must have length 2"):
