@@ -611,7 +611,10 @@ class NearestPointPicture:
         return cls(arch, S, grid, samples)
 
     def grid_features(self):
-        """:func:`_one_unit_features` of the grid (None unless the network has one hidden unit), cached."""
+        """The hidden outputs of the grid rows, centred, with their sums of squares (computed once).
+
+        None unless the network has one hidden unit; the searches of the widget reuse them.
+        """
         if self._features is None and self.arch.k == 2 and self.arch.widths[1] == 1:
             object.__setattr__(self, "_features", _one_unit_features(self.arch, self.S, self.grid))
         return self._features
@@ -823,9 +826,10 @@ def _check_choice(activation) -> str:
 def nearest_point_live(pictures, *, max_nfev: int = 200, cache_size: int = 256):
     """The live renderer of :func:`nearest_point_explorer`: ``render(t1, t2, t3, activation)`` returns PNG bytes.
 
-    One figure holds both pictures (:class:`_NearestPointPanel`); a move redraws only the
-    target, the nearest points, the solver's point and the title (:class:`nnlib.live.LiveFigure`,
-    available as ``render.live``; the activation is the ``static_key``).  The picture is the one
+    One figure holds both pictures (still: the sectors, rays, sampled points and legend of each);
+    a move redraws only the target, the nearest points, the solver's point and the title
+    (:class:`nnlib.live.LiveFigure`, available as ``render.live``; the activation is the
+    ``static_key``).  The picture is the one
     :func:`nearest_point_figure` draws.  The last ``cache_size`` searches are kept, so that
     moving a slider back costs no new search.
 
