@@ -447,9 +447,9 @@ def _architecture_state(widths, activation, n, seed, degree, n_points):
 
 
 def _ladder(x: float) -> float:
-    """The smallest of 1, 1.5, 2, 3, 5, 7 times a power of ten that is >= x (few distinct limits)."""
+    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= x (few distinct limits)."""
     exp = 10.0 ** np.floor(np.log10(x))
-    return float(next(m * exp for m in (1, 1.5, 2, 3, 5, 7, 10) if m * exp >= x * (1 - 1e-12)))
+    return float(next(m * exp for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * exp >= x * (1 - 1e-12)))
 
 
 class _ArchitecturePanel:
@@ -460,7 +460,7 @@ class _ArchitecturePanel:
     on every move costs ~25 ms); the numbers of the marks are in the title.
 
     :meth:`show` moves the curve, the marks and the title, and sets limits
-    that change in coarse steps (x up to 1, 1.5, 2, 3, 5 or 7 times a power of ten; y in steps of
+    that change in coarse steps (x up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten; y in steps of
     three decades), so a :class:`nnlib.live.LiveFigure` of ``fig`` blits
     ``moving`` while the limits stay.  The axes have fixed positions: the layout does not depend
     on the first setting drawn.
