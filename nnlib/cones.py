@@ -587,9 +587,12 @@ class _ConePanels:
     each of the seven possible faces F_I there is one set of artists (a ray or an edge, a sector
     or polygon, its spokes in 3-D; a point, a segment or a polygon, and its name, in the plane),
     and a legend for every set of face dimensions; :meth:`show` fills in the faces of a sample,
-    hides the others, and shows the legend listing the dimensions present.  Nothing still
-    depends on S and the limits are fixed, so a :class:`nnlib.live.LiveFigure` of ``fig``
-    blits every move.
+    hides the others, shows the legend listing the dimensions present and writes the title
+    (the caller's line, and a line with rank [S, 1], the largest face dimension and the span
+    dimension).  The limits are fixed; the legends and the dimensions line are still artists
+    that take a handful of values, named by :attr:`static_key`, so a
+    :class:`nnlib.live.LiveFigure` of ``fig`` (``render(static_key=...)``) blits nearly every
+    move.
     """
 
     def __init__(self):
