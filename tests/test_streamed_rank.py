@@ -103,6 +103,15 @@ def test_image_dimension_streamed_gives_the_same_report_as_the_whole_jacobian():
     assert streamed.best.method == "streamed-qr"
 
 
+def test_the_streamed_search_stops_at_the_symmetry_bound_like_the_whole_one():
+    S = np.random.default_rng(0).standard_normal((20, 2))
+    arch = Architecture((2, 3, 1))   # m = 13, 3 rescalings: the bound 10 < min(m, nq) = 13
+    whole = image_dimension(arch, S, rng=4, n_points=30)
+    streamed = image_dimension(arch, S, rng=4, n_points=30, block_size=5)
+    assert streamed.ranks == whole.ranks and streamed.dimension == streamed.ceiling == arch.m - 3
+    assert len(image_dimension(arch, S, rng=4, n_points=30, block_size=5, use_symmetries=False).ranks) == 60
+
+
 def test_image_dimension_streams_by_itself_when_the_jacobian_is_too_big(monkeypatch):
     import nnlib.dimension as dimension
 
