@@ -8,7 +8,8 @@ tanh and ReLU) this times
   and checks that they agree to 1e-10 relative (max |difference| / max |entry|);
 * ``nnlib.dimension.image_dimension`` against its floor, one SVD of the same Jacobian
   (``numpy.linalg.svd(J, compute_uv=False)``): per random point (``n_points=1``: weights,
-  Jacobian, rank decision) and as called by default (as many points as its policy uses).
+  Jacobian, rank decision) and as called by default (as many points as its policy uses, stopping
+  at the proven ceiling min(nq, m - unit rescalings), recorded as ``ceiling``).
 
     .venv/bin/python -m bench.autodiff [--repeats 5] [--quick]
 """
@@ -123,7 +124,8 @@ def main(argv=None) -> None:
         t_dim = stats(repeat(lambda: image_dimension(arch, S, rng=1), repeats=1 if nq * m > 1e5 else reps, warmup=0))
         # ReLU is positively homogeneous: rescaling a hidden unit's incoming weights by c > 0 and its
         # outgoing ones by 1/c leaves psi_k unchanged, so dim <= m - (number of hidden units), a proven
-        # bound that image_dimension(upper_bound=...) may stop at.
+        # bound.  image_dimension stops there by default (rep.ceiling); the call with
+        # upper_bound=... passes the same bound explicitly.
         bound = min(nq, m - sum(widths[1:-1])) if act == "relu" else min(nq, m)
         t_bound = stats(repeat(lambda: image_dimension(arch, S, rng=1, upper_bound=bound), repeats=1 if nq * m > 1e5 else reps, warmup=0))
         rep_b = image_dimension(arch, S, rng=1, upper_bound=bound)
@@ -135,7 +137,7 @@ def main(argv=None) -> None:
             "dimension_one_point": t_dim1, "dimension_default": t_dim,
             "dimension": rep.dimension, "points_used": len(rep.ranks), "svd_rank": nn.numerical_rank(J).rank,
             "upper_bound": bound, "dimension_with_bound": t_bound, "dimension_bound_result": rep_b.dimension,
-            "points_used_with_bound": len(rep_b.ranks),
+            "points_used_with_bound": len(rep_b.ranks), "ceiling": rep.ceiling,
             "dim_bound_ratio": t_bound["median"] / t_svd["median"],
             "jac_ratio": t_nn["median"] / best_torch,
             "dim_point_ratio": t_dim1["median"] / t_svd["median"],
