@@ -374,7 +374,7 @@ def best_fit_path(t, radii, *, S=(0.0, 1.0, 2.0), activation: str = "tanh", n_a:
     return FitPath(radii.copy(), np.array(out_loss), np.array(out_norm), np.array(out_theta))
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=4)
 def _candidate_grid(s: tuple, activation: str, top: float, n_a: int, n_b: int):
     """The candidate first layers (a, b) of :func:`best_fit_path` and what they give before the
     target is known (:func:`nnlib.geometry._one_unit_features`): the same for every target, so
