@@ -680,6 +680,64 @@ def _stamped_legend_class():
     return StampedLegend
 
 
+@functools.lru_cache(maxsize=1)
+def _stamped_text_class():
+    """A :class:`matplotlib.text.Text` that a live figure redraws by copying its pixels, per string.
+
+    For a moving text on the plain figure background (a title above the axes): after a live
+    render, :meth:`keep_stamp` saves the pixels of its current string; when the same string is
+    drawn again on the same renderer, they are copied instead of laying out and rasterising the
+    glyphs again (a two-line title took half of a blitted move).  Strings are kept per text, the
+    ``max_stamps`` most recent; any other drawing (``savefig``, another canvas) draws as usual.
+    """
+    from collections import OrderedDict
+
+    from matplotlib.text import Text
+
+    class StampedText(Text):
+        stamp_renderer = None
+
+        def keep_stamp(self, canvas, max_stamps: int = 64) -> None:
+            renderer = canvas.get_renderer()
+            if renderer is not self.stamp_renderer:
+                self.stamps, self.stamp_renderer = OrderedDict(), renderer
+            text = self.get_text()
+            if text and self.get_visible() and text not in self.stamps:
+                self.stamps[text] = renderer.copy_from_bbox(self.get_window_extent(renderer).padded(2))
+                if len(self.stamps) > max_stamps:
+                    self.stamps.popitem(last=False)
+
+        def draw(self, renderer):
+            if renderer is self.stamp_renderer and self.get_visible():
+                stamp = self.stamps.get(self.get_text())
+                if stamp is not None:
+                    self.stamps.move_to_end(self.get_text())
+                    renderer.restore_region(stamp)
+                    self.stale = False
+                    return
+            super().draw(renderer)
+
+    return StampedText
+
+
+def _stamped_title_lines(ax, fontsize: float, gap: float = 4.0):
+    """A two-line title of ``ax`` as two :func:`_stamped_text_class` texts: the axes title (the
+    first line, raised by one line and ``gap`` points) and a second line at the usual title
+    place, clear of each other by ``gap`` points (so that each one's pixels can be copied)."""
+    import matplotlib as mpl
+    from matplotlib.transforms import ScaledTranslation
+
+    pad = mpl.rcParams["axes.titlepad"]
+    first = ax.set_title(" ", fontsize=fontsize, pad=pad + 1.2 * fontsize + gap)
+    first.__class__ = _stamped_text_class()  # the axes' own title, drawn from its stamps when it can
+    shift = ScaledTranslation(0.0, pad / 72.0, ax.figure.dpi_scale_trans)
+    second = _stamped_text_class()(0.5, 1.0, " ", transform=ax.transAxes + shift, ha="center", va="baseline",
+                                   fontsize=fontsize)
+    ax.add_artist(second)
+    second.set_clip_on(False)  # (add_artist clips to the axes; a title stands above them)
+    return first, second
+
+
 #: Figure size (inches) and axes rectangle (figure fractions) of the chapter-2 widget: a fixed layout,
 #: so that the picture does not depend on which target was drawn first (a live figure keeps its layout).
 _NEAREST_SIZE = (8.0, 4.6)
@@ -724,13 +782,13 @@ class _NearestPointPanel:
         ax.set(xlabel=r"$(x_1 - x_2)/\sqrt{2}$", ylabel=r"$(x_1 + x_2 - 2x_3)/\sqrt{6}$")
         for axis in (ax.xaxis, ax.yaxis):  # at most five short tick labels: a new window draws them all
             axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 3, 4, 5, 10]))
-        self.title = ax.set_title(" ", fontsize=9)
+        self.verdict, self.numbers = _stamped_title_lines(ax, 9)  # the title: two lines
         self.fig, self.ax = fig, ax
         self.shown = None
 
     @property
     def moving(self) -> list:
-        return [self.link, self.target, self.nearest, self.best, self.title]
+        return [self.link, self.target, self.nearest, self.best, self.verdict, self.numbers]
 
     def _reach(self, length: float) -> None:
         """Lengthen the sectors and rays to ``length`` (a still change: the window grows with it)."""
@@ -764,8 +822,9 @@ class _NearestPointPanel:
         else:
             verdict = "NO nearest point: the best point drifts to a missing boundary ray"
         shown = "0 (in floating point only)" if res.loss == 0 and not state.attained else f"{res.loss:.3g}"
-        self.title.set_text(f"{name}: {verdict}\nloss {shown} (inf = {state.inf:.3g}), "
-                            f"‖θ‖ = {res.norm:.3g}, gradient norm {res.grad_norm:.2g}")
+        self.verdict.set_text(f"{name}: {verdict}")
+        self.numbers.set_text(f"loss {shown} (inf = {state.inf:.3g}), ‖θ‖ = {res.norm:.3g}, "
+                              f"gradient norm {res.grad_norm:.2g}")
         half = max(2.0, 1.3 * float(np.linalg.norm(tp)))
         extent = nice_limits([-half, half], margin=0.0)[1]
         if 3 * extent > self.length:
@@ -869,6 +928,8 @@ def nearest_point_live(pictures, *, max_nfev: int = 200, cache_size: int = 256):
         legend = panel.legends[activation]
         if live.last_mode == "full" and legend.stamp is None:
             legend.keep_stamp(live.canvas)  # drawn on this canvas: copy its pixels from now on
+        panel.verdict.keep_stamp(live.canvas)
+        panel.numbers.keep_stamp(live.canvas)
         return png
 
     render.live = live

@@ -315,7 +315,8 @@ def test_the_widget_search_gives_the_numbers_of_nearest_point(pictures):
     for name, t in (("sigmoid", (0.0, 0.25, 1.0)), ("sigmoid", (0.5, -1.0, 0.3)), ("relu", (0.0, -1.0, 0.0))):
         picture = pictures[name]
         res = g.nearest_point(picture.arch, picture.S, np.array(t)[:, None], picture.grid, max_nfev=200)
-        title = g.nearest_point_figure(picture, *t).axes[0].get_title()
+        ax = g.nearest_point_figure(picture, *t).axes[0]
+        title = "\n".join([ax.get_title()] + [text.get_text() for text in ax.texts])  # the title's two lines
         assert f"‖θ‖ = {res.norm:.3g}, gradient norm {res.grad_norm:.2g}" in title
         assert f"{res.loss:.3g} (inf" in title or "0 (in floating point only)" in title
 
@@ -354,6 +355,23 @@ def test_live_picture_is_the_static_figure(pictures):
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
     assert np.array_equal(_pixels(png)[..., :3], _pixels(buf.getvalue())[..., :3])
+
+
+def test_both_lines_of_the_title_are_drawn(pictures):
+    import io
+
+    fig = g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.0, 1.0)
+    ax = fig.axes[0]
+    lines = [ax.title] + ax.texts
+    assert [text.get_text()[:18] for text in lines] == ["sigmoid: NO neares", "loss 0 (in floating"[:18]]
+    pictures_of = []
+    for blank in (None, 0, 1):
+        for i, text in enumerate(lines):
+            text.set_alpha(0.0 if i == blank else None)
+        buf = io.BytesIO()
+        fig.savefig(buf, format="png")
+        pictures_of.append(_pixels(buf.getvalue()))
+    assert not np.array_equal(pictures_of[0], pictures_of[1]) and not np.array_equal(pictures_of[0], pictures_of[2])
 
 
 def test_a_small_move_keeps_the_window_and_is_a_blit(pictures):
