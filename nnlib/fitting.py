@@ -191,7 +191,7 @@ class _Descent:
     kept every ``record_every`` steps; the current iterate is always known.  The arithmetic is
     that of the original loop of :func:`gradient_descent`, operation for operation, so the
     iterates are the same to the last bit (``tests/test_fitting.py`` compares them with a copy
-    of that loop; two-layer networks use :func:`_two_layer_loss_gradient`); the per-step checks are
+    of that loop; two-layer networks use ``_two_layer_loss_gradient``); the per-step checks are
     cheaper: ``not max|theta| <= 1e12`` is true exactly
     when an entry is non-finite or too large, and ``grad . grad`` is the squared gradient norm
     (``numpy.linalg.norm`` computes sqrt(x . x)), finite only when every entry is.

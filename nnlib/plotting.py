@@ -92,7 +92,7 @@ class _FitHistoryPanels:
     ``show(results, labels, title)`` puts the runs on the lines, the labels in the legends and
     sets the limits: x from 1 to 1 + ``max_steps`` (the widget's slider range, so that the steps
     slider never moves them; by default the longest run), with a margin of 0.1 decade; y rounded outward
-    on the log scale (:func:`_log_limits`).  The lines, the legends (drawn over the lines, as in
+    on the log scale (``_log_limits``).  The lines, the legends (drawn over the lines, as in
     a fresh drawing, and relabelled when the seed changes) and the title are the ``moving``
     artists of a :class:`nnlib.live.LiveFigure` of ``fig``.
     """

@@ -109,7 +109,7 @@ def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max
 
     The picture is :func:`fit_history_figure` with this ``max_steps``; one figure is kept and
     only the curves, legends and title are redrawn (:class:`nnlib.live.LiveFigure`, available
-    as ``render.live``), and the runs come from a :class:`_RunCache` (``render.runs``).
+    as ``render.live``), and the runs come from a ``_RunCache`` (``render.runs``).
     """
     from .live import LiveFigure
 
