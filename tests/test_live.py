@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from nnlib.live import LiveFigure, live_widget
+from nnlib.live import LiveFigure, encode_png, live_widget, nice_limits
 
 
 def pixels(png: bytes) -> np.ndarray:
@@ -160,3 +160,38 @@ def test_live_widget_checks_its_arguments():
         live_widget(lambda x: b"", {"x": 3})
     with pytest.raises(ValueError, match="^rows must place every control exactly once"):
         live_widget(lambda x: b"", {"x": s}, rows=[["x", "x"]])
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_encode_png_is_lossless(channels):
+    rng = np.random.default_rng(0)
+    img = rng.integers(0, 256, size=(37, 53, channels), dtype=np.uint8)
+    back = np.asarray(Image.open(io.BytesIO(encode_png(img))))
+    assert back.shape == img.shape and np.array_equal(back, img)
+
+
+def test_encode_png_of_a_figure_equals_pillows_picture():
+    fig, moving = two_panel(0.3, 0.7)
+    png = LiveFigure(fig, moving).render()
+    rgb = pixels(png)[:, :, :3]
+    buf = io.BytesIO()
+    Image.fromarray(rgb).save(buf, format="png")
+    assert np.array_equal(pixels(buf.getvalue()), pixels(png))
+
+
+def test_encode_png_rejects_what_is_not_an_image():
+    with pytest.raises(ValueError, match="^pixels must be a uint8 array"):
+        encode_png(np.zeros((4, 4, 3)))  # float
+    with pytest.raises(ValueError, match="^pixels must be a uint8 array"):
+        encode_png(np.zeros((4, 4), dtype=np.uint8))
+    with pytest.raises(ValueError, match="^level must be an integer in 0..9"):
+        encode_png(np.zeros((4, 4, 3), dtype=np.uint8), level=10)
+
+
+def test_nice_limits_hold_the_data_and_stay_put_under_small_moves():
+    lo, hi = nice_limits([0.13, 4.2])
+    assert lo <= 0.13 and hi >= 4.2
+    assert nice_limits([0.13, 4.25]) == (lo, hi)
+    assert nice_limits([0.13, 40.0])[1] > hi
+    with pytest.raises(ValueError, match="^values must contain at least one finite number"):
+        nice_limits([np.nan])
