@@ -75,6 +75,7 @@ class FitResult:
 
 
 _BLOW_UP = 1e12
+_SAFE_SQUARED_NORM = 0.99 * _BLOW_UP**2  # below it, no entry of theta can exceed _BLOW_UP
 
 
 def _check_problem(arch, S, T):
@@ -193,7 +194,8 @@ class _Descent:
     that of the original loop of :func:`gradient_descent`, operation for operation, so the
     iterates are the same to the last bit (``tests/test_fitting.py`` compares them with a copy
     of that loop; two-layer networks use ``_two_layer_loss_gradient``); the per-step checks are
-    cheaper: ``not max|theta| <= 1e12`` is true exactly
+    cheaper: ``theta . theta <= 0.99e24`` (which the history of ||theta|| needs anyway) already
+    shows every entry finite and below 1e12, and otherwise ``not max|theta| <= 1e12`` is true exactly
     when an entry is non-finite or too large, and ``grad . grad`` is the squared gradient norm
     (``numpy.linalg.norm`` computes sqrt(x . x)), finite only when every entry is (if it overflows,
     the entries are checked one by one).
@@ -242,7 +244,10 @@ class _Descent:
                     self.status = "converged"
                     break
                 new_theta = theta - step * grad
-                if not np.abs(new_theta).max() <= _BLOW_UP:  # also true for a NaN
+                tt = float(new_theta.dot(new_theta))
+                # tt <= 0.99e24 puts every entry below 1e12 (|x_i| <= ||x||, the rounding of a sum
+                # of m squares is far below 1 %); only otherwise are the entries looked at.
+                if not tt <= _SAFE_SQUARED_NORM and not np.abs(new_theta).max() <= _BLOW_UP:  # (also for NaN)
                     self.status = "diverged"
                     break
                 new_value, new_grad = loss_gradient(new_theta)
@@ -257,7 +262,7 @@ class _Descent:
                         hist = self._hist = np.concatenate([hist, np.empty_like(hist)])
                         if thetas is not None:
                             thetas = self._thetas = np.concatenate([thetas, np.empty_like(thetas)])
-                    hist[rows] = value, sqrt(float(theta.dot(theta))), gnorm
+                    hist[rows] = value, sqrt(tt), gnorm  # tt = theta . theta, as numpy.linalg.norm computes it
                     if thetas is not None:
                         thetas[rows] = theta
                     rows += 1

@@ -406,11 +406,11 @@ def test_best_of_starts_returns_the_lowest_final_loss_of_its_starts():
 # same iterates, histories and status to the last bit.
 
 
-def _reference_gradient_descent(arch, S, T, *, step, n_steps, rng, record_every=1, gtol=0.0):
+def _reference_gradient_descent(arch, S, T, theta0=None, *, step, n_steps, rng=0, record_every=1, gtol=0.0):
     from nnlib.fitting import _BLOW_UP
     from nnlib.network import _loss_gradient
 
-    theta = arch.random_theta(rng)
+    theta = arch.random_theta(rng) if theta0 is None else theta0.copy()
     steps, losses, norms, gnorms = [], [], [], []
     status = "finished"
     with np.errstate(over="ignore", invalid="ignore"):
@@ -535,3 +535,19 @@ def test_the_two_layer_loss_gradient_equals_the_general_one_bit_for_bit(activati
         value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
         fast_value, fast_grad = fast(theta)
         assert fast_value == value and np.array_equal(fast_grad, grad)
+
+
+@pytest.mark.parametrize("big", [0.9e12, 1.05e12])
+def test_weights_near_the_blow_up_bound_are_judged_like_the_reference_loop(big):
+    # Dead ReLU units with huge weights: the loss stays small, so only the bound on the entries
+    # (1e12) decides.  0.9e12: the norm passes 0.99e12 and the entries must be looked at (not
+    # diverged); 1.05e12: one entry is too large, diverged at the first step.
+    arch = Architecture((1, 2, 1), "relu")
+    S = np.linspace(-1.0, 1.0, 5)[:, None]
+    T = 0.1 * S + 0.3
+    theta0 = np.array([0.5e12, 0.5e12, -big, -big, 0.9e12, 0.9e12, 0.0])
+    assert np.linalg.norm(theta0) > 0.99e12
+    result = gradient_descent(arch, S, T, theta0, step=1e-2, n_steps=50)
+    reference = _reference_gradient_descent(arch, S, T, theta0, step=1e-2, n_steps=50)
+    _assert_identical(result, reference)
+    assert reference.status == ("finished" if big < 1e12 else "diverged")
