@@ -111,7 +111,8 @@ def continuous_symmetries(arch) -> int:
 
     * ReLU: each hidden unit can be rescaled, (a_j, b_j) -> t (a_j, b_j) with the unit's
       outgoing column divided by t > 0 (sigma_max(t z) = t sigma_max(z)): one direction per
-      hidden unit, sum of the hidden widths d_2 + ... + d_k (:func:`rescaling_symmetries`).
+      hidden unit, sum of the hidden widths d_2 + ... + d_k
+      (:func:`~nnlib.dimension.rescaling_symmetries`).
     * x^r (r >= 2): the same with the outgoing column divided by t^r: one per hidden unit.
     * identity: a hidden layer of width d can be changed by any invertible d x d matrix: d^2
       per hidden layer.  (These d^2 directions are independent only when the layer is narrow

@@ -97,6 +97,16 @@ def test_fit_explorer_returns_a_vbox_with_step_steps_and_seed_sliders():
     assert (sliders["seed"].value, sliders["seed"].min, sliders["seed"].max) == (3, 0, 9)
 
 
+def test_fit_explorer_recomputes_a_new_run_only_when_the_seed_or_step_slider_is_released():
+    # A new seed or step size is a new run of sequential steps (~0.5 s for 20 000): updating on
+    # every notch of a drag would queue one run per notch.  The steps slider is served from the
+    # kept run and answers while dragged.
+    sliders = _sliders(fit_explorer(ARCH, S, T, step=1e-2, n_steps=20, seed=3, max_steps=1000, max_seed=9))
+    assert sliders["seed"].continuous_update is False
+    assert sliders["step size"].continuous_update is False
+    assert sliders["number of steps"].continuous_update is True
+
+
 @pytest.mark.parametrize("step", [1.0, 1e-6])
 def test_fit_explorer_shows_exactly_the_step_it_was_given_or_refuses_it(step):
     # The step slider spans 1e-4 .. 10^-0.5; a value outside must not be silently clamped.
