@@ -71,6 +71,11 @@ def main(total_seconds: float | None = None) -> None:
             first = w.get("first_pass")
             first = (f"; first pass alone: median {_ms(first['median'])}, p95 {_ms(first['p95'])}"
                      if w.get("live") and first and first["n"] < lat["n"] else "")
+            if w.get("scattered") and w.get("one_control"):
+                sc_, oc = w["scattered"], w["one_control"]
+                first += (f"; scattered settings: median {_ms(sc_['median'])}, p95 {_ms(sc_['p95'])} "
+                          f"({sc_['n']} moves); one control at a time: median {_ms(oc['median'])}, "
+                          f"p95 {_ms(oc['p95'])} ({oc['n']} moves)")
             out.append(f"| widget `{name}` (ch. {w['chapter'][:2]}): median ≤ {1e3 * tm:.0f} ms, p95 ≤ {1e3 * tp:.0f} ms | "
                        f"median {_ms(lat['median'])}, p95 {_ms(lat['p95'])} ({lat['n']} moves{first}) | "
                        f"{lat['median'] / tm:.2f} / {lat['p95'] / tp:.2f} | {_verdict(ok)} |")

@@ -36,6 +36,9 @@ class Widget:
     # dotted name of the live renderer factory the widget uses, e.g. "nnlib.illposed.theta_k_live":
     # called once with the setup's arguments, it returns render(**values) -> PNG bytes.
     live: str | None = None
+    # how many leading entries of the sweep are scattered settings (several controls jumping at
+    # once, or far); the rest move one control at a time, as a reader drags a slider.  None: all.
+    scattered: int | None = None
 
     def resolve(self, name: str | None = None):
         import importlib
@@ -191,7 +194,7 @@ def _none():
 
 WIDGETS: list[Widget] = [
     Widget("fit_explorer", "01_introduction", "nnlib.widgets.fit_history_figure", _fit_setup, _fit_sweep,
-           live="nnlib.widgets.fit_live"),
+           live="nnlib.widgets.fit_live", scattered=5),
     Widget("nearest_point_explorer", "02_geometry_of_erm", "bench.widget_registry.nearest_point_callback",
            _nearest_setup, _nearest_sweep, live="nnlib.geometry.nearest_point_live"),
     Widget("cone_explorer", "03_relu_cone", "nnlib.cones.cone_explorer_figure", _none, _cone_sweep,
@@ -207,7 +210,7 @@ WIDGETS: list[Widget] = [
     Widget("target_explorer", "06_smooth_activations", "nnlib.smooth.target_figure", _none, _target_sweep,
            live="nnlib.smooth.target_live"),
     Widget("architecture_explorer", "07_open_questions", "bench.widget_registry.architecture_callback", _none,
-           _architecture_sweep, live="nnlib.generic.architecture_live"),
+           _architecture_sweep, live="nnlib.generic.architecture_live", scattered=12),
 ]
 
 NAMES = {w.name for w in WIDGETS}

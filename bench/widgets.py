@@ -13,7 +13,8 @@ values; one move's latency is the time from the new values to the PNG bytes in m
 
 One untimed warm-up move per widget; the sweep is run ``--repeats`` times.  Medians and p95 are
 over all moves; for live widgets the report also gives the first pass alone (every setting seen
-for the first time, so nothing comes from a cache).
+for the first time, so nothing comes from a cache), and, for sweeps that add one-control moves
+after their scattered settings (registry field ``scattered``), each kind alone.
 
     .venv/bin/python -m bench.widgets [--repeats 2] [--only NAME ...]
 """
@@ -77,7 +78,7 @@ def main(argv=None) -> None:
         t0 = time.perf_counter()
         fixed = wdg.setup()
         sweep = wdg.sweep()
-        times, computes, first_pass, modes = [], [], [], []
+        times, computes, first_pass, modes, scattered, one_control = [], [], [], [], [], []
         if wdg.live:
             render = wdg.resolve(wdg.live)(**fixed)  # builds the figure and draws it once
             setup_s = time.perf_counter() - t0
@@ -100,6 +101,7 @@ def main(argv=None) -> None:
                 computes.append(c)
                 if r == 0:
                     first_pass.append(t)
+                (scattered if wdg.scattered is None or i < wdg.scattered else one_control).append(t)
                 rows.append({"widget": wdg.name, "chapter": wdg.chapter, "repeat": r + 1, "move": i,
                              "values": repr(values), "seconds": round(t, 5), "callback_seconds": round(c, 5),
                              "mode": mode, "png_bytes": size})
@@ -109,6 +111,8 @@ def main(argv=None) -> None:
         results[wdg.name] = {"chapter": wdg.chapter, "callback": wdg.live or wdg.callback, "live": bool(wdg.live),
                              "setup_s": setup_s, "latency": st, "first_pass": stats(first_pass),
                              "full_draws": modes.count("full"), "blits": modes.count("blit"),
+                             "scattered": stats(scattered) if one_control else None,
+                             "one_control": stats(one_control) if one_control else None,
                              "callback_median_s": None if wdg.live else stats(computes)["median"],
                              "n_values": len(sweep), "slowest_values": sweep[slowest]}
         log(f"[widgets] {wdg.name}: median {1e3 * st['median']:.0f} ms, p95 {1e3 * st['p95']:.0f} ms "
