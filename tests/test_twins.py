@@ -66,8 +66,33 @@ def test_a_function_that_is_not_callable_is_refused_naming_function(function):
 
 
 def test_a_function_returning_no_figure_is_refused_naming_function_and_the_value():
-    with pytest.raises(TypeError, match=r"^function must return a matplotlib Figure; for values\[1\] = 2 it returned int"):
+    with pytest.raises(TypeError, match=r"^function must return a matplotlib Figure or PNG bytes; for values\[1\] = 2 it returned int"):
         static_twin(lambda v: 1 if v == 2 else line_figure(v), [1, 2], name="a")
+
+
+def test_bytes_that_are_not_a_png_are_refused():
+    with pytest.raises(TypeError, match=r"^function must return a matplotlib Figure or PNG bytes.*returned bytes"):
+        static_twin(lambda v: b"GIF89a", [1], name="a")
+
+
+def test_a_live_renderer_gives_the_frames_the_widget_shows():
+    from matplotlib.figure import Figure
+
+    from nnlib.live import LiveFigure
+
+    fig = Figure(figsize=(2, 2), dpi=40)
+    ax = fig.add_subplot()
+    ax.set(xlim=(0, 4), ylim=(0, 4), title="a live point")
+    (pt,) = ax.plot([0], [0], "o", label="point")
+    live = LiveFigure(fig, [pt])
+
+    def render(v):
+        pt.set_data([v], [v])
+        return live.render()
+
+    twin = static_twin(render, [1, 2, 3], name="v")
+    assert twin.frames == tuple(render(v) for v in (1, 2, 3))
+    assert len(set(twin.frames)) == 3
 
 
 def test_a_function_returning_axes_is_refused():
