@@ -21,7 +21,7 @@ from .fitting import FitResult, _Descent, gradient_descent
 from .network import _check_arch, _check_sample
 from .plotting import _FitHistoryPanels
 
-__all__ = ["fit_history_figure", "fit_result_figure", "fit_live", "fit_explorer", "STEP_RANGE"]
+__all__ = ["fit_history_figure", "fit_result_figure", "fit_result_live", "fit_live", "fit_explorer", "STEP_RANGE"]
 
 #: The range of the step-size slider of :func:`fit_explorer` (a log-scale slider).
 STEP_RANGE = (1e-4, 10**-0.5)
@@ -70,6 +70,29 @@ def fit_result_figure(result: FitResult, *, seed: int, step: float, max_steps: i
     step = check_positive_float("step", step)
     max_steps = _check_max_steps(max_steps)
     return _FitHistoryPanels(1).show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps).fig
+
+
+def fit_result_live(*, max_steps: int | None = None):
+    """The live counterpart of :func:`fit_result_figure`: ``render(result, seed=..., step=...)``
+    returns the same picture as PNG bytes, drawn on one kept figure (:class:`nnlib.live.LiveFigure`,
+    available as ``render.live``), e.g. for the frames of a static twin over computed runs.
+    """
+    from .live import LiveFigure
+
+    max_steps = _check_max_steps(max_steps)
+    panels = _FitHistoryPanels(1)
+    live = LiveFigure(panels.fig, panels.moving)
+
+    def render(result, *, seed, step):
+        if not isinstance(result, FitResult):
+            raise TypeError(f"result must be a FitResult; got {type(result).__name__}")
+        seed = check_nonnegative_int("seed", seed)
+        step = check_positive_float("step", step)
+        panels.show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps)
+        return live.render()
+
+    render.live = live
+    return render
 
 
 class _RunCache:

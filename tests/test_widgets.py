@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from nnlib.fitting import gradient_descent
 from nnlib.network import Architecture
 from nnlib.paper import theorem1_architecture, theorem1_data
-from nnlib.widgets import fit_explorer, fit_history_figure
+from nnlib.widgets import fit_explorer, fit_history_figure, fit_result_figure
 
 S, T = theorem1_data()
 ARCH = theorem1_architecture()
@@ -296,3 +296,25 @@ def test_fit_explorer_shows_the_live_picture_and_redraws_it_when_a_slider_moves(
     before = image.value
     _sliders(box)["number of steps"].value = 100
     assert image.value != before
+
+
+def test_fit_result_live_draws_what_fit_result_figure_draws():
+    import io
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from PIL import Image
+
+    from nnlib.widgets import fit_result_live
+
+    runs = [gradient_descent(ARCH, S, T, step=1e-2, n_steps=n, rng=seed) for n, seed in ((30, 1), (60, 2))]
+    render = fit_result_live()
+    render(runs[1], seed=2, step=1e-2)  # another run first: the frame must not depend on it
+    live = np.asarray(Image.open(io.BytesIO(render(runs[0], seed=1, step=1e-2))).convert("RGB"))
+    fig = fit_result_figure(runs[0], seed=1, step=1e-2)
+    canvas = FigureCanvasAgg(fig)
+    canvas.draw()
+    plain = np.asarray(canvas.buffer_rgba())[:, :, :3]
+    assert live.shape == plain.shape
+    assert np.mean(np.any(live != plain, axis=2)) < 0.002  # the same picture (a few edge pixels may differ)
+    with pytest.raises(TypeError, match="^result must be a FitResult"):
+        render("run", seed=1, step=1e-2)
