@@ -28,7 +28,6 @@ orthogonal to (1, 1, 1)):
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -649,95 +648,6 @@ def _nearest_point_state(picture: NearestPointPicture, t1, t2, t3, max_nfev: int
     return _NearestState(T, res, d2, pts, attained)
 
 
-@functools.lru_cache(maxsize=1)
-def _stamped_legend_class():
-    """A :class:`matplotlib.legend.Legend` that a live figure can redraw by copying its pixels.
-
-    For a legend that never changes and stands on the plain figure background, outside the axes
-    (nothing else is drawn where it is), its pixels are the same at every drawing; a live figure
-    draws its still parts again at every new window.  After a full drawing on a live canvas,
-    :meth:`keep_stamp` saves the legend's pixels; later drawings on the same renderer copy them
-    instead of drawing its ~120 glyphs again (the same picture, tested pixel for pixel, at a
-    fraction of the cost).  Any other drawing (``savefig``, another canvas) draws it as usual.
-    """
-    from matplotlib.legend import Legend
-
-    class StampedLegend(Legend):
-        stamp = None
-
-        def keep_stamp(self, canvas) -> None:
-            renderer = canvas.get_renderer()
-            # 4 pixels of margin: the rounded frame reaches a little beyond the legend's extent
-            self.stamp = (renderer, renderer.copy_from_bbox(self.get_window_extent(renderer).padded(4)))
-
-        def draw(self, renderer):
-            if self.stamp is not None and self.stamp[0] is renderer and self.get_visible():
-                renderer.restore_region(self.stamp[1])
-                self.stale = False
-                return
-            super().draw(renderer)
-
-    return StampedLegend
-
-
-@functools.lru_cache(maxsize=1)
-def _stamped_text_class():
-    """A :class:`matplotlib.text.Text` that a live figure redraws by copying its pixels, per string.
-
-    For a moving text on the plain figure background (a title above the axes): after a live
-    render, :meth:`keep_stamp` saves the pixels of its current string; when the same string is
-    drawn again on the same renderer, they are copied instead of laying out and rasterising the
-    glyphs again (a two-line title took half of a blitted move).  Strings are kept per text, the
-    ``max_stamps`` most recent; any other drawing (``savefig``, another canvas) draws as usual.
-    """
-    from collections import OrderedDict
-
-    from matplotlib.text import Text
-
-    class StampedText(Text):
-        stamp_renderer = None
-
-        def keep_stamp(self, canvas, max_stamps: int = 64) -> None:
-            renderer = canvas.get_renderer()
-            if renderer is not self.stamp_renderer:
-                self.stamps, self.stamp_renderer = OrderedDict(), renderer
-            text = self.get_text()
-            if text and self.get_visible() and text not in self.stamps:
-                self.stamps[text] = renderer.copy_from_bbox(self.get_window_extent(renderer).padded(2))
-                if len(self.stamps) > max_stamps:
-                    self.stamps.popitem(last=False)
-
-        def draw(self, renderer):
-            if renderer is self.stamp_renderer and self.get_visible():
-                stamp = self.stamps.get(self.get_text())
-                if stamp is not None:
-                    self.stamps.move_to_end(self.get_text())
-                    renderer.restore_region(stamp)
-                    self.stale = False
-                    return
-            super().draw(renderer)
-
-    return StampedText
-
-
-def _stamped_title_lines(ax, fontsize: float, gap: float = 4.0):
-    """A two-line title of ``ax`` as two :func:`_stamped_text_class` texts: the axes title (the
-    first line, raised by one line and ``gap`` points) and a second line at the usual title
-    place, clear of each other by ``gap`` points (so that each one's pixels can be copied)."""
-    import matplotlib as mpl
-    from matplotlib.transforms import ScaledTranslation
-
-    pad = mpl.rcParams["axes.titlepad"]
-    first = ax.set_title(" ", fontsize=fontsize, pad=pad + 1.2 * fontsize + gap)
-    first.__class__ = _stamped_text_class()  # the axes' own title, drawn from its stamps when it can
-    shift = ScaledTranslation(0.0, pad / 72.0, ax.figure.dpi_scale_trans)
-    second = _stamped_text_class()(0.5, 1.0, " ", transform=ax.transAxes + shift, ha="center", va="baseline",
-                                   fontsize=fontsize)
-    ax.add_artist(second)
-    second.set_clip_on(False)  # (add_artist clips to the axes; a title stands above them)
-    return first, second
-
-
 #: Figure size (inches) and axes rectangle (figure fractions) of the chapter-2 widget: a fixed layout,
 #: so that the picture does not depend on which target was drawn first (a live figure keeps its layout).
 _NEAREST_SIZE = (8.0, 4.6)
@@ -756,6 +666,7 @@ class _NearestPointPanel:
     """
 
     def __init__(self, pictures: dict):
+        from matplotlib.legend import Legend
         from matplotlib.ticker import MaxNLocator
 
         from .plotting import new_figure
@@ -776,19 +687,18 @@ class _NearestPointPanel:
             handles = [artists[0], artists[2], artists[6], self.target, self.nearest, self.best]
             labels = [h.get_label() for h in handles[:3]] + ["target T", "nearest point(s) of the closure",
                                                              "solver's best point"]
-            self.legends[key] = _stamped_legend_class()(ax, handles, labels, loc="upper left",
-                                                        bbox_to_anchor=(1.02, 1.0), fontsize=8)
+            self.legends[key] = Legend(ax, handles, labels, loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
         ax.set_aspect("equal")
         ax.set(xlabel=r"$(x_1 - x_2)/\sqrt{2}$", ylabel=r"$(x_1 + x_2 - 2x_3)/\sqrt{6}$")
         for axis in (ax.xaxis, ax.yaxis):  # at most five short tick labels: a new window draws them all
             axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 3, 4, 5, 10]))
-        self.verdict, self.numbers = _stamped_title_lines(ax, 9)  # the title: two lines
+        self.title = ax.set_title(" ", fontsize=9)  # two lines: the verdict, then the numbers
         self.fig, self.ax = fig, ax
         self.shown = None
 
     @property
     def moving(self) -> list:
-        return [self.link, self.target, self.nearest, self.best, self.verdict, self.numbers]
+        return [self.link, self.target, self.nearest, self.best, self.title]
 
     def _reach(self, length: float) -> None:
         """Lengthen the sectors and rays to ``length`` (a still change: the window grows with it)."""
@@ -822,9 +732,8 @@ class _NearestPointPanel:
         else:
             verdict = "NO nearest point: the best point drifts to a missing boundary ray"
         shown = "0 (in floating point only)" if res.loss == 0 and not state.attained else f"{res.loss:.3g}"
-        self.verdict.set_text(f"{name}: {verdict}")
-        self.numbers.set_text(f"loss {shown} (inf = {state.inf:.3g}), ‖θ‖ = {res.norm:.3g}, "
-                              f"gradient norm {res.grad_norm:.2g}")
+        self.title.set_text(f"{name}: {verdict}\nloss {shown} (inf = {state.inf:.3g}), ‖θ‖ = {res.norm:.3g}, "
+                            f"gradient norm {res.grad_norm:.2g}")
         half = max(2.0, 1.3 * float(np.linalg.norm(tp)))
         extent = nice_limits([-half, half], margin=0.0)[1]
         if 3 * extent > self.length:
@@ -924,13 +833,7 @@ def nearest_point_live(pictures, *, max_nfev: int = 200, cache_size: int = 256):
         else:
             cache.move_to_end(key)
         panel.show(activation, state)
-        png = live.render(static_key=activation)
-        legend = panel.legends[activation]
-        if live.last_mode == "full" and legend.stamp is None:
-            legend.keep_stamp(live.canvas)  # drawn on this canvas: copy its pixels from now on
-        panel.verdict.keep_stamp(live.canvas)
-        panel.numbers.keep_stamp(live.canvas)
-        return png
+        return live.render(static_key=activation)
 
     render.live = live
     return render

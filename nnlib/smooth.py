@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ._checks import as_finite_array, as_rng, as_vector, check_positive_float, check_positive_int
-from .geometry import _one_unit_features, _one_unit_last_layer, _stamped_text_class, nearest_monotone_vectors
+from .geometry import _one_unit_features, _one_unit_last_layer, nearest_monotone_vectors
 from .network import Architecture
 
 __all__ = [
@@ -456,7 +456,6 @@ class _TargetPanels:
                                    label="nearest point(s) of the closure")
         ax1.set(xlabel="sample point s", ylabel="value", xlim=(-0.2, 2.2))
         self.left_title = ax1.set_title(" ")
-        self.left_title.__class__ = _stamped_text_class()  # a string drawn before is copied, not drawn again
         self.legend = ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=3, fontsize=7)
         (self.excess,) = ax2.semilogy(radii, np.ones_like(radii), "o-", ms=3, label="best loss − infimum, ‖θ‖ ≤ R")
         (self.norm,) = ax2.semilogy(radii, np.ones_like(radii), "s--", ms=3, label="‖θ‖ of those weights")
@@ -546,9 +545,7 @@ def target_live(*, radii=None, limit: float = 3.0):
 
     def render(t1, t2, t3):
         panels.show(*_target_state(t1, t2, t3, radii))
-        png = live.render(static_key=panels.static_key)
-        panels.left_title.keep_stamp(live.canvas)
-        return png
+        return live.render(static_key=panels.static_key)
 
     render.live = live
     return render
