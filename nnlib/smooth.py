@@ -393,18 +393,13 @@ def _candidate_grid(s: tuple, activation: str, top: float, n_a: int, n_b: int):
 
 
 def _running_argmin(losses: np.ndarray) -> np.ndarray:
-    """best[i] = the first index of the smallest of losses[0..i] (NaN never wins)."""
+    """best[i] = the first index of the smallest of losses[0..i] (NaN never wins after index 0)."""
+    losses = np.where(np.isnan(losses), np.inf, losses)
     n = losses.size
-    if np.all(np.isfinite(losses)):
-        low = np.minimum.accumulate(losses)
-        new = np.empty(n, dtype=bool)
-        new[0] = True
-        new[1:] = losses[1:] < low[:-1]
-        return np.maximum.accumulate(np.where(new, np.arange(n), 0))
-    best = np.zeros(n, dtype=int)
-    for i in range(1, n):
-        best[i] = i if losses[i] < losses[best[i - 1]] else best[i - 1]
-    return best
+    new = np.empty(n, dtype=bool)  # where a new running minimum starts
+    new[0] = True
+    new[1:] = losses[1:] < np.minimum.accumulate(losses)[:-1]
+    return np.maximum.accumulate(np.where(new, np.arange(n), 0))
 
 
 # -- the widget ---------------------------------------------------------------------------------

@@ -198,6 +198,10 @@ def test_running_argmin_keeps_the_first_smallest_and_never_picks_nan():
     assert smooth._running_argmin(losses).tolist() == [0, 1, 1, 1, 4, 4]
     with_nan = np.array([3.0, np.nan, 2.0, np.nan, 1.0])
     assert smooth._running_argmin(with_nan).tolist() == [0, 0, 2, 2, 4]
+    nan_first = np.array([np.nan, 2.0, np.nan, 1.0])
+    assert smooth._running_argmin(nan_first).tolist() == [0, 1, 1, 3]
+    with_inf = np.array([np.inf, 4.0, np.inf, 4.0])
+    assert smooth._running_argmin(with_inf).tolist() == [0, 1, 1, 1]
 
 
 def _pixels(png: bytes) -> np.ndarray:
