@@ -446,66 +446,19 @@ def _architecture_state(widths, activation, n, seed, degree, n_points):
     return arch, n, rep, sb
 
 
-def _ladder(x: float) -> float:
-    """The smallest of 1, 1.5, 2, 2.5, 3, 4, 5, 6, 8 times a power of ten that is >= x (few distinct limits)."""
-    exp = 10.0 ** np.floor(np.log10(x))
-    return float(next(m * exp for m in (1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10) if m * exp >= x * (1 - 1e-12)))
+#: The vertical marks of the architecture explorer's spectrum: label, colour, line style.
+_ARCHITECTURE_MARKS = (("computed dimension", "k", "-"), ("m - symmetries", "C3", ":"), ("min(m, nq)", "C3", "-."))
 
 
-class _ArchitecturePanel:
-    """The figure of :func:`architecture_explorer`, built once: the singular values of the
-    Jacobian (log scale), the rank threshold and three vertical marks (the computed dimension,
-    m - symmetries, min(m, nq)), with the legend to the right of the axes; the y-range holds the
-    singular values and the threshold (down to 1e-18).  The legend is still (redrawing a legend
-    on every move costs ~25 ms); the numbers of the marks are in the title.
-
-    :meth:`show` moves the curve, the marks and the title, and sets limits
-    that change in coarse steps (x up to 1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten; y in steps of
-    three decades), so a :class:`nnlib.live.LiveFigure` of ``fig`` blits
-    ``moving`` while the limits stay.  The axes have fixed positions: the layout does not depend
-    on the first setting drawn.
-    """
-
-    def __init__(self):
-        from .plotting import new_figure
-
-        fig, ax = new_figure(1, width=7.0, height=3.8)
-        fig.set_layout_engine("none")
-        ax.set_position([0.115, 0.13, 0.575, 0.7])
-        ax.set_yscale("log")
-        (self.curve,) = ax.plot([1], [1], "o-", ms=3, label="singular values $s_i$")
-        self.threshold = ax.axhline(1, color="gray", ls="--", lw=1, label="rank threshold")
-        self.marks = [ax.axvline(0, color="k" if style == "-" else "C3", ls=style, lw=1, label=label)
-                      for style, label in (("-", "computed dimension"), (":", "m - symmetries"),
-                                           ("-.", "min(m, nq)"))]
-        ax.set_xlabel("index i of the singular value")
-        ax.set_ylabel("$s_i$")
-        self.legend = ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
-        self.title = ax.set_title(" ", fontsize=9)
-        self.fig, self.ax = fig, ax
-
-    @property
-    def moving(self) -> list:
-        return [self.curve, self.threshold, *self.marks, self.title]
-
-    def show(self, arch, n: int, rep, sb: int) -> "_ArchitecturePanel":
-        sv = np.maximum(rep.best.singular_values, 1e-300)
-        nq = n * arch.q
-        self.curve.set_data(np.arange(1, sv.size + 1), sv)
-        self.threshold.set_ydata([rep.best.tolerance] * 2)
-        for mark, x in zip(self.marks, (rep.dimension, sb, min(arch.m, nq))):
-            mark.set_xdata([x + 0.5] * 2)
-        gap = "inf" if np.isinf(rep.gap) else f"{rep.gap:.1e}"
-        # Plain Unicode (no mathtext): the title changes on every move.
-        self.title.set_text(f"{arch.describe()}, n = {n}\n"
-                            f"computed dim = {rep.dimension}, m - symmetries = {sb}, min(m, nq) = {min(arch.m, nq)}\n"
-                            f"gap sᵣ/sᵣ₊₁ = {gap}, ambiguous: {rep.ambiguous}")
-        top = int(np.ceil(np.log10(max(float(sv.max()), rep.best.tolerance)) + 0.1))
-        top = 3 * -(-top // 3)  # up to the next multiple of three decades
-        bottom = max(-18, int(np.floor(np.log10(min(float(sv.min()), rep.best.tolerance)))) - 1)
-        self.ax.set(xlim=(0, _ladder(max(sv.size, sb, min(arch.m, nq)) + 1)),
-                    ylim=(10.0 ** (3 * (bottom // 3)), 10.0 ** top))
-        return self
+def _show_architecture(panel, arch, n: int, rep, sb: int):
+    """Draw the state of :func:`_architecture_state` on a spectrum panel (``plotting._SpectrumPanel``)."""
+    nq = n * arch.q
+    gap = "inf" if np.isinf(rep.gap) else f"{rep.gap:.1e}"
+    # Plain Unicode (no mathtext): the title changes on every move.
+    title = (f"{arch.describe()}, n = {n}\n"
+             f"computed dim = {rep.dimension}, m - symmetries = {sb}, min(m, nq) = {min(arch.m, nq)}\n"
+             f"gap sᵣ/sᵣ₊₁ = {gap}, ambiguous: {rep.ambiguous}")
+    return panel.show(rep.best.singular_values, rep.best.tolerance, (rep.dimension, sb, min(arch.m, nq)), title)
 
 
 def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: int = 0, degree: int | None = None,
@@ -514,10 +467,13 @@ def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: 
 
     ``activation`` "polynomial" uses ``degree``.  The rank search stops at min(m - symmetries, nq),
     a proven bound (every symmetry direction is in the Jacobian's kernel), or after ``n_points``
-    random weight points.  Returns the matplotlib figure (drawn by ``_ArchitecturePanel``, the
-    figure the live widget keeps).
+    random weight points.  Returns the matplotlib figure (the spectrum panel of
+    :mod:`nnlib.plotting` that the live widget keeps).
     """
-    return _ArchitecturePanel().show(*_architecture_state(widths, activation, n, seed, degree, n_points)).fig
+    from .plotting import _SpectrumPanel
+
+    return _show_architecture(_SpectrumPanel(_ARCHITECTURE_MARKS),
+                              *_architecture_state(widths, activation, n, seed, degree, n_points)).fig
 
 
 def architecture_live(*, seed: int = 0, n_points: int = 60):
@@ -532,13 +488,15 @@ def architecture_live(*, seed: int = 0, n_points: int = 60):
 
     seed = check_nonnegative_int("seed", seed)
     n_points = check_positive_int("n_points", n_points)
-    panel = _ArchitecturePanel()
+    from .plotting import _SpectrumPanel
+
+    panel = _SpectrumPanel(_ARCHITECTURE_MARKS)
     live = LiveFigure(panel.fig, panel.moving, max_backgrounds=32)
 
     def render(depth, width, p, q, activation, n):
         depth = check_positive_int("depth", depth)
         widths = (p,) + (width,) * (depth - 1) + (q,)
-        panel.show(*_architecture_state(widths, activation, n, seed, None, n_points))
+        _show_architecture(panel, *_architecture_state(widths, activation, n, seed, None, n_points))
         return live.render()
 
     render.live = live

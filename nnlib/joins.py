@@ -518,63 +518,8 @@ def join_locus_figure(S, inside, outside, *, title: str):
     return fig
 
 
-#: Right ends of the index axis of the dimension explorer (the number of singular values,
-#: min(nq, m) <= 160 on the sliders, is rounded up to one of these: a move that keeps the rung
-#: keeps the limits).
-_INDEX_AXIS = (5, 10, 20, 40, 80, 160)
-
-
-class _SpectrumPanel:
-    """The figure of :func:`dimension_explorer_figure`, built once: the singular values of the
-    Jacobian (log scale) with the rank threshold and the rank, and the formulas of §5 in the title.
-
-    :meth:`show` moves the spectrum, the threshold and rank lines and the title (the legend,
-    beside the axes, has fixed entries), and sets limits that stay put under most moves: the
-    index axis ends at the next rung of :data:`_INDEX_AXIS`, the value axis runs from 1e-18 up
-    to a labelled power of ten (10^0, 10^3, ...: mostly 10^3 for the sliders' range).  The layout is
-    fixed (room for a three-line title), so the figure does not move when the title shrinks to
-    one line (k != 2).
-    """
-
-    def __init__(self):
-        import matplotlib.pyplot as plt
-        from matplotlib.ticker import MaxNLocator
-
-        from .plotting import BOOK_STYLE
-
-        with plt.rc_context(BOOK_STYLE):
-            fig, ax = plt.subplots(figsize=BOOK_STYLE["figure.figsize"], layout="none")
-        fig.subplots_adjust(left=0.11, right=0.71, bottom=0.13, top=0.80)
-        (self.spectrum,) = ax.semilogy([1.0], [1.0], "o-", ms=3, color="C0")
-        self.threshold = ax.axhline(1e-16, color="C0", ls="--", lw=1)
-        self.rank = ax.axvline(1.5, color="C0", ls=":", lw=1)
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # indices
-        ax.set_xlabel("index i of the singular value")
-        ax.set_ylabel("singular value $s_i$ of the Jacobian")
-        # a legend with fixed entries, beside the axes where no data go (still in a live figure)
-        ax.legend([self.spectrum, self.threshold, self.rank],
-                  ["singular values $s_i$", "rank threshold", "computed rank\n(between $s_r$ and $s_{r+1}$)"],
-                  loc="upper left", bbox_to_anchor=(1.02, 1.0), fontsize=8)
-        self.title = fig.suptitle(" ", fontsize=9)  # centred on the figure: the first line can be long
-        self.fig, self.ax = fig, ax
-
-    @property
-    def moving(self) -> list:
-        return [self.spectrum, self.threshold, self.rank, self.title]
-
-    def show(self, rep, title: str) -> "_SpectrumPanel":
-        """Draw the singular values of the report ``rep`` (a DimensionReport) under ``title``."""
-        sv = np.maximum(rep.best.singular_values, 1e-300)
-        idx = np.arange(1, sv.size + 1)
-        self.spectrum.set_data(idx, sv)
-        self.threshold.set_ydata([rep.best.tolerance, rep.best.tolerance])
-        self.rank.set_xdata([rep.dimension + 0.5, rep.dimension + 0.5])
-        self.title.set_text(title)
-        right = next((x for x in _INDEX_AXIS if x >= sv.size), sv.size)
-        top = float(max(sv.max(), rep.best.tolerance))
-        # the top: the next labelled power of ten (ticks every 10^3) at least twice the largest value
-        self.ax.set(xlim=(0.0, right + 0.5), ylim=(1e-18, 10.0 ** (3 * np.ceil((np.log10(top) + 0.3) / 3))))
-        return self
+#: The vertical mark of the dimension explorer's spectrum: label, colour, line style.
+_DIMENSION_MARKS = (("computed rank\n(between $s_r$ and $s_{r+1}$)", "k", "-"),)
 
 
 def _dimension_state(n: int, p: int, d: int, q: int, k: int, activation: str, seed: int):
@@ -604,9 +549,16 @@ def _dimension_state(n: int, p: int, d: int, q: int, k: int, activation: str, se
     return rep, "\n".join(lines)
 
 
+def _show_dimension(panel, rep, title: str):
+    return panel.show(rep.best.singular_values, rep.best.tolerance, (rep.dimension,), title)
+
+
 def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu", *, seed: int = 0):
-    """The widget's figure: Jacobian spectrum, computed dimension and the formulas of §5 side by side."""
-    return _SpectrumPanel().show(*_dimension_state(n, p, d, q, k, activation, seed)).fig
+    """The widget's figure: Jacobian spectrum, computed dimension and the formulas of §5 side by side
+    (the spectrum panel of :mod:`nnlib.plotting`, which the live widget keeps)."""
+    from .plotting import _SpectrumPanel
+
+    return _show_dimension(_SpectrumPanel(_DIMENSION_MARKS), *_dimension_state(n, p, d, q, k, activation, seed)).fig
 
 
 def dimension_explorer_live(*, seed: int = 0):
@@ -623,12 +575,14 @@ def dimension_explorer_live(*, seed: int = 0):
     """
     from .live import LiveFigure
 
+    from .plotting import _SpectrumPanel
+
     seed = check_nonnegative_int("seed", seed)
-    panel = _SpectrumPanel()
+    panel = _SpectrumPanel(_DIMENSION_MARKS)
     live = LiveFigure(panel.fig, panel.moving)
 
     def render(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu") -> bytes:
-        panel.show(*_dimension_state(n, p, d, q, k, activation, seed))
+        _show_dimension(panel, *_dimension_state(n, p, d, q, k, activation, seed))
         return live.render()
 
     render.live = live

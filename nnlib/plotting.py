@@ -86,6 +86,67 @@ def _log_limits(values) -> tuple[float, float]:
     return float(10.0**lo), float(10.0**hi)
 
 
+def _index_limit(x: float) -> float:
+    """The right end of an index axis holding indices up to ``x``: the smallest of 5, 10, 20, 40, 80, ...
+    that is at least ``x`` (few distinct limits, so that a live figure redraws its axes rarely)."""
+    limit = 5.0
+    while limit < x:
+        limit *= 2
+    return limit
+
+
+class _SpectrumPanel:
+    """The singular values of a Jacobian (log scale), built once: the values, the rank threshold,
+    vertical marks between s_r and s_(r+1) for given ranks r, and a title.
+
+    ``marks`` lists (label, colour, line style) of the vertical marks; the legend, to the right
+    of the axes, has fixed entries.  :meth:`show` moves the values, the threshold, the marks and
+    the title, and sets limits that change in coarse steps: the index axis ends at 5, 10, 20,
+    40, ... (:func:`_index_limit`), the value axis runs between multiples of three decades
+    (down to 1e-18 at most), so that a :class:`nnlib.live.LiveFigure` of ``fig`` blits
+    ``moving`` while the limits stay.  The axes have fixed positions (room for three title
+    lines): the layout does not depend on the first setting drawn.  Used by the dimension
+    explorer of chapter 5 and the architecture explorer of chapter 7.
+    """
+
+    def __init__(self, marks):
+        from matplotlib.ticker import MaxNLocator
+
+        fig, ax = new_figure(1, width=7.0, height=3.8)
+        fig.set_layout_engine("none")
+        ax.set_position([0.115, 0.13, 0.575, 0.68])
+        ax.set_yscale("log")
+        (self.curve,) = ax.plot([1], [1], "o-", ms=3, label="singular values $s_i$")
+        self.threshold = ax.axhline(1, color="gray", ls="--", lw=1, label="rank threshold")
+        self.marks = [ax.axvline(0, color=colour, ls=style, lw=1, label=label) for label, colour, style in marks]
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # indices
+        ax.set_xlabel("index i of the singular value")
+        ax.set_ylabel("singular value $s_i$ of the Jacobian")
+        ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
+        self.title = ax.set_title(" ", fontsize=9)
+        self.fig, self.ax = fig, ax
+
+    @property
+    def moving(self) -> list:
+        return [self.curve, self.threshold, *self.marks, self.title]
+
+    def show(self, singular_values, tolerance: float, ranks, title: str) -> "_SpectrumPanel":
+        """Draw ``singular_values`` with the threshold ``tolerance`` and a mark after each of ``ranks``."""
+        sv = np.maximum(np.asarray(singular_values, dtype=float), 1e-300)
+        if len(ranks) != len(self.marks):
+            raise ValueError(f"ranks must hold {len(self.marks)} entries, one per mark; got {len(ranks)}")
+        self.curve.set_data(np.arange(1, sv.size + 1), sv)
+        self.threshold.set_ydata([tolerance] * 2)
+        for mark, r in zip(self.marks, ranks):
+            mark.set_xdata([r + 0.5] * 2)
+        self.title.set_text(title)
+        top = int(np.ceil(np.log10(max(float(sv.max()), tolerance)) + 0.1))
+        top = 3 * -(-top // 3)  # up to the next multiple of three decades
+        bottom = max(-18, int(np.floor(np.log10(min(float(sv.min()), tolerance)))) - 1)
+        self.ax.set(xlim=(0, _index_limit(max(sv.size, *ranks) + 1)), ylim=(10.0 ** (3 * (bottom // 3)), 10.0 ** top))
+        return self
+
+
 class _FitHistoryPanels:
     """The fit-history figure, built once: the loss and ||theta|| against 1 + step, log-log.
 

@@ -241,7 +241,7 @@ def test_the_dimension_explorer_draws_a_figure_with_the_formulas_in_the_title():
 
     fig = joins.dimension_explorer_figure(10, 2, 2, 2)
     try:
-        title = fig._suptitle.get_text()
+        title = fig.axes[0].get_title()
         assert "computed dim = 10" in title and "m = 12 weights" in title
         assert "(p+q+1)d+q = 12" in title
         ax = fig.axes[0]

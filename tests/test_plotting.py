@@ -152,3 +152,20 @@ def test_new_figure_does_not_change_the_global_style():
         new_figure(1)
         assert plt.rcParams["axes.grid"] is False
     assert plt.rcParams["axes.grid"] == before
+
+
+def test_the_spectrum_panel_index_axis_ends_at_5_10_20_40_so_small_moves_keep_it():
+    from nnlib.plotting import _index_limit
+
+    assert [_index_limit(x) for x in (1, 5, 6, 13, 20, 26, 161)] == [5, 5, 10, 20, 20, 40, 320]
+
+
+def test_the_spectrum_panel_wants_one_rank_per_mark():
+    from nnlib.plotting import _SpectrumPanel
+
+    panel = _SpectrumPanel([("computed rank", "k", "-")])
+    panel.show([3.0, 1.0, 1e-17], 1e-15, (2,), "a title")
+    assert panel.marks[0].get_xdata()[0] == 2.5 and panel.ax.get_xlim() == (0.0, 5.0)
+    with pytest.raises(ValueError, match="^ranks must hold 1 entries"):
+        panel.show([3.0, 1.0], 1e-15, (2, 2), "a title")
+    plt.close(panel.fig)
