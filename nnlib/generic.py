@@ -201,13 +201,17 @@ class GenericRow:
     n_points: int
 
 
-def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale: float = 1.0) -> GenericRow:
+def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale: float = 1.0,
+                      balanced: bool = False) -> GenericRow:
     """dim psi_k(Theta) for a Gaussian sample of size n, beside m, m - symmetries and nq.
 
     The sample and the weights come from ``rng``.  No bound is passed to the rank search, not
     even the symmetry bound :func:`nnlib.image_dimension` stops at by default, so a dimension
     above a wrong bound would be seen; the points alternate the ``"gaussian"`` and ``"centred"``
-    recipes, the search that experiments/generic_dimension.py's CSV was made with.
+    recipes, the search that experiments/generic_dimension.py's CSV was made with.  With
+    ``balanced=True`` the search also tries a ``"balanced"`` point before each of them (as
+    :func:`nnlib.image_dimension` does for ReLU by default); the sample and the other points
+    stay the same, so the dimension can only go up.
 
     >>> row = generic_dimension(Architecture((2, 3, 3, 1)), 40)
     >>> row.m, row.symmetry_bound, row.dimension
@@ -217,7 +221,9 @@ def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale
     n = check_positive_int("n", n)
     rng = as_rng("rng", rng)
     S = rng.standard_normal((n, arch.p))
-    rep = image_dimension(arch, S, rng=rng, n_points=n_points, scale=scale, **_FULL_SEARCH)
+    if not isinstance(balanced, bool):
+        raise TypeError(f"balanced must be True or False; got {balanced!r}")
+    rep = image_dimension(arch, S, rng=rng, n_points=n_points, scale=scale, **dict(_FULL_SEARCH, balanced=balanced))
     sb = symmetry_bound(arch)
     nq = n * arch.q
     return GenericRow(arch.widths, arch.activation.name, n, arch.m, continuous_symmetries(arch), sb, nq,

@@ -286,3 +286,16 @@ def test_the_architecture_explorer_shows_the_live_picture_and_redraws_it_on_a_mo
     before = image.value
     sliders["sample size n"].value = 12
     assert image.value != before
+
+
+def test_balanced_points_settle_a_one_input_shortfall_of_the_chapter_7_table():
+    # Row 12 of experiments/data/generic_dimension.csv (1-3-3-1 ReLU, n = 32, rng = 12): the
+    # Gaussian/centred search stops at 14 of m - symmetries = 16; with a balanced point before
+    # each random one the same sample reaches 16, with a clear gap.
+    arch = Architecture((1, 3, 3, 1))
+    plain = generic.generic_dimension(arch, 32, rng=12, n_points=400)
+    row = generic.generic_dimension(arch, 32, rng=12, n_points=400, balanced=True)
+    assert (plain.dimension, row.dimension, row.symmetry_bound) == (14, 16, 16)
+    assert row.shortfall == 0 and not row.ambiguous and row.gap > 1e10
+    with pytest.raises(TypeError, match="^balanced must be True or False"):
+        generic.generic_dimension(arch, 32, balanced="yes")
