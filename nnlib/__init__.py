@@ -26,6 +26,7 @@ twins        the kernel-free static twin of a widget: precomputed frames and an 
 ledger       the claims ledger: the book's verdict on every numbered result, used by chapters and tests
 generic      chapter 7: symmetry counts, generic dimension and rank, Wilson intervals, polynomial networks
 escape       chapter 7: escape to infinity vs bounded minimisers, a classifier of fits and target surveys
+certify      certified dimensions: proven bounds on dim psi_k(Theta), exact (mod p) and ball arithmetic
 """
 
 from .activations import ACTIVATION_NAMES, Activation, get_activation
@@ -67,6 +68,8 @@ from .paper import tanh_example_data, theorem1_architecture, theorem1_data, thet
 from . import escape, generic
 from .escape import classify_fit, survey_target
 from .generic import continuous_symmetries, generic_dimension, symmetry_bound, wilson_interval
+from . import certify
+from .certify import CertifiedDimension, certified_dimension  # python-flint is imported on first call
 
 __version__ = "0.1.0"
 
@@ -79,6 +82,9 @@ __all__ = [
     "box_survey",
     "classify_fit",
     "closure_verdict",
+    "certified_dimension",
+    "CertifiedDimension",
+    "certify",
     "cones",
     "continuous_symmetries",
     "escape",
