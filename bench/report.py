@@ -189,8 +189,38 @@ def main(total_seconds: float | None = None) -> None:
                 f"{_ms(p['time']['median'])}, +{p['peak_increase_mib']:.0f} MiB, rank {p['rank']}" for p in s["points"]) + " |")
         out.append(f"\nBlock size {sc['block_size']} samples. The Gram path's ranks fall short of the SVD's where the "
                    "network saturates (squaring J squares its condition number); the streamed QR keeps the SVD's ranks.")
+    cf = read("certify")
+    if cf:
+        out += certify_section(cf)
     (ROOT / "bench" / "RESULTS.md").write_text("\n".join(out) + "\n")
     print("wrote bench/RESULTS.md")
+
+
+def certify_section(cf: dict) -> list[str]:
+    """## 5: certified dimensions (bench/certify.py): the two targets, growth with nq m and with the precision."""
+    out = ["", "## 5. Certified dimensions", "",
+           f"`nnlib.certified_dimension(arch, S, rng=1)` (bench/certify.py, {cf['repeats']} repeat(s), "
+           f"OMP_NUM_THREADS=1, load {cf['load_before'][0]} before, {cf['load_after'][0]} after, {cf['date_utc']} UTC). "
+           "Wall time of the whole call; CPU time of the process beside it (what the call takes on an idle machine).", "",
+           "| target | certified | float64 rank | wall | CPU | verify() | verdict |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for t in cf["targets"]:
+        prec = f", {t['precision']} bits" if t.get("precision") else ""
+        out.append(f"| {t['case']}: {t['want']} in ≤ {t['limit_s']:.0f} s | {t['lower']} of {t['upper']}{prec} | "
+                   f"{t['float_rank']} | {_spread(t['time'], _ms)} | {_ms(t['cpu']['median'])} | "
+                   f"{_ms(t['verify']['median'])} ({'ok' if t['verified'] else 'FAILED'}) | {_verdict(t['met'])} |")
+    out += ["", f"Growth with nq m (two-layer ReLU (n, 10, d, 5), n = 40 d): time ~ (nq m)^{cf['nq_m_exponent']:.2f}.", "",
+            "| d | n | nq × m | certified | wall | CPU | verify() |", "| --- | --- | --- | --- | --- | --- | --- |"]
+    for r in cf["nq_m_series"]:
+        cpu = r.get("cpu", {}).get("median", r.get("cpu_seconds", float("nan")))
+        out.append(f"| {r['d']} | {r['n']} | {r['nq_m']:.1e} | {r['lower']} of {r['upper']} | {_ms(r['time']['median'])} | "
+                   f"{_ms(cpu)} | {_ms(r['verify_seconds'])} |")
+    out += ["", "Growth with the precision (2-30-1 tanh, n = 180, the 121 × 121 minor in ball arithmetic):", "",
+            "| bits | certified | wall | CPU | verify() |", "| --- | --- | --- | --- | --- |"]
+    for r in cf["precision_series"]:
+        cpu = r.get("cpu", {}).get("median", float("nan"))
+        out.append(f"| {r['bits']} | {r['lower']} of {r['upper']} | {_ms(r['time']['median'])} | {_ms(cpu)} | "
+                   f"{_ms(r['verify']['median'])} |")
+    return out
 
 
 if __name__ == "__main__":

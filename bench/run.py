@@ -21,7 +21,7 @@ from .common import ROOT, log
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--book-cmd", default="make book", help="the no-change book build to time")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["chapters", "widgets", "autodiff", "scaling"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["chapters", "widgets", "autodiff", "scaling", "certify"])
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     single = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
@@ -30,6 +30,7 @@ def main(argv=None) -> None:
         ("widgets", ["--repeats", "2"], os.environ),
         ("autodiff", ["--repeats", "3"], single),
         ("scaling", ["--repeats", "3"], single),
+        ("certify", ["--repeats", "3"], single),
     ]
     for name, extra, env in parts:
         if name in args.skip:
