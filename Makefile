@@ -8,6 +8,7 @@
 #   make test     nnlib unit tests, nbval over chapters/, the book build, then the browser test
 #   make lab      Jupyter Lab from the same venv, for reading and tweaking the notebooks
 #   make bench    speed benchmarks -> bench/RESULTS.md (installs PyTorch, CPU build; ~10 min)
+#   make data     regenerate experiments/data/ on Dask (experiments/run.py; installs the experiments extra)
 #   make clean    remove _build/ (with the execution cache) and book_vendor/
 
 SHELL := /bin/bash
@@ -138,6 +139,17 @@ lab: venv
 bench: venv
 	$(BIN)/pip install --progress-bar off -e ".[bench]"
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+# ---------------------------------------------------------------- data
+# Regenerate experiments/data/ (the CSVs chapter 7 reads): every script of experiments/ through
+# one runner on Dask (experiments/run.py: a LocalCluster of this machine's cores; finished rows
+# are kept in experiments/results/ as Parquet, so an interrupted run resumes). About 20 minutes
+# of CPU. The CSVs' digits at rounding level (gaps) differ between machines: compare with git diff.
+# DATA_ARGS passes options (e.g. DATA_ARGS="--scheduler tcp://host:8786 generic_dimension").
+.PHONY: data
+data: venv
+	$(BIN)/pip install --progress-bar off -e ".[experiments]"
+	$(BIN)/python experiments/run.py $(DATA_ARGS)
 
 # ---------------------------------------------------------------- clean
 clean:

@@ -7,16 +7,14 @@
     targets are fitted by the trust-region solver (best of 4 starts) and the fraction fitted to
     relative loss <= 1e-10 is reported with its 95 % Wilson interval.
 
-Regenerate (about 5 minutes on one core of a busy machine):
+Regenerate (about 5 minutes on one core of a busy machine), on Dask (see experiments/run.py) or alone:
+    .venv/bin/python experiments/run.py generic_rank
     OMP_NUM_THREADS=1 .venv/bin/python experiments/generic_rank.py
 Writes experiments/data/generic_rank.csv and experiments/data/zero_loss_fraction.csv.
 """
 
-import time
-
 import numpy as np
 
-from _data import DATA, write_rows  # experiments/_data.py (the script's folder is on sys.path)
 from nnlib.generic import parameter_count_width, smallest_filling_width, wilson_interval, zero_loss_fraction
 from nnlib.network import Architecture
 
@@ -28,33 +26,36 @@ N_TARGETS = 100
 RTOL = 1e-10
 
 
-def main():
-    t0 = time.perf_counter()
-    rows = []
-    for seed, (n, p, q) in enumerate(RANK_GRID):
-        for act in ("relu", "tanh"):
-            d, tried = smallest_filling_width(n, p, q, act, rng=seed, n_points=400)
-            rows.append(dict(n=n, p=p, q=q, activation=act, nq=n * q, filling_width=d,
-                             parameter_count_width=parameter_count_width(n, p, q, act),
-                             dimensions=" ".join(f"{dd}:{dim}" for dd, dim in tried)))
-    write_rows(DATA / "generic_rank.csv", rows)
-    print(f"generic rank: {len(rows)} rows in {time.perf_counter() - t0:.1f} s")
-    t0 = time.perf_counter()
-    rows = []
-    for seed, (n, p, q, d, act) in enumerate(FRACTION_CASES):
-        rng = np.random.default_rng(100 + seed)
-        S = rng.standard_normal((n, p))
-        arch = Architecture((p, d, q), act)
-        targets = rng.standard_normal((N_TARGETS, n, q))
-        rel = zero_loss_fraction(arch, S, targets, n_starts=4, rng=rng)
-        k = int(np.sum(rel <= RTOL))
-        lo, hi = wilson_interval(k, N_TARGETS)
-        rows.append(dict(n=n, p=p, q=q, d=d, activation=act, m=arch.m, nq=n * q, targets=N_TARGETS, fitted=k,
-                         fraction=k / N_TARGETS, wilson_low=f"{lo:.3f}", wilson_high=f"{hi:.3f}",
-                         median_rel_loss=f"{np.median(rel):.3g}"))
-        print(rows[-1], f"{time.perf_counter() - t0:.0f} s")
-    write_rows(DATA / "zero_loss_fraction.csv", rows)
+def tasks() -> list[dict]:
+    """(a) one task per (n, p, q, activation), seed = index of (n, p, q); (b) one per fraction case."""
+    rank = [dict(table="generic_rank.csv", key=f"rank-{seed}-{act}", seed=seed, n=n, p=p, q=q, act=act)
+            for seed, (n, p, q) in enumerate(RANK_GRID) for act in ("relu", "tanh")]
+    fraction = [dict(table="zero_loss_fraction.csv", key=f"fraction-{seed}", seed=seed, n=n, p=p, q=q, d=d, act=act)
+                for seed, (n, p, q, d, act) in enumerate(FRACTION_CASES)]
+    return rank + fraction
+
+
+def compute(t: dict) -> dict:
+    n, p, q, act = t["n"], t["p"], t["q"], t["act"]
+    if t["table"] == "generic_rank.csv":
+        d, tried = smallest_filling_width(n, p, q, act, rng=t["seed"], n_points=400)
+        return dict(n=n, p=p, q=q, activation=act, nq=n * q, filling_width=d,
+                    parameter_count_width=parameter_count_width(n, p, q, act),
+                    dimensions=" ".join(f"{dd}:{dim}" for dd, dim in tried))
+    d = t["d"]
+    rng = np.random.default_rng(100 + t["seed"])
+    S = rng.standard_normal((n, p))
+    arch = Architecture((p, d, q), act)
+    targets = rng.standard_normal((N_TARGETS, n, q))
+    rel = zero_loss_fraction(arch, S, targets, n_starts=4, rng=rng)
+    k = int(np.sum(rel <= RTOL))
+    lo, hi = wilson_interval(k, N_TARGETS)
+    return dict(n=n, p=p, q=q, d=d, activation=act, m=arch.m, nq=n * q, targets=N_TARGETS, fitted=k,
+                fraction=k / N_TARGETS, wilson_low=f"{lo:.3f}", wilson_high=f"{hi:.3f}",
+                median_rel_loss=f"{np.median(rel):.3g}")
 
 
 if __name__ == "__main__":
-    main()
+    import _data  # experiments/_data.py (the script's folder is on sys.path)
+
+    _data.run_sequential(__import__(__name__))
