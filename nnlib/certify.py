@@ -52,6 +52,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.linalg
+import scipy.sparse
 
 from ._checks import as_matrix, as_rng, as_vector, check_positive_int
 from .dimension import default_n_points, rescaling_symmetries, sample_weights
@@ -463,13 +464,22 @@ def _det_excludes_zero(B, prec) -> bool:
 def _choose_block(J: np.ndarray, target: int, all_usable: bool):
     """Rows and columns of a well-conditioned square block of J of size <= target (float64 pivoting).
 
-    Columns: column-pivoted QR of R, the triangular factor of J (the same column space, m x m).
+    Columns: column-pivoted QR of J, or for tall J (nq > 3 m) of a CountSketch of it (2m rows).
     Rows: partial pivoting (LU) on the chosen columns.  The size is min(target, float64 rank
     |R_ii| > max(shape) eps |R_11|), or with ``all_usable`` min(target, number of non-zero |R_ii|)
     (ball arithmetic can prove a minor whose float64 singular values are below rounding level).
     Returns (rows, cols, float rank).
     """
-    R = np.linalg.qr(J, mode="r") if J.shape[0] > J.shape[1] else J
+    nq, m = J.shape
+    if nq > 3 * m:
+        # A CountSketch C J (2m rows: each row of J added, with a random sign, to one of 2m rows)
+        # has the column space structure of J at O(nq m) cost, instead of the O(nq m^2) of a QR.
+        g = np.random.default_rng(0x5EED)
+        C = scipy.sparse.csr_matrix((g.choice((-1.0, 1.0), nq), (g.integers(0, 2 * m, nq), np.arange(nq))),
+                                    shape=(2 * m, nq))
+        R = np.asarray(C @ J)
+    else:
+        R = J
     R2, piv = scipy.linalg.qr(R, mode="r", pivoting=True, check_finite=False)
     d = np.abs(np.diag(R2))
     r_float = int(np.count_nonzero(d > max(J.shape) * np.finfo(float).eps * (d[0] if d.size else 0.0)))
