@@ -48,6 +48,7 @@ this module works without it, calling it does not.
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -461,13 +462,15 @@ def _det_excludes_zero(B, prec) -> bool:
         flint.ctx.prec = old
 
 
-def _choose_block(J: np.ndarray, target: int, all_usable: bool):
+def _choose_block(J: np.ndarray, target: int):
     """Rows and columns of a well-conditioned square block of J of size <= target (float64 pivoting).
 
     Columns: column-pivoted QR of J, or for tall J (nq > 3 m) of a CountSketch of it (2m rows).
-    Rows: partial pivoting (LU) on the chosen columns.  The size is min(target, float64 rank
-    |R_ii| > max(shape) eps |R_11|), or with ``all_usable`` min(target, number of non-zero |R_ii|)
-    (ball arithmetic can prove a minor whose float64 singular values are below rounding level).
+    Rows: partial pivoting (LU) on the chosen columns, taken in pivot order, so the leading
+    r_float x r_float block is the float64-independent part.  The size is min(target, number of
+    non-zero |R_ii|), beyond the float64 rank (|R_ii| > max(shape) eps |R_11|): the exact step can
+    see a rank that rounding hides; where the block is singular, the modular method keeps an
+    invertible sub-block.
     Returns (rows, cols, float rank).
     """
     nq, m = J.shape
@@ -484,13 +487,15 @@ def _choose_block(J: np.ndarray, target: int, all_usable: bool):
     d = np.abs(np.diag(R2))
     r_float = int(np.count_nonzero(d > max(J.shape) * np.finfo(float).eps * (d[0] if d.size else 0.0)))
     usable = int(np.count_nonzero(d > 0))
-    r = min(target, usable if all_usable else r_float)
-    cols = np.sort(piv[:r])
-    _, pr = scipy.linalg.lu_factor(J[:, cols], check_finite=False)[0:2] if r else (None, np.zeros(0, int))
+    r = min(target, usable)
+    cols = piv[:r]  # pivot order: the leading columns are the float64-independent ones
+    with warnings.catch_warnings():  # an exactly zero pivot only means the trailing columns are dependent
+        warnings.simplefilter("ignore", scipy.linalg.LinAlgWarning)
+        pr = scipy.linalg.lu_factor(J[:, cols], check_finite=False)[1] if r else np.zeros(0, int)
     perm = np.arange(J.shape[0])
     for i, p_ in enumerate(pr):
         perm[i], perm[p_] = perm[p_], perm[i]
-    rows = np.sort(perm[:r])
+    rows = perm[:r]
     return rows, cols, r_float
 
 
@@ -600,7 +605,7 @@ def certified_dimension(
                                      f"sample (a kink of the ReLU, where psi_k is not differentiable); move theta")
                 continue
         J = jacobian(arch, S, th)
-        rows, cols, r_float = _choose_block(J, upper, method == "ball")
+        rows, cols, r_float = _choose_block(J, upper)
         float_ranks.append(r_float)
         have = best.rank if best is not None else 0
         if method == "modular":
