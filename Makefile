@@ -3,9 +3,12 @@
 #
 #   make          same as `make venv`
 #   make venv     .venv with nnlib (editable) + Jupyter Book 1 + test tools
+#   make lock     re-resolve requirements-lock.txt (the exact versions make venv installs) with uv
 #   make assets   MathJax and the widget manager into book_vendor/ (needs npm; optional)
 #   make book     build the book into _build/html (warnings are errors)
 #   make test     nnlib unit tests, nbval over chapters/, the book build, then the browser test
+#   make test-portable  nbval under the matrix of numeric configurations (other CPUs, threads)
+#   make stability CHAPTER=NN  which printed lines / glued values of a chapter change across it
 #   make lab      Jupyter Lab from the same venv, for reading and tweaking the notebooks
 #   make bench    speed benchmarks -> bench/RESULTS.md (installs PyTorch, CPU build; ~10 min)
 #   make data     regenerate experiments/data/ on Dask (experiments/run.py; installs the experiments extra)
@@ -44,16 +47,39 @@ BROWSER_TEST := if command -v chromium >/dev/null; then \
 .PHONY: venv assets book test lab clean
 
 # ---------------------------------------------------------------- venv
-# The stamp is newer than pyproject.toml once the install went through, so a
-# second `make venv` does nothing.
+# The environment is pinned: $(LOCK) lists every package of the `book` and `test` extras of
+# pyproject.toml and their dependencies, each at one exact version with the sha256 of its files
+# (made by `make lock`). pip installs exactly that (--require-hashes: nothing unlisted, nothing
+# with another hash), then nnlib itself from this tree without resolving anything more; `pip check`
+# confirms that the lock satisfies nnlib's own requirements. tests/test_lock.py checks that the
+# running .venv has the locked versions. The stamp is newer than pyproject.toml and the lock once
+# the install went through, so a second `make venv` does nothing.
+LOCK := requirements-lock.txt
+
 venv: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml
-	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 10))' \
-	  || { echo "$(PYTHON) is older than 3.10: set PYTHON=python3.x"; exit 1; }
+$(VENV)/.installed: pyproject.toml $(LOCK)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11, 5))' \
+	  || { echo "$(PYTHON) is older than 3.11.5, the oldest Python $(LOCK) is made for: set PYTHON=python3.x"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --progress-bar off -e ".[book,test]"
+	$(BIN)/pip install --progress-bar off --require-hashes -r $(LOCK)
+	$(BIN)/pip install --progress-bar off --no-deps -e .
+	$(BIN)/pip check
 	touch $@
+
+# `make lock` resolves $(LOCK) again from pyproject.toml's ranges with uv (installed into
+# _build/, not into .venv), for Python >= 3.11.5 on every platform (--universal), keeping each
+# locked version that still fits (uv prefers the versions already in the file): run it after
+# changing a dependency in pyproject.toml. `make lock UPGRADE=1` moves every package to the newest
+# version allowed. Then `make venv` installs the new lock; commit $(LOCK) with the change.
+UV_VERSION := 0.13.9
+UV := _build/uv-$(UV_VERSION)/bin/uv
+.PHONY: lock
+lock:
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	test -x $(UV) || $(BIN)/pip install --progress-bar off --target _build/uv-$(UV_VERSION) uv==$(UV_VERSION)
+	$(UV) pip compile pyproject.toml --extra book --extra test --universal --python-version 3.11.5 \
+	  --generate-hashes --custom-compile-command 'make lock' $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
 # ---------------------------------------------------------------- assets
 # Browser code the built pages need, served from the book itself (no CDN):
@@ -122,6 +148,25 @@ test: venv assets _build/.cache-inputs
 	$(BIN)/pytest --nbval chapters --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 	$(JB_BUILD)
 	@$(BROWSER_TEST)
+
+# ---------------------------------------------------------------- test-portable
+# nbval over chapters/ under each configuration of the numeric matrix (tools/numeric_matrix.py:
+# other OpenBLAS kernels, numpy's SIMD dispatch at its baseline, two BLAS threads; README,
+# "Outputs every machine reproduces"), two one-thread configurations at a time on two cores; one
+# summary line per configuration, a failing one's nbval output under its name, logs in
+# _build/portable/. A configuration this CPU cannot run is skipped with a line saying why, one
+# identical here to another is not run twice. PORTABLE_ARGS passes options to tools/portable.py
+# (`--config sandybridge`, `--already-run auto`, notebook paths); .ci/run runs it after make test.
+.PHONY: test-portable stability
+test-portable: venv
+	$(BIN)/python tools/portable.py $(PORTABLE_ARGS)
+
+# For authors: execute one chapter under each configuration of the matrix and print, side by
+# side, the printed lines and glued values that differ (tools/stability.py). CHAPTER is a chapter
+# number or a notebook path; STABILITY_ARGS passes options (e.g. `--config haswell --config zen`).
+stability: venv
+	@test -n "$(CHAPTER)" || { echo 'usage: make stability CHAPTER=04 (a chapter number or notebook path)'; exit 2; }
+	$(BIN)/python tools/stability.py $(CHAPTER) $(STABILITY_ARGS)
 
 # ---------------------------------------------------------------- lab
 # --allow-root only where the reader is root (as in a container); Jupyter refuses otherwise.
