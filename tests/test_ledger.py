@@ -207,3 +207,106 @@ def test_bad_arguments_are_refused_naming_them(call, exc, pattern):
 def test_records_for_chapter_covers_every_record_once():
     per_chapter = [r for chapter in ledger._CHAPTER_TITLES for r in ledger.records_for_chapter(chapter)]
     assert sorted(r.key for r in per_chapter) == sorted(r.key for r in RECORDS)
+
+
+# ------------------------------------------------------------------------- evidence classes
+def test_every_record_has_an_evidence_class_consistent_with_its_verdict():
+    for r in RECORDS:
+        assert r.evidence_class in ledger.EVIDENCE_CLASSES, r.key
+        assert (r.verdict == "open") == (r.evidence_class == "open"), r.key
+        assert (r.verdict == "definition") == (r.evidence_class == "definition"), r.key
+
+
+def test_the_ledger_table_shows_claim_verdict_and_evidence_class_on_one_row():
+    page = ledger.render_markdown()
+    assert "| Result | Claim | Verdict | Evidence class | Evidence | Checked in |" in page
+    for r in RECORDS:
+        (row,) = [line for line in page.splitlines() if line.startswith(f"| {r.key} (")]
+        assert r.statement.replace("\n", " ") in row and f" {r.evidence_class} |" in row and r.verdict in row
+
+
+@pytest.mark.parametrize("rec", [r for r in RECORDS if r.evidence_class in ("sketch", "numerical evidence")],
+                         ids=lambda r: r.label)
+def test_records_below_proof_strength_do_not_word_their_evidence_as_a_proof(rec):
+    text = rec.evidence.lower()
+    for word in ("closed by", "proves", "proved", "certified"):
+        assert word not in text.replace("not certified", "").replace("evidence for, not a proof", ""), (rec.key, word)
+
+
+def test_the_theorem1_gap_is_called_a_sketch_and_the_r4_rate_solver_upper_bounds():
+    assert record("Theorem 1, non-membership").evidence_class == "sketch"
+    assert "sketch" in record("Theorem 1, non-membership").evidence
+    assert "closed by" not in record("Theorem 1, non-membership").evidence
+    assert "upper bounds" in record("Proposition 1").evidence and "not certified" in record("Proposition 1").evidence
+
+
+def test_the_one_neuron_if_and_only_if_fails_and_the_old_wider_correction_is_gone():
+    rec = record("§5 one-neuron networks, description")
+    assert rec.verdict == "fails" and "clamps" in rec.correction and "closed" in rec.correction
+    assert "(0, 2, 3, 4)" in rec.evidence
+
+
+def test_the_corollary4_correction_caps_by_distinct_rows_and_names_its_exceptions():
+    rec = record("Corollary 4, rank formula")
+    assert "\\min(Nq, (r + q - 1)d + q)$ for every sample" in rec.correction and "distinct rows" in rec.correction
+    assert "affinely independent" in rec.correction and "capped by $nq$" not in rec.correction
+
+
+# ------------------------------------------------------------------------- errata
+def test_the_committed_errata_page_is_the_rendering():
+    committed = (ROOT / ledger.ERRATA_PATH).read_text(encoding="utf-8")
+    assert committed == ledger.render_errata(), (
+        f"{ledger.ERRATA_PATH} is out of date: run "
+        "`.venv/bin/python -c 'from nnlib import ledger; ledger.write_appendix()'` and commit it")
+
+
+def test_the_errata_page_follows_the_claims_ledger_in_the_table_of_contents():
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    ledger_at = toc.index("file: " + ledger.APPENDIX_PATH.removesuffix(".md"))
+    errata_at = toc.index("file: " + ledger.ERRATA_PATH.removesuffix(".md"))
+    assert ledger_at < errata_at
+
+
+def test_every_correction_has_an_erratum_and_every_statement_erratum_a_correction():
+    assert ledger.errata_problems() == []
+    page = ledger.render_errata()
+    for r in RECORDS:
+        if r.correction:
+            assert r.correction.replace("\n", " ") in page, r.key
+
+
+def test_a_correction_without_an_erratum_fails():
+    fixed = [e for e in ledger.ERRATA if e.record != "Theorem 4" or e.scope != "statement"]
+    problems = ledger.errata_problems(errata=fixed)
+    assert problems == ["Theorem 4: the record has a correction but no erratum on its statement"]
+
+
+def test_an_erratum_on_a_statement_without_a_correction_fails():
+    extra = ledger.Erratum("§5, Theorem 3", "(25)", "Theorem 3", "statement", "something", ("tests/x.py::y",))
+    problems = ledger.errata_problems(errata=ledger.ERRATA + (extra,))
+    assert problems == ["§5, Theorem 3: an erratum on a statement, but the record 'Theorem 3' has no correction"]
+
+
+def test_an_erratum_naming_no_record_or_no_test_or_an_unknown_scope_fails():
+    bad = (ledger.Erratum("x", "y", "Lemma 9", "text"), ledger.Erratum("z", "y", "Lemma 2", "proof"),
+           ledger.Erratum("w", "y", "Lemma 2", "remark", tests=("a::b",)))
+    problems = ledger.errata_problems(errata=ledger.ERRATA + bad)
+    assert problems == ["x: no ledger record named 'Lemma 9'", "z: no test that fails if the printed text came back",
+                        "w: scope 'remark' is not one of ('statement', 'proof', 'text')"]
+    with pytest.raises(ValueError, match="^errata: "):
+        import unittest.mock as mock
+        with mock.patch.object(ledger, "ERRATA", ledger.ERRATA + bad):
+            ledger.render_errata()
+
+
+@pytest.mark.parametrize("erratum", ledger.ERRATA, ids=lambda e: e.location)
+def test_every_erratum_names_tests_that_exist(erratum):
+    for node in erratum.tests:
+        path, _, name = node.partition("::")
+        assert (ROOT / path).exists() and name in _test_functions(path), f"{erratum.location}: {node}"
+
+
+def test_the_errata_page_records_what_was_read_section_by_section():
+    page = ledger.render_errata()
+    assert "## What was read" in page
+    assert [s for s, _ in ledger.READ_LOG] == ["Abstract", "§1", "§2", "§3", "§4", "§5", "§6", "§7"]
