@@ -65,6 +65,7 @@ __all__ = [
     "CertifiedDimension",
     "certified_dimension",
     "upper_bounds",
+    "jacobian_rank_mod_p",
     "DEFAULT_PRIME",
     "CERTIFIABLE",
 ]
@@ -631,6 +632,46 @@ def certified_dimension(
     how = ("invertible Jacobian block mod a prime (exact dyadic point)" if method == "modular"
            else "Jacobian minor non-zero in ball arithmetic")
     return CertifiedDimension(lower, upper, how, upper_method, bounds, best, tried, tuple(float_ranks))
+
+
+def jacobian_rank_mod_p(arch, S, theta, *, prime: int = DEFAULT_PRIME) -> int:
+    """Rank modulo ``prime`` of the whole Jacobian of psi_k at the exact point theta (ReLU, x^r, identity).
+
+    A proven lower bound of the rank over Q (hence of dim psi_k(Theta)); it equals the rank over
+    Q unless ``prime`` divides every non-zero maximal minor, which for a random point and a prime
+    near 2^24 is rare.  Many such ranks at random points, all below an upper bound, are
+    evidence (not proof) that the dimension is below it.  theta (float64) is read exactly; a
+    ReLU pre-activation exactly 0 on the sample is refused.
+
+    >>> from nnlib.paper import theorem1_data
+    >>> S, _ = theorem1_data()
+    >>> arch = Architecture((2, 2, 2))
+    >>> theta = arch.pack([(np.array([[1.0, 0.5], [-1.0, 0.25]]), np.array([0.5, -0.25])),
+    ...                    (np.array([[1.0, 2.0], [-1.0, 0.5]]), np.zeros(2))])
+    >>> jacobian_rank_mod_p(arch, S, theta)   # at this point; 10 at the best points
+    9
+    """
+    arch = _check_arch_public(arch)
+    if _method(arch) != "modular":
+        raise ValueError(f"arch: jacobian_rank_mod_p needs an exact (relu, polynomial, identity) activation; "
+                         f"got {arch.activation.name!r}")
+    S = as_matrix("S", S, cols=arch.p)
+    theta = as_vector("theta", theta, length=arch.m)
+    flint = _flint()
+    prime = check_positive_int("prime", prime)
+    if prime == 2 or prime >= 2**24 or not flint.fmpz(prime).is_prime():
+        raise ValueError(f"prime must be an odd prime below 2^24; got {prime}")
+    signs = None
+    if arch.activation.is_relu:
+        N, E = _dyadic(theta)
+        signs = _exact_signs(arch, S, N, E)
+        for i, sg in enumerate(signs):
+            if (sg == 0).any():
+                raise ValueError(f"theta puts a hidden pre-activation of layer {i + 1} exactly at 0 on the "
+                                 f"sample (a kink of the ReLU, where psi_k is not differentiable); move theta")
+    rows = np.arange(S.shape[0] * arch.q)
+    B = _modular_block(arch, S, theta, signs, rows, np.arange(arch.m), prime)
+    return int(flint.nmod_mat(B.tolist(), prime).rank())
 
 
 def _ball_certificate(arch, S, th, N, E, rows, cols, precision, have):

@@ -230,3 +230,29 @@ def test_nnlib_imports_without_python_flint_and_certify_says_how_to_install_it()
             "    print(e)\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert "pip install 'nnlib[certify]'" in out and "pip install python-flint" in out
+
+
+# ------------------------------------------------------------------------------ jacobian_rank_mod_p
+
+
+def test_the_rank_mod_p_of_the_whole_jacobian_matches_a_clear_float64_rank():
+    from nnlib import jacobian, numerical_rank
+    from nnlib.certify import jacobian_rank_mod_p
+
+    S = np.random.default_rng(6).standard_normal((30, 2))
+    arch = Architecture((2, 3, 3, 1))
+    for seed in range(5):
+        theta = np.ldexp(np.rint(np.ldexp(arch.random_theta(seed), 20)), -20)
+        rep = numerical_rank(jacobian(arch, S, theta))
+        assert not rep.ambiguous
+        assert jacobian_rank_mod_p(arch, S, theta) == rep.rank
+
+
+def test_jacobian_rank_mod_p_refuses_a_smooth_activation_naming_arch_and_a_kink_naming_theta():
+    from nnlib.certify import jacobian_rank_mod_p
+
+    with pytest.raises(ValueError, match=r"^arch: jacobian_rank_mod_p needs an exact"):
+        jacobian_rank_mod_p(Architecture((1, 2, 1), "tanh"), np.ones((3, 1)), np.zeros(7))
+    arch = Architecture((1, 1, 1))
+    with pytest.raises(ValueError, match=r"^theta puts a hidden pre-activation"):
+        jacobian_rank_mod_p(arch, np.array([[1.0], [2.0]]), np.array([1.0, -1.0, 1.0, 0.0]))   # s = 1 on the kink
