@@ -379,7 +379,7 @@ RECORDS = (
        correction="$\\dim\\psi_2(\\Theta) \\le \\min(Nq, (r + q - 1)d + q)$ for every sample, $N$ the number "
                   "of distinct rows (the cap $nq$ the book first wrote is too large when rows repeat), with "
                   "equality when $C_{\\max}(S)$ has $d$ faces of dimension $r$ whose spans and $\\mathbb{1}$ "
-                  "form a direct sum (general samples with $N \\ge dr + 1$). If the distinct rows are "
+                  "form a direct sum (proved; found on every general sample computed with $N \\ge dr + 1$). If the distinct rows are "
                   "affinely independent ($N = r$; all rows equal is $N = 1$) it is "
                   "$\\min(Nq, q + d(N - 1 + q - d))$; otherwise it can be smaller than the bound, with no "
                   "closed formula claimed."),
