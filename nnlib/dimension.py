@@ -63,6 +63,7 @@ __all__ = [
     "streamed_rank",
     "AMBIGUITY_BAND",
     "MAX_JACOBIAN_BYTES",
+    "TIE_RTOL",
 ]
 
 #: A singular value within this factor of the threshold (either side) makes a rank decision ambiguous.
@@ -70,6 +71,10 @@ AMBIGUITY_BAND = 1e3
 
 #: The recipes of :func:`sample_weights`.
 RECIPES = ("gaussian", "centred", "balanced")
+
+#: :func:`sample_weights` counts two pre-activation values of a unit as one when they differ by
+#: at most this fraction of the unit's largest term |h| |a| (2^-40, about 4000 ulps): rounding.
+TIE_RTOL = 2.0**-40
 
 
 # ----------------------------------------------------------------------------------------------
@@ -167,6 +172,10 @@ class RankReport:
     method : str
         ``"svd"`` or ``"qr"`` (:func:`numerical_rank`), ``"streamed-qr"`` or ``"streamed-gram"``
         (:func:`streamed_rank`).
+    noise_rtol : float or None
+        The relative level of rounding noise: singular values below ``noise_rtol * s_1`` cannot
+        be told from zero (``max(M, N) * eps``; for ``"streamed-gram"`` its square root).
+        None in reports built by hand.
     """
 
     rank: int
@@ -176,6 +185,7 @@ class RankReport:
     gap: float
     ambiguous: bool
     method: str = "svd"
+    noise_rtol: float | None = None
 
     @property
     def last_kept(self) -> float:
@@ -184,6 +194,36 @@ class RankReport:
     @property
     def first_dropped(self) -> float:
         return float(self.singular_values[self.rank]) if self.rank < len(self.singular_values) else float("nan")
+
+    def gap_exponent(self) -> int:
+        """A lower bound on the gap that rounding cannot move: the largest integer e with
+        ``s_r >= 10^e * noise_rtol * s_1``.
+
+        When s_(r+1) is rounding noise (at most ``noise_rtol * s_1``), the gap s_r / s_(r+1) is at
+        least 10^e.  The gap itself divides by that noise, so its digits change with the BLAS
+        kernel; e depends only on s_r / s_1, which is signal.
+
+        Raises
+        ------
+        ValueError
+            When there is no gap to bound (rank 0, nothing dropped, or no ``noise_rtol``), or when
+            s_(r+1) is above the rounding level (then it is signal, and ``gap`` is a measurement).
+
+        Examples
+        --------
+        >>> J = np.diag([1.0, 1e-3, 1e-20])
+        >>> rep = numerical_rank(J)
+        >>> rep.rank, rep.gap_exponent()   # 1e-3 is 1.5 10^12 times the rounding level 3 eps
+        (2, 12)
+        """
+        s = self.singular_values
+        if self.noise_rtol is None or self.rank == 0 or self.rank == len(s):
+            raise ValueError(f"no gap to bound: rank {self.rank} of {len(s)} values, noise_rtol {self.noise_rtol}")
+        noise = self.noise_rtol * float(s[0])
+        if s[self.rank] > noise:
+            raise ValueError(f"s_(r+1) = {s[self.rank]:.3e} is above the rounding level {noise:.3e}: "
+                             "it is signal, use the gap itself")
+        return int(np.floor(np.log10(float(s[self.rank - 1]) / noise)))
 
 
 def numerical_rank(J, rtol: float | None = None, *, method: str = "svd") -> RankReport:
@@ -224,8 +264,9 @@ def _rank_report(s: np.ndarray, shape: tuple, rtol: float, method: str, noise_rt
     value is rounding noise and never makes the decision ambiguous.
     """
     smax = float(s[0]) if s.size else 0.0
+    noise_rtol = float(max(shape) * np.finfo(float).eps if noise_rtol is None else noise_rtol)
     if smax == 0.0:
-        return RankReport(0, s, 0.0, rtol, float("inf"), False, method)
+        return RankReport(0, s, 0.0, rtol, float("inf"), False, method, noise_rtol)
     tol = rtol * smax
     rank = int(np.count_nonzero(s > tol))
     if rank == len(s) or s[rank] == 0.0:
@@ -236,11 +277,11 @@ def _rank_report(s: np.ndarray, shape: tuple, rtol: float, method: str, noise_rt
     # not clearly below it could be signal: either way the rank is in doubt.  Dropped values at
     # the level of rounding error (below max(M, N) * eps * s_max, the default threshold) are
     # noise whatever rtol is, so they never make a decision ambiguous.
-    noise = (max(shape) * np.finfo(float).eps if noise_rtol is None else noise_rtol) * smax
+    noise = noise_rtol * smax
     kept_close = rank > 0 and s[rank - 1] < AMBIGUITY_BAND * tol
     dropped_close = rank < len(s) and s[rank] > max(tol / AMBIGUITY_BAND, noise)
     ambiguous = kept_close or dropped_close
-    return RankReport(rank, s, tol, rtol, gap, bool(ambiguous), method)
+    return RankReport(rank, s, tol, rtol, gap, bool(ambiguous), method, noise_rtol)
 
 
 def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0) -> np.ndarray:
@@ -254,8 +295,11 @@ def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0
     unit whose pre-activation takes a single value on the sample keeps its Gaussian bias.)
     ``"balanced"``: as ``"centred"``, but the two consecutive values are picked from the middle
     half of the sorted distinct values, so every unit is active on roughly a quarter to three
-    quarters of the sample.  On deep ReLU networks ``"centred"`` often leaves a unit active on a
-    handful of points, and the rank falls short: on the 5-32-32-2 network with 1000 Gaussian
+    quarters of the sample.  Values closer than rounding (``TIE_RTOL`` times the unit's largest
+    term) count as one: copies of one sample point, computed a few ulps apart, are never split,
+    so no kink sits on a sample point whatever the BLAS kernel.  On deep ReLU networks
+    ``"centred"`` often leaves a unit active on a handful of points, and the rank falls short:
+    on the 5-32-32-2 network with 1000 Gaussian
     points, ``"balanced"`` reached m - 64 = 1250 (gap above 10^8) at 2 of 3 points,
     ``"centred"`` at none (best 1231), ``"gaussian"`` at none (best 1018).  Near the smallest
     samples that fill a two-layer network's dimension ``"centred"`` can be the better one, which
@@ -287,17 +331,23 @@ def _sample_weights(arch: Architecture, S: np.ndarray, rng: np.random.Generator,
     h = S
     for A, b in layers[:-1]:
         z = h @ A.T
+        size = np.abs(h) @ np.abs(A.T)  # the size of the terms of each pre-activation: its rounding scale
         for a in range(A.shape[0]):
             values = np.unique(z[:, a])  # sorted distinct values
-            if values.size < 2:
+            # Split positions: gaps wider than rounding.  Copies of one sample point can come out
+            # of the product a few ulps apart (BLAS kernels treat rows differently); a threshold
+            # between them would put the kink on the point itself, where the Jacobian is
+            # rounding's choice of one-sided derivative (a spurious extra rank).
+            splits = np.flatnonzero(np.diff(values) > TIE_RTOL * size[:, a].max())
+            if splits.size == 0:
                 continue  # the unit sees a single value: no threshold can split the sample
             # A threshold strictly between two consecutive distinct values, chosen at random:
             # the unit is active on at least one sample point and inactive on at least one.
             if recipe == "centred":
-                r = rng.integers(0, values.size - 1)
-            else:  # "balanced": a split position in the middle half of the values.size - 1 positions
-                lo = (values.size - 1) // 4
-                r = rng.integers(lo, max(lo + 1, values.size - 1 - lo))
+                r = splits[rng.integers(0, splits.size)]
+            else:  # "balanced": a split position in the middle half of the positions
+                lo = splits.size // 4
+                r = splits[rng.integers(lo, max(lo + 1, splits.size - lo))]
             u = rng.uniform(0.1, 0.9)
             b[a] = -((1 - u) * values[r] + u * values[r + 1])
         h = arch.activation.function(z + b)
@@ -339,6 +389,10 @@ class DimensionReport:
     @property
     def ambiguous(self) -> bool:
         return self.best.ambiguous
+
+    def gap_exponent(self) -> int:
+        """:meth:`RankReport.gap_exponent` at the best point: s_r / s_(r+1) >= 10^e, stable under rounding."""
+        return self.best.gap_exponent()
 
     @property
     def deficiency(self) -> int:

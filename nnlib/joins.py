@@ -476,7 +476,11 @@ def one_neuron_clamp_weights(s0: float, s1: float, lo: float, hi: float, k: int 
 # Figures and the widget
 # ----------------------------------------------------------------------------------------------
 def singular_value_figure(reports, labels, *, title: str):
-    """Singular values of the Jacobian at the best point of each DimensionReport, log scale, with thresholds."""
+    """Singular values of the Jacobian at the best point of each DimensionReport, log scale, with thresholds.
+
+    Values below the rounding level (``noise_rtol * s_1`` of the report) are drawn as
+    down-pointing triangles at that level: their digits are noise, which the picture does not show.
+    """
     import matplotlib.pyplot as plt
 
     from .plotting import new_figure
@@ -485,7 +489,12 @@ def singular_value_figure(reports, labels, *, title: str):
     for rep, label, color in zip(reports, labels, plt.rcParams["axes.prop_cycle"].by_key()["color"]):
         sv = np.maximum(rep.best.singular_values, 1e-300)
         idx = np.arange(1, sv.size + 1)
-        ax.semilogy(idx, sv, "o-", ms=3, color=color, label=f"{label}: rank {rep.dimension} of {sv.size}")
+        noise = rep.best.noise_rtol * sv[0]
+        below = sv < noise
+        ax.semilogy(idx[~below], sv[~below], "o-", ms=3, color=color, label=f"{label}: rank {rep.dimension} of {sv.size}")
+        if below.any():
+            ax.semilogy(idx[below], np.full(int(below.sum()), noise), "v", ms=4, mfc="none", color=color,
+                        label=f"{label}: below rounding level (drawn at it)")
         ax.axhline(rep.best.tolerance, color=color, ls="--", lw=1, label=f"{label}: rank threshold")
         ax.axvline(rep.dimension + 0.5, color=color, ls=":", lw=1)
     ax.set_ylim(bottom=1e-18)
@@ -550,7 +559,9 @@ def _dimension_state(n: int, p: int, d: int, q: int, k: int, activation: str, se
 
 
 def _show_dimension(panel, rep, title: str):
-    return panel.show(rep.best.singular_values, rep.best.tolerance, (rep.dimension,), title)
+    s = rep.best.singular_values
+    noise = rep.best.noise_rtol * float(s[0]) if s.size and s[0] > 0 else None
+    return panel.show(s, rep.best.tolerance, (rep.dimension,), title, noise_level=noise)
 
 
 def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu", *, seed: int = 0):
@@ -558,7 +569,7 @@ def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activa
     (the spectrum panel of :mod:`nnlib.plotting`, which the live widget keeps)."""
     from .plotting import _SpectrumPanel
 
-    return _show_dimension(_SpectrumPanel(_DIMENSION_MARKS), *_dimension_state(n, p, d, q, k, activation, seed)).fig
+    return _show_dimension(_SpectrumPanel(_DIMENSION_MARKS, noise=True), *_dimension_state(n, p, d, q, k, activation, seed)).fig
 
 
 def dimension_explorer_live(*, seed: int = 0):
@@ -578,7 +589,7 @@ def dimension_explorer_live(*, seed: int = 0):
     from .plotting import _SpectrumPanel
 
     seed = check_nonnegative_int("seed", seed)
-    panel = _SpectrumPanel(_DIMENSION_MARKS)
+    panel = _SpectrumPanel(_DIMENSION_MARKS, noise=True)
     live = LiveFigure(panel.fig, panel.moving)
 
     def render(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu") -> bytes:

@@ -107,9 +107,13 @@ class _SpectrumPanel:
     ``moving`` while the limits stay.  The axes have fixed positions (room for three title
     lines): the layout does not depend on the first setting drawn.  Used by the dimension
     explorer of chapter 5 and the architecture explorer of chapter 7.
+
+    With ``noise=True`` the legend has one more entry, and :meth:`show` given a ``noise_level``
+    draws the values below it as down-pointing triangles *at* that level: an upper bound, since
+    their digits are rounding noise (they change with the BLAS kernel), so the picture does not.
     """
 
-    def __init__(self, marks):
+    def __init__(self, marks, *, noise: bool = False):
         from matplotlib.ticker import MaxNLocator
 
         fig, ax = new_figure(1, width=7.0, height=3.8)
@@ -117,6 +121,10 @@ class _SpectrumPanel:
         ax.set_position([0.115, 0.13, 0.575, 0.68])
         ax.set_yscale("log")
         (self.curve,) = ax.plot([1], [1], "o-", ms=3, label="singular values $s_i$")
+        self.noise = None
+        if noise:
+            (self.noise,) = ax.plot([], [], "v", ms=4, mfc="none", color=self.curve.get_color(),
+                                    label="$s_i$ below rounding level\n(drawn at it: digits are noise)")
         self.threshold = ax.axhline(1, color="gray", ls="--", lw=1, label="rank threshold")
         self.marks = [ax.axvline(0, color=colour, ls=style, lw=1, label=label) for label, colour, style in marks]
         ax.xaxis.set_major_locator(MaxNLocator(integer=True, steps=[1, 2, 5, 10]))  # indices
@@ -128,14 +136,26 @@ class _SpectrumPanel:
 
     @property
     def moving(self) -> list:
-        return [self.curve, self.threshold, *self.marks, self.title]
+        return [self.curve, *([self.noise] if self.noise is not None else []), self.threshold, *self.marks, self.title]
 
-    def show(self, singular_values, tolerance: float, ranks, title: str) -> "_SpectrumPanel":
-        """Draw ``singular_values`` with the threshold ``tolerance`` and a mark after each of ``ranks``."""
+    def show(self, singular_values, tolerance: float, ranks, title: str, *, noise_level: float | None = None) -> "_SpectrumPanel":
+        """Draw ``singular_values`` with the threshold ``tolerance`` and a mark after each of ``ranks``
+        (values below ``noise_level``, if given, at that level: see the class)."""
         sv = np.maximum(np.asarray(singular_values, dtype=float), 1e-300)
         if len(ranks) != len(self.marks):
             raise ValueError(f"ranks must hold {len(self.marks)} entries, one per mark; got {len(ranks)}")
-        self.curve.set_data(np.arange(1, sv.size + 1), sv)
+        idx = np.arange(1, sv.size + 1)
+        below = np.zeros(sv.size, dtype=bool)
+        if noise_level is not None:
+            if self.noise is None:
+                raise ValueError("noise_level needs a panel built with noise=True")
+            if not (np.isfinite(noise_level) and noise_level > 0):
+                raise ValueError(f"noise_level must be a positive number; got {noise_level!r}")
+            below = sv < noise_level
+            sv = np.where(below, float(noise_level), sv)  # as drawn (and for the limits)
+        if self.noise is not None:
+            self.noise.set_data(idx[below], sv[below])
+        self.curve.set_data(idx[~below], sv[~below])
         self.threshold.set_ydata([tolerance] * 2)
         for mark, r in zip(self.marks, ranks):
             mark.set_xdata([r + 0.5] * 2)

@@ -549,3 +549,62 @@ def test_sample_weights_refuses_an_unknown_recipe():
 def test_sample_weights_refuses_a_bad_rng(rng):
     with pytest.raises(TypeError, match=r"^rng\b"):
         sample_weights(ARCH, S_GOOD, rng)
+
+
+def _copies_a_few_ulps_apart():
+    """Seven rows on three points in R^4, the copies of the first point moved by 1 to 3 ulps
+    (as a BLAS kernel that treats rows differently may leave them): psi_2 of a 4-1-1 network
+    lives on three points, so its dimension is at most 3."""
+    S = np.random.default_rng(5).standard_normal((7, 4))
+    S[3:] = S[0]
+    S[3:] = S[3:] + np.arange(1, 5)[:, None] * np.spacing(S[3:]) * np.array([1, -1, 1, -1])
+    return S
+
+
+@pytest.mark.parametrize("recipe", ["centred", "balanced"])
+def test_centred_and_balanced_kinks_never_fall_between_copies_of_one_point_a_few_ulps_apart(recipe):
+    S = _copies_a_few_ulps_apart()
+    arch = Architecture((4, 3, 1), "relu")
+    for seed in range(200):
+        (A, b), _ = arch.unpack(sample_weights(arch, S, seed, recipe=recipe))
+        z = S @ A.T + b
+        copies = z[[0, 3, 4, 5, 6]]
+        same_side = (copies > 0).all(axis=0) | (copies <= 0).all(axis=0)
+        assert same_side.all(), f"seed {seed}: a kink splits the copies of one point"
+        # and the kink stays well away from the copies: 10% of a gap wider than rounding
+        assert (np.abs(copies) > 1e3 * EPS * (np.abs(S[0]) @ np.abs(A.T))).all()
+
+
+def test_the_dimension_on_copies_a_few_ulps_apart_is_that_of_the_distinct_points():
+    # Splitting copies with a kink once gave rank 4 here, depending on the BLAS kernel.
+    rep = image_dimension(Architecture((4, 1, 1)), _copies_a_few_ulps_apart(), rng=2, n_points=400)
+    assert rep.dimension == 3 and max(rep.ranks) == 3
+
+
+def test_gap_exponent_is_a_lower_bound_on_the_gap_that_noise_in_the_dropped_values_cannot_move():
+    shape = (40, 12)
+    noise_rtol = max(shape) * EPS
+    exponents, gaps = set(), set()
+    for tail in (1e-17, 3e-18, 2e-20, 0.0):   # what rounding leaves in s_(r+1) varies; e does not
+        rep = numerical_rank(_with_singular_values([2.0, 1.0, 0.5, 3e-6] + [tail] * 8, shape, seed=3))
+        assert rep.rank == 4 and rep.noise_rtol == noise_rtol
+        e = rep.gap_exponent()
+        assert rep.gap >= 10.0**e and rep.last_kept >= 10.0**e * noise_rtol * rep.singular_values[0]
+        assert rep.last_kept < 10.0 ** (e + 1) * noise_rtol * rep.singular_values[0]
+        exponents.add(e), gaps.add(rep.gap)
+    assert exponents == {int(np.floor(np.log10(3e-6 / 2.0 / noise_rtol)))} and len(gaps) > 1
+
+
+def test_gap_exponent_refuses_a_gap_it_cannot_bound():
+    with pytest.raises(ValueError, match="no gap to bound"):
+        numerical_rank(np.eye(3)).gap_exponent()                     # nothing dropped
+    with pytest.raises(ValueError, match="above the rounding level"):
+        numerical_rank(np.diag([1.0, 1e-13]), rtol=1e-10).gap_exponent()   # s_2 is signal
+    with pytest.raises(ValueError, match="no gap to bound"):
+        RankReport(1, np.array([1.0, 0.0]), 1e-15, 1e-15, np.inf, False).gap_exponent()  # no noise level
+
+
+def test_a_dimension_report_gives_the_gap_exponent_of_its_best_point():
+    S, _ = theorem1_data()
+    rep = image_dimension(Architecture((2, 2, 2)), S)
+    assert rep.gap_exponent() == rep.best.gap_exponent() and rep.gap >= 10.0 ** rep.gap_exponent()

@@ -247,7 +247,9 @@ def test_the_dimension_explorer_draws_a_figure_with_the_formulas_in_the_title():
         ax = fig.axes[0]
         assert ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
         (spectrum,) = [line for line in ax.get_lines() if line.get_marker() == "o"]
-        assert len(spectrum.get_xdata()) == 12  # min(nq, m) singular values
+        (noise,) = [line for line in ax.get_lines() if line.get_marker() == "v"]
+        assert len(spectrum.get_xdata()) == 10  # the kept singular values: the rank,
+        assert len(noise.get_xdata()) == 2      # and the rest of min(nq, m), drawn at the rounding level
     finally:
         plt.close(fig)
 

@@ -169,3 +169,32 @@ def test_the_spectrum_panel_wants_one_rank_per_mark():
     with pytest.raises(ValueError, match="^ranks must hold 1 entries"):
         panel.show([3.0, 1.0], 1e-15, (2, 2), "a title")
     plt.close(panel.fig)
+
+
+def test_the_spectrum_panel_draws_values_below_the_rounding_level_at_it_so_noise_leaves_the_picture():
+    from nnlib.live import LiveFigure
+    from nnlib.plotting import _SpectrumPanel
+
+    pictures = []
+    for tail in ([3e-17, 1e-18], [5e-17, 0.0]):   # two kernels' rounding noise
+        panel = _SpectrumPanel([("computed rank", "k", "-")], noise=True)
+        panel.show([3.0, 1.0] + tail, 1e-15, (2,), "a title", noise_level=1e-15)
+        assert panel.curve.get_xdata().tolist() == [1, 2] and panel.noise.get_xdata().tolist() == [3, 4]
+        assert panel.noise.get_ydata().tolist() == [1e-15, 1e-15]
+        pictures.append(LiveFigure(panel.fig, panel.moving).render())
+        plt.close(panel.fig)
+    assert pictures[0] == pictures[1]
+
+
+def test_the_spectrum_panel_wants_a_positive_noise_level_and_a_panel_built_for_it():
+    from nnlib.plotting import _SpectrumPanel
+
+    plain = _SpectrumPanel([("computed rank", "k", "-")])
+    with pytest.raises(ValueError, match="^noise_level needs a panel built with noise=True"):
+        plain.show([3.0, 1e-17], 1e-15, (1,), "t", noise_level=1e-15)
+    noisy = _SpectrumPanel([("computed rank", "k", "-")], noise=True)
+    with pytest.raises(ValueError, match="^noise_level must be a positive number"):
+        noisy.show([3.0, 1e-17], 1e-15, (1,), "t", noise_level=0.0)
+    noisy.show([3.0, 1e-17], 1e-15, (1,), "t")       # without a level every value is drawn as it is
+    assert noisy.curve.get_xdata().tolist() == [1, 2] and len(noisy.noise.get_xdata()) == 0
+    plt.close(plain.fig), plt.close(noisy.fig)
