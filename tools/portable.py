@@ -140,7 +140,10 @@ def main(argv=None):
 
     failed = [n for n, (ok, *_ ) in results.items() if not ok]
     passed = sum(r[1].get("passed", 0) for r in results.values())
-    cells_failed = sum(r[1].get("failed", 0) + r[1].get("errors", 0) for r in results.values())
+    # failing cells, plus one for each configuration that failed without a failing cell (no test
+    # collected, a crash), so that the closing line never reads "0 failed" for a failed matrix
+    cells_failed = sum(max(r[1].get("failed", 0) + r[1].get("errors", 0), 0 if r[0] else 1)
+                       for r in results.values())
     print(f"== numeric matrix: {len(results) - len(failed)} configuration(s) passed"
           + (f", FAILED: {', '.join(failed)}" if failed else "")
           + (f"; skipped (CPU): {', '.join(skipped)}" if skipped else ""))
