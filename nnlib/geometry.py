@@ -50,6 +50,7 @@ __all__ = [
     "monotone_projection",
     "nearest_monotone_vectors",
     "exact_one_unit_fits",
+    "saturation_depth",
     "plot_plane_picture",
     "NearestPointPicture",
     "nearest_point_figure",
@@ -521,6 +522,47 @@ def exact_one_unit_fits(x, a_values, *, S=None, activation="sigmoid", tol: float
         miss = np.max(np.abs(c[:, None] * v + d[:, None] - x[None, :]), axis=1)
     out[~(ok & np.isfinite(miss) & (miss <= tol * max(1.0, float(np.abs(x).max()))))] = np.nan
     return out
+
+
+def saturation_depth(arch, S, theta) -> float:
+    """How deep in its flat tail the unit of a 1-1-1 network is where two outputs nearly tie.
+
+    Take the two samples whose outputs ``nu_theta(s_i)`` are closest (``psi_2(theta)`` at its
+    nearest to a tie), and their pre-activations ``z_i = a s_i + b``.  If both lie on the same
+    side of 0, the depth is ``min |z_i|``; otherwise 0.  For sigma and tanh the unit's two values
+    then differ from its limit by at most about ``exp(-depth)`` (``2 exp(-2 depth)`` for tanh): a
+    solver that ends with a large depth has not found a tie, only a unit saturated in floating
+    point (chapters 2 and 6).
+
+    Parameters
+    ----------
+    arch : Architecture
+        A 1-1-1 network.
+    S : array, shape (n, 1), n >= 2
+    theta : array, shape (4,)
+
+    Returns
+    -------
+    float, >= 0.
+
+    >>> from nnlib import Architecture
+    >>> saturation_depth(Architecture((1, 1, 1), "sigmoid"), [[-1.0], [0.0], [1.0]], [30.0, -60.0, 1.0, 0.0])
+    60.0
+
+    (pre-activations -90, -60, -30: the first two outputs tie to within e^-60.)
+    """
+    arch = _check_arch(arch)
+    if arch.widths != (1, 1, 1):
+        raise ValueError(f"arch must be a 1-1-1 network; got widths {arch.widths}")
+    S = _check_sample(arch, S)
+    if S.shape[0] < 2:
+        raise ValueError(f"S must have at least 2 samples; got {S.shape[0]}")
+    theta = as_vector("theta", theta, length=arch.m)
+    order = np.argsort(S[:, 0], kind="stable")
+    z = theta[0] * S[order, 0] + theta[1]
+    out = theta[2] * arch.activation.function(z) + theta[3]
+    i = int(np.argmin(np.abs(np.diff(out))))
+    return float(min(abs(z[i]), abs(z[i + 1]))) if z[i] * z[i + 1] > 0 else 0.0
 
 
 # -- pictures -----------------------------------------------------------------------------------

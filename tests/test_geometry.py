@@ -424,3 +424,23 @@ def test_exact_one_unit_fits_with_tanh_fit_the_target_exactly():
     assert np.all(np.isfinite(fits))
     for theta in fits:
         assert np.abs(nn.weights_map(arch, S, theta).ravel() - x).max() < 1e-9
+
+
+def test_saturation_depth_is_the_smaller_pre_activation_of_the_nearly_tied_pair():
+    sig = nn.Architecture((1, 1, 1), "sigmoid")
+    S = g.three_point_sample()
+    # z = (-84, -42, 0): the first two outputs nearly tie, both far on the negative side
+    assert g.saturation_depth(sig, S, [42.0, -42.0, 1.0, 0.0]) == pytest.approx(42.0)
+    # a unit in its linear range has no deep tie
+    assert g.saturation_depth(sig, S, [1.0, 0.0, 1.0, 0.0]) == 0.0
+
+
+def test_saturation_depth_reads_the_samples_in_increasing_order():
+    tanh = nn.Architecture((1, 1, 1), "tanh")
+    S = np.array([[2.0], [0.0], [1.0]])
+    assert g.saturation_depth(tanh, S, [20.0, -1.0, 1.0, 0.0]) == pytest.approx(19.0)
+
+
+def test_saturation_depth_rejects_wider_networks():
+    with pytest.raises(ValueError, match="1-1-1"):
+        g.saturation_depth(nn.Architecture((1, 2, 1), "tanh"), g.three_point_sample(), np.zeros(7))

@@ -1,0 +1,95 @@
+"""Robust summaries of computations whose last bits depend on the machine.
+
+A stored output is a claim that every correct machine reproduces.  Another BLAS kernel, numpy's
+SIMD paths or the thread count change the last bits of floating-point results, and a long descent
+from a random start (a chaotic computation) amplifies them until the end point, the number of
+runs that reach a given basin, or a tiny final loss differ from machine to machine.  The helpers
+here print what survives such changes:
+
+* :func:`format_below` -- a value at the level of rounding, printed as the bound it is below;
+* :func:`floor_to` -- a lower bound with a margin, printed without the digits that move;
+* :func:`classify` -- each run's outcome class, decided with a tolerance against known levels.
+
+Chapters check every printed claim with an assertion; these functions only format and classify.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._checks import check_positive_float
+
+__all__ = ["format_below", "floor_to", "classify"]
+
+
+def format_below(value: float, bound: float, fmt: str = ".3g") -> str:
+    """``"< bound"`` when ``value < bound``, else ``value`` formatted with ``fmt``.
+
+    For values at the level of rounding (a final loss of 1e-24, say), whose digits depend on
+    the machine: only the bound is printed, so the printed text is the same on every machine
+    on which the value stays below it.
+
+    >>> format_below(3.2e-25, 1e-20)
+    '< 1e-20'
+    >>> format_below(0.25, 1e-20)
+    '0.25'
+    """
+    bound = check_positive_float("bound", bound)
+    value = float(value)
+    if math.isnan(value):
+        raise ValueError("value must not be NaN")
+    return f"< {bound:.0e}" if value < bound else format(value, fmt)
+
+
+def floor_to(value: float, step: float = 1.0) -> float:
+    """The largest multiple of ``step`` that is at most ``value`` (a lower bound to print).
+
+    The printed bound only changes when ``value`` crosses a multiple of ``step``; the caller
+    chooses ``step`` so that the spread measured across machines stays well inside one step.
+
+    >>> floor_to(33.41), floor_to(13.29, 5.0), floor_to(-0.5)
+    (33.0, 10.0, -1.0)
+    """
+    step = check_positive_float("step", step)
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"value must be finite; got {value}")
+    return float(math.floor(value / step) * step)
+
+
+def classify(values, levels: dict, tol: float) -> np.ndarray:
+    """The name of the level each value is within ``tol`` of, or ``"other"``.
+
+    Parameters
+    ----------
+    values : array_like of float
+        For example the final losses of many runs.
+    levels : dict
+        Names and values of the known outcomes (e.g. ``{"minimum": 0.5, "constant fit": 2/3}``);
+        the levels must lie more than ``2 * tol`` apart, so no value is within ``tol`` of two.
+    tol : float
+        Absolute tolerance.
+
+    Returns
+    -------
+    ndarray of str, one name per value.
+
+    >>> classify([0.5 + 1e-13, 0.6667, 2 / 3], {"1/2": 0.5, "2/3": 2 / 3}, 1e-9).tolist()
+    ['1/2', 'other', '2/3']
+    """
+    tol = check_positive_float("tol", tol)
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1:
+        raise ValueError(f"values must be one-dimensional; got shape {values.shape}")
+    if not isinstance(levels, dict) or not levels:
+        raise ValueError("levels must be a non-empty dict of name -> value")
+    names = list(levels)
+    where = np.array([float(levels[k]) for k in names])
+    if len(where) > 1 and np.min(np.diff(np.sort(where))) <= 2 * tol:
+        raise ValueError(f"levels must be more than 2 * tol = {2 * tol:g} apart; got {levels}")
+    out = np.full(values.shape, "other", dtype=object)
+    for name, level in zip(names, where):
+        out[np.abs(values - level) <= tol] = name
+    return out

@@ -1,0 +1,52 @@
+"""Robust summaries: bounds and classes that do not move with the last bits of a computation."""
+
+import numpy as np
+import pytest
+
+from nnlib import robust
+
+
+def test_a_value_at_rounding_level_is_printed_as_the_bound_it_is_below():
+    assert robust.format_below(1.5e-24, 1e-20) == "< 1e-20"
+    assert robust.format_below(6.3e-25, 1e-20) == robust.format_below(1.2e-22, 1e-20)
+
+
+def test_a_value_above_the_bound_is_printed_itself():
+    assert robust.format_below(2.5e-3, 1e-20) == "0.0025"
+    assert robust.format_below(1e-20, 1e-20, ".1e") == "1.0e-20"
+
+
+def test_format_below_rejects_nan_and_a_non_positive_bound():
+    with pytest.raises(ValueError, match="NaN"):
+        robust.format_below(float("nan"), 1e-20)
+    with pytest.raises(ValueError, match="bound"):
+        robust.format_below(1.0, 0.0)
+
+
+def test_floor_to_is_a_lower_bound_that_ignores_digits_within_a_step():
+    assert robust.floor_to(33.407) == robust.floor_to(33.405) == 33.0
+    assert robust.floor_to(13.29, 5.0) == 10.0
+    assert robust.floor_to(20.0, 5.0) == 20.0
+    assert robust.floor_to(-0.1) == -1.0
+
+
+def test_floor_to_rejects_non_finite_values_and_bad_steps():
+    with pytest.raises(ValueError, match="finite"):
+        robust.floor_to(float("inf"))
+    with pytest.raises(ValueError, match="step"):
+        robust.floor_to(1.0, -1.0)
+
+
+def test_classify_names_the_level_within_tolerance_and_others_otherwise():
+    losses = [0.5, 0.5 + 3e-13, 2 / 3 - 1e-12, 0.5095, 0.4]
+    got = robust.classify(losses, {"1/2": 0.5, "2/3": 2 / 3}, 1e-9)
+    assert got.tolist() == ["1/2", "1/2", "2/3", "other", "other"]
+
+
+def test_classify_refuses_levels_closer_than_twice_the_tolerance():
+    with pytest.raises(ValueError, match="apart"):
+        robust.classify([0.5], {"a": 0.5, "b": 0.5 + 1e-9}, 1e-9)
+    with pytest.raises(ValueError, match="dict"):
+        robust.classify([0.5], {}, 1e-9)
+    with pytest.raises(ValueError, match="one-dimensional"):
+        robust.classify(np.zeros((2, 2)), {"a": 0.0}, 1e-9)
