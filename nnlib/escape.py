@@ -53,6 +53,7 @@ __all__ = [
     "classify_fit",
     "TargetSurvey",
     "survey_target",
+    "robust_reading",
     "perturbed_targets",
     "escape_figure",
     "escape_detector_figure",
@@ -236,6 +237,34 @@ def survey_target(arch, S, T, n_starts: int = 16, *, rng=0, init_scale: float = 
     else:
         reading = "undecided"
     return TargetSurvey(fits, float(b), float(e), reading)
+
+
+def robust_reading(survey: TargetSurvey, factor: float = 10.0) -> str:
+    """The reading of a survey in terms that survive a change in the last bits of the arithmetic.
+
+    Which start ends where, and so the counts of verdicts and the best losses, change with the BLAS
+    kernel: the runs are long and pass near kinks, and single trajectories from random starts are
+    not reproducible across machines.  What is stable is the reading with a wide margin.  So:
+
+    * ``"escape below every other fit, by a factor > 10"`` when the best escaping loss is below
+      1/``factor`` of every other fit's (``"... < 10"`` when the reading holds by less);
+    * ``"a non-escaping fit is best"`` and ``"undecided"`` as :func:`survey_target` reads them
+      (without losses: whether any run escapes at all is such a last-bit matter).
+
+    >>> from nnlib.paper import theorem1_data, theorem1_architecture, theta_k
+    >>> S, T = theorem1_data()
+    >>> robust_reading(survey_target(theorem1_architecture(), S, T, 4, extra_starts=[theta_k(5.0)]))
+    'escape below every other fit, by a factor > 10'
+    """
+    if not isinstance(survey, TargetSurvey):
+        raise TypeError(f"survey must be a TargetSurvey (from survey_target); got {type(survey).__name__}")
+    factor = check_positive_float("factor", factor)
+    if factor < 1:
+        raise ValueError(f"factor must be at least 1; got {factor}")
+    if survey.reading != "escape below every other fit":
+        return survey.reading
+    side = ">" if survey.best_escape * factor < survey.best_bounded else "<"
+    return f"{survey.reading}, by a factor {side} {factor:g}"
 
 
 def perturbed_targets(T, eps: float, count: int, rng=0) -> np.ndarray:

@@ -30,12 +30,13 @@ Every dimension here is a *numerical* rank (the largest Jacobian rank over rando
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ._checks import as_matrix, as_rng, check_nonnegative_int, check_positive_int
-from .dimension import _degree, continuous_symmetries, image_dimension, numerical_rank, sample_weights, symmetry_bound
+from .dimension import (DimensionReport, RankReport, _degree, continuous_symmetries, image_dimension, numerical_rank,
+                        sample_weights, symmetry_bound)
 from .fitting import least_squares_fit
 from .network import Architecture, _check_arch, jacobian
 
@@ -52,11 +53,15 @@ __all__ = [
     "max_rank_weights",
     "GenericRow",
     "generic_dimension",
+    "gap_text",
     "parameter_count_width",
     "smallest_filling_width",
     "alternating_breakpoint_weights",
     "wilson_interval",
+    "minority_bound",
     "zero_loss_fraction",
+    "FittedCount",
+    "fitted_count",
     "monomial_count",
     "polynomial_space_bound",
     "ktb_expected_dimension",
@@ -184,7 +189,9 @@ class GenericRow:
     """One architecture's computed dimension beside its bounds.
 
     ``shortfall`` is min(m - symmetries, nq) - dimension (0: the dimension is as large as the
-    symmetry count allows); ``gap`` and ``ambiguous`` come from the rank decision at the best point.
+    symmetry count allows); ``gap`` and ``ambiguous`` come from the rank decision at the best point,
+    ``best`` (its singular values; print the gap with :func:`gap_text`: ``gap`` divides by a value
+    that is often rounding noise).
     """
 
     widths: tuple
@@ -199,6 +206,49 @@ class GenericRow:
     gap: float
     ambiguous: bool
     n_points: int
+    best: RankReport | None = field(default=None, repr=False, compare=False)
+
+
+def gap_text(report) -> str:
+    """The gap s_r / s_(r+1) of a rank decision, printed with only the digits rounding cannot change.
+
+    ``report`` is a :class:`nnlib.dimension.RankReport`, a :class:`nnlib.dimension.DimensionReport`
+    or a :class:`GenericRow` (its ``best``).  Three cases:
+
+    * nothing was dropped (full rank): ``"none dropped"``;
+    * s_(r+1) is rounding noise (at most ``noise_rtol * s_1``): ``"≥ 1e10"``, the lower bound
+      10^e of :meth:`~nnlib.dimension.RankReport.gap_exponent`.  The gap itself divides by that
+      noise: its digits change with the BLAS kernel (2.0e13 on one machine, 2.4e13 on another);
+      e depends only on s_r / s_1;
+    * s_(r+1) is signal: the gap to two significant digits when s_(r+1) is at least 10^6 times
+      the rounding level (rounding then moves it by about 10^-6 relative), else to one.
+
+    >>> from nnlib.dimension import numerical_rank
+    >>> gap_text(numerical_rank(np.diag([1.0, 1e-3, 1e-20])))   # 1e-3 / (3 eps) = 1.5e12
+    '≥ 1e12'
+    >>> gap_text(numerical_rank(np.diag([1.0, 1e-3])))
+    'none dropped'
+    >>> gap_text(numerical_rank(np.diag([1.0, 0.5, 1e-9]), rtol=1e-6))
+    '5.0e+08'
+    """
+    if isinstance(report, GenericRow):
+        if report.best is None:
+            raise ValueError("report is a GenericRow without its rank report (best); build it with generic_dimension")
+        report = report.best
+    if isinstance(report, DimensionReport):
+        report = report.best
+    if not isinstance(report, RankReport):
+        raise TypeError(f"report must be a RankReport, DimensionReport or GenericRow; got {type(report).__name__}")
+    s = report.singular_values
+    if report.rank == len(s) or report.rank == 0:
+        return "none dropped" if report.rank == len(s) else "inf"
+    if report.noise_rtol is None:
+        raise ValueError("report has no noise_rtol (built by hand): the rounding level is unknown")
+    noise = report.noise_rtol * float(s[0])
+    if s[report.rank] <= noise:
+        return f"≥ 1e{report.gap_exponent()}"
+    digits = 2 if s[report.rank] >= 1e6 * noise else 1
+    return f"{report.gap:.{digits - 1}e}"
 
 
 def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale: float = 1.0,
@@ -227,7 +277,7 @@ def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale
     sb = symmetry_bound(arch)
     nq = n * arch.q
     return GenericRow(arch.widths, arch.activation.name, n, arch.m, continuous_symmetries(arch), sb, nq,
-                      rep.dimension, min(sb, nq) - rep.dimension, rep.gap, rep.ambiguous, len(rep.ranks))
+                      rep.dimension, min(sb, nq) - rep.dimension, rep.gap, rep.ambiguous, len(rep.ranks), rep.best)
 
 
 def parameter_count_width(n: int, p: int, q: int, activation: str = "relu") -> int:
@@ -318,6 +368,62 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
     centre = (p + z * z / (2 * trials)) / den
     half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / den
     return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def minority_bound(trials: int, share: float = 0.5, z: float = 1.96) -> int:
+    """The largest count k whose Wilson upper bound (:func:`wilson_interval`) is below ``share``.
+
+    A count of successes at most this k says, at the interval's confidence, that successes are
+    a minority (fewer than ``share`` of all cases).  Returns -1 when even k = 0 is not enough.
+
+    >>> minority_bound(20)            # 5 of 20: Wilson interval [0.11, 0.47]
+    5
+    """
+    trials = check_positive_int("trials", trials)
+    if not 0.0 < share <= 1.0:
+        raise ValueError(f"share must be in (0, 1]; got {share!r}")
+    k = -1
+    while k + 1 <= trials and wilson_interval(k + 1, trials, z)[1] < share:
+        k += 1
+    return k
+
+
+@dataclass(frozen=True)
+class FittedCount:
+    """How many targets a set of fits reached zero loss for, and whether any fit is borderline.
+
+    ``fitted`` counts relative losses at most ``rtol``; ``borderline`` counts those strictly
+    inside ``band`` = (low, high), the range where a longer run or another BLAS kernel could move
+    a fit across ``rtol``.  With ``borderline == 0`` the class of every fit has a margin: fitted
+    ones end below ``low``, the others above ``high``.
+    """
+
+    fitted: int
+    total: int
+    borderline: int
+    rtol: float
+    band: tuple
+
+    def wilson(self, z: float = 1.96) -> tuple[float, float]:
+        """The Wilson interval of ``fitted / total`` (:func:`wilson_interval`)."""
+        return wilson_interval(self.fitted, self.total, z)
+
+
+def fitted_count(relative_losses, *, rtol: float = 1e-10, band=(1e-15, 1e-5)) -> FittedCount:
+    """Count the relative losses (e.g. of :func:`zero_loss_fraction`) at most ``rtol``, and those inside ``band``.
+
+    >>> fc = fitted_count([1e-25, 0.3, 2e-3, 1e-12])
+    >>> fc.fitted, fc.total, fc.borderline
+    (2, 4, 1)
+    """
+    rel = np.asarray(relative_losses, dtype=float)
+    if rel.ndim != 1 or rel.size == 0 or np.any(np.isnan(rel)) or np.any(rel < 0):
+        raise ValueError(f"relative_losses must be a non-empty 1-d array of non-negative numbers; got {relative_losses!r}")
+    lo, hi = (float(b) for b in band)
+    if not 0.0 <= lo < rtol < hi:
+        raise ValueError(f"band must be (low, high) with low < rtol = {rtol} < high; got {band!r}")
+    return FittedCount(int(np.sum(rel <= rtol)), int(rel.size), int(np.sum((rel > lo) & (rel < hi))), float(rtol),
+                       (lo, hi))
 
 
 def zero_loss_fraction(arch, S, targets, *, n_starts: int = 4, rng=0, rtol: float = 1e-10,
@@ -459,12 +565,15 @@ _ARCHITECTURE_MARKS = (("computed dimension", "k", "-"), ("m - symmetries", "C3"
 def _show_architecture(panel, arch, n: int, rep, sb: int):
     """Draw the state of :func:`_architecture_state` on a spectrum panel (``plotting._SpectrumPanel``)."""
     nq = n * arch.q
-    gap = "inf" if np.isinf(rep.gap) else f"{rep.gap:.1e}"
-    # Plain Unicode (no mathtext): the title changes on every move.
+    s = rep.best.singular_values
+    # Plain Unicode (no mathtext): the title changes on every move.  The gap and the values below
+    # the rounding level are shown as bounds (gap_text; the panel draws those values at that
+    # level): their digits are rounding noise, which differs from one BLAS kernel to another.
     title = (f"{arch.describe()}, n = {n}\n"
              f"computed dim = {rep.dimension}, m - symmetries = {sb}, min(m, nq) = {min(arch.m, nq)}\n"
-             f"gap sᵣ/sᵣ₊₁ = {gap}, ambiguous: {rep.ambiguous}")
-    return panel.show(rep.best.singular_values, rep.best.tolerance, (rep.dimension, sb, min(arch.m, nq)), title)
+             f"gap sᵣ/sᵣ₊₁: {gap_text(rep)}, ambiguous: {rep.ambiguous}")
+    noise = rep.best.noise_rtol * float(s[0]) if s.size and s[0] > 0 else None
+    return panel.show(s, rep.best.tolerance, (rep.dimension, sb, min(arch.m, nq)), title, noise_level=noise)
 
 
 def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: int = 0, degree: int | None = None,
@@ -473,12 +582,13 @@ def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: 
 
     ``activation`` "polynomial" uses ``degree``.  The rank search stops at min(m - symmetries, nq),
     a proven bound (every symmetry direction is in the Jacobian's kernel), or after ``n_points``
-    random weight points.  Returns the matplotlib figure (the spectrum panel of
+    random weight points.  Singular values below the rounding level are drawn at that level and
+    the gap is printed by :func:`gap_text`, so the picture is the same for every BLAS kernel.  Returns the matplotlib figure (the spectrum panel of
     :mod:`nnlib.plotting` that the live widget keeps).
     """
     from .plotting import _SpectrumPanel
 
-    return _show_architecture(_SpectrumPanel(_ARCHITECTURE_MARKS),
+    return _show_architecture(_SpectrumPanel(_ARCHITECTURE_MARKS, noise=True),
                               *_architecture_state(widths, activation, n, seed, degree, n_points)).fig
 
 
@@ -496,7 +606,7 @@ def architecture_live(*, seed: int = 0, n_points: int = 60):
     n_points = check_positive_int("n_points", n_points)
     from .plotting import _SpectrumPanel
 
-    panel = _SpectrumPanel(_ARCHITECTURE_MARKS)
+    panel = _SpectrumPanel(_ARCHITECTURE_MARKS, noise=True)
     live = LiveFigure(panel.fig, panel.moving, max_backgrounds=32)
 
     def render(depth, width, p, q, activation, n):

@@ -111,3 +111,22 @@ def test_escape_figures_have_titles_labels_and_a_legend_by_verdict():
 def test_escape_detector_names_an_unknown_target_kind():
     with pytest.raises(ValueError, match="^target"):
         escape.escape_detector_figure("nowhere")
+
+
+def test_robust_reading_states_the_margin_of_an_escape_reading_and_nothing_else():
+    def survey(reading, b, e):
+        return escape.TargetSurvey((), b, e, reading)
+
+    esc = "escape below every other fit"
+    assert escape.robust_reading(survey(esc, 0.5, 1e-3)) == f"{esc}, by a factor > 10"
+    assert escape.robust_reading(survey(esc, 0.5, 0.1)) == f"{esc}, by a factor < 10"
+    # which runs escape, and how low, is a last-bit matter when a non-escaping fit is best
+    assert escape.robust_reading(survey("a non-escaping fit is best", 1.7, 5.76)) == "a non-escaping fit is best"
+    assert escape.robust_reading(survey("a non-escaping fit is best", 1.7, np.inf)) == "a non-escaping fit is best"
+
+
+def test_robust_reading_rejects_what_is_not_a_survey_and_factors_below_one():
+    with pytest.raises(TypeError, match="^survey must be"):
+        escape.robust_reading("escape")
+    with pytest.raises(ValueError, match="^factor"):
+        escape.robust_reading(escape.TargetSurvey((), 1.0, 0.1, "undecided"), factor=0.5)

@@ -205,7 +205,7 @@ def test_architecture_figure_marks_the_bounds():
     ax = fig.axes[0]
     # The numbers are in the title (it changes on every move; the legend stays still).
     assert "computed dim = 19" in ax.get_title() and "m - symmetries = 19" in ax.get_title()
-    assert [t.get_text() for t in ax.get_legend().get_texts()][2:] == ["computed dimension", "m - symmetries", "min(m, nq)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()][3:] == ["computed dimension", "m - symmetries", "min(m, nq)"]
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
     plt.close(fig)
 
@@ -299,3 +299,68 @@ def test_balanced_points_settle_a_one_input_shortfall_of_the_chapter_7_table():
     assert row.shortfall == 0 and not row.ambiguous and row.gap > 1e10
     with pytest.raises(TypeError, match="^balanced must be True or False"):
         generic.generic_dimension(arch, 32, balanced="yes")
+
+
+# ----------------------------------------------------------------------------- printing that rounding cannot change
+def test_gap_text_bounds_a_gap_whose_first_dropped_value_is_rounding_noise_by_a_power_of_ten():
+    from nnlib.dimension import numerical_rank
+
+    # s_2 / (3 eps s_1) = 1e-3 / 6.7e-16 = 1.5e12: "≥ 1e12" whatever the noise value below is
+    for noise in (1e-20, 3e-17, 0.0):
+        assert generic.gap_text(numerical_rank(np.diag([1.0, 1e-3, noise]))) == "≥ 1e12"
+
+
+def test_gap_text_of_a_full_rank_decision_says_nothing_was_dropped():
+    from nnlib.dimension import numerical_rank
+
+    assert generic.gap_text(numerical_rank(np.diag([1.0, 1e-3]))) == "none dropped"
+
+
+def test_gap_text_prints_a_signal_gap_with_fewer_digits_when_the_dropped_value_is_near_rounding():
+    from nnlib.dimension import numerical_rank
+
+    far = numerical_rank(np.diag([1.0, 0.5, 1e-9]), rtol=1e-6)      # 1e-9 is 1.5e6 times the rounding level
+    near = numerical_rank(np.diag([1.0, 0.5, 1e-12]), rtol=1e-6)    # only 1.5e3 times
+    assert generic.gap_text(far) == "5.0e+08" and generic.gap_text(near) == "5e+11"
+
+
+def test_gap_text_is_the_same_under_another_summation_order_of_the_jacobian():
+    # The gap of the 2-3-3-1 ReLU network divides by rounding noise; perturbing the Jacobian by a
+    # few ulps (as another BLAS kernel does) changes that gap but not the printed bound.
+    arch = Architecture((2, 3, 3, 1))
+    row = generic.generic_dimension(arch, 35, rng=0, n_points=20)
+    J = jacobian(arch, np.random.default_rng(0).standard_normal((35, 2)), arch.random_theta(1))
+    from nnlib.dimension import numerical_rank
+
+    texts = {generic.gap_text(numerical_rank(J * (1 + k * np.finfo(float).eps))) for k in range(-3, 4)}
+    assert len(texts) == 1 and texts.pop().startswith("≥ 1e")
+    assert generic.gap_text(row).startswith("≥ 1e") and row.best.rank == row.dimension
+
+
+def test_gap_text_asks_for_a_rank_report():
+    with pytest.raises(TypeError, match="^report must be"):
+        generic.gap_text(3.0)
+
+
+def test_minority_bound_is_the_largest_count_with_wilson_upper_bound_below_the_share():
+    k = generic.minority_bound(20)
+    assert generic.wilson_interval(k, 20)[1] < 0.5 <= generic.wilson_interval(k + 1, 20)[1]
+    assert generic.minority_bound(1) == -1      # one trial cannot show a minority at 95 %
+
+
+def test_fitted_count_counts_fits_below_rtol_and_the_borderline_ones():
+    fc = generic.fitted_count([1e-25, 0.3, 2e-3, 1e-12, 5e-11], rtol=1e-10, band=(1e-15, 1e-5))
+    assert (fc.fitted, fc.total, fc.borderline) == (3, 5, 2)   # 1e-12 and 5e-11 sit near rtol
+    assert fc.wilson() == generic.wilson_interval(3, 5)
+
+
+@pytest.mark.parametrize("bad, match", [([], "^relative_losses"), ([0.1, -1.0], "^relative_losses"),
+                                        ([[0.1]], "^relative_losses")])
+def test_fitted_count_rejects_bad_losses(bad, match):
+    with pytest.raises(ValueError, match=match):
+        generic.fitted_count(bad)
+
+
+def test_fitted_count_needs_the_band_around_rtol():
+    with pytest.raises(ValueError, match="^band"):
+        generic.fitted_count([0.1], rtol=1e-10, band=(1e-9, 1e-5))
