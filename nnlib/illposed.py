@@ -40,6 +40,7 @@ __all__ = [
     "quadrant_survey",
     "affine_rank",
     "loglog_slope",
+    "loglog_fit",
     "theta_k_table",
     "rebalance_to_norm",
     "balance",
@@ -47,6 +48,8 @@ __all__ = [
     "price_of_boundedness",
     "WeightDecayPath",
     "weight_decay_path",
+    "weight_decay_from_price",
+    "fit_survey_summary",
     "theta_k_figure",
     "boundedness_figure",
     "weight_decay_figure",
@@ -202,15 +205,16 @@ class QuadrantSurvey:
     same_orthant : ndarray of bool
         The five points (19) lie in one closed quadrant.
     collinear : ndarray of bool
-        The five image points (18) lie on one line.
+        The five image points (18) lie on one line (:func:`is_collinear` with relative tolerance
+        ``SURVEY_COLLINEAR_RTOL``).
     equal_spacing : ndarray of bool
         The image points have equal successive distances (relative tolerance 1e-9) -- including
         the degenerate case where they all coincide.
     all_zero : ndarray of bool
         Every image point is the origin.
     distinct : ndarray of bool
-        The five image points are pairwise distinct (every successive distance > 1e-9 times the
-        size of the points): necessary for the pattern delta, delta, 2 delta, 2 delta with delta > 0.
+        The five image points are pairwise distinct (every successive distance > ``SURVEY_COLLINEAR_RTOL``
+        times the size of the points): necessary for the pattern delta, delta, 2 delta, 2 delta with delta > 0.
     middle_ratio : ndarray
         The ratio d_3 / d_2 of the two middle successive distances of the image (NaN when d_2 = 0);
         the pattern of t_1, ..., t_5 needs 2 (the distances 1, 1, 2, 2; read backwards, 2, 2, 1, 1,
@@ -232,6 +236,15 @@ class QuadrantSurvey:
     lines: np.ndarray = field(repr=False)
 
 
+#: Relative tolerance of the survey's collinearity and distinctness tests.  The adversarial lines
+#: are Nelder-Mead minima whose images are collinear, or have two points coinciding, only to the
+#: search's precision (a second singular value, or a distance, about 1e-9 of the size, varying with
+#: the last bits of the arithmetic), while every other image measured is either exactly collinear
+#: (0) or off a line by more than 1e-4, with distances 0 or above 1e-3: 1e-6 decides both groups
+#: with orders of magnitude to spare.
+SURVEY_COLLINEAR_RTOL = 1e-6
+
+
 def _line_record(a, d):
     X = line_points(a, d)
     P = np.maximum(X, 0.0)
@@ -240,10 +253,10 @@ def _line_record(a, d):
     equal = bool(np.ptp(dist) <= 1e-9 * scale)
     return (
         len(closed_orthants(X)) > 0,
-        is_collinear(P),
+        is_collinear(P, rtol=SURVEY_COLLINEAR_RTOL),
         equal,
         bool(np.all(np.abs(P) <= 1e-12 * scale)),
-        bool(np.all(dist > 1e-9 * scale)),
+        bool(np.all(dist > SURVEY_COLLINEAR_RTOL * scale)),
         float(dist[2] / dist[1]) if dist[1] > 1e-12 * scale else np.nan,
         pattern_defect(P),
     )
@@ -334,6 +347,26 @@ def loglog_slope(x, y) -> tuple[float, float]:
         raise ValueError("y must be positive (it is put on a log scale)")
     a, logC = np.polyfit(np.log(x), np.log(y), 1)
     return float(a), float(np.exp(logC))
+
+
+def loglog_fit(x, y) -> tuple[float, float, float]:
+    """:func:`loglog_slope` with the standard error of the exponent: (a, C, se_a), y ~ C x^a.
+
+    se_a is the usual least-squares standard error of the slope of log y against log x (residual
+    variance with n - 2 degrees of freedom); it is 0 for an exact power law and needs at least 3
+    points.
+
+    >>> a, C, se = loglog_fit([1, 2, 4, 8], [3, 12, 48, 192])
+    >>> round(a, 12), round(C, 12), round(se, 12)
+    (2.0, 3.0, 0.0)
+    """
+    a, C = loglog_slope(x, y)
+    lx, ly = np.log(as_vector("x", x)), np.log(as_vector("y", y))
+    if lx.shape[0] < 3:
+        raise ValueError(f"x must hold at least 3 points for a standard error; got {lx.shape[0]}")
+    res = ly - (a * lx + np.log(C))
+    se = float(np.sqrt(res @ res / (lx.shape[0] - 2) / np.sum((lx - lx.mean()) ** 2)))
+    return a, C, se
 
 
 def theta_k_table(ks, S=None, T=None) -> dict:
@@ -469,7 +502,9 @@ class BoundednessPath:
     start_names: tuple
 
 
-def price_of_boundedness(arch, S, T, radii, *, n_random: int = 3, rng=0, warm_starts=(), max_iter: int = 500) -> BoundednessPath:
+def price_of_boundedness(
+    arch, S, T, radii, *, n_random: int = 3, rng=0, warm_starts=(), max_iter: int = 500, backward_sweeps: int = 0
+) -> BoundednessPath:
     """The smallest loss :func:`nnlib.fitting.constrained_fit` finds with ||theta|| <= R, for each R.
 
     At each radius (in increasing order) the starts are: the previous radius's best weights
@@ -481,6 +516,13 @@ def price_of_boundedness(arch, S, T, radii, *, n_random: int = 3, rng=0, warm_st
     loss wins, the previous radius's best included (it is feasible for the larger ball, so the
     reported price never increases with R).  The best loss found is an upper bound on the true
     minimum over the ball (it is attained by a feasible point), not a certified minimum.
+
+    ``backward_sweeps`` > 0 adds that many passes from the largest radius down: at each radius
+    the best weights of the next larger radius (moved radially into the ball by
+    :func:`~nnlib.fitting.constrained_fit`) and those weights rebalanced to norm R are tried too,
+    and the lower loss is kept.  A start that the forward pass left at a poor local minimum (or
+    where the solver stopped early) is then repaired from its neighbour, so the reported price
+    depends much less on where single solver runs stop (the last bits of the arithmetic).
     """
     arch = _check_two_layer_relu(arch)
     S = _check_sample(arch, S)
@@ -489,6 +531,7 @@ def price_of_boundedness(arch, S, T, radii, *, n_random: int = 3, rng=0, warm_st
     if np.any(radii <= 0) or np.any(np.diff(radii) <= 0):
         raise ValueError("radii must be positive and strictly increasing")
     n_random = check_nonnegative_int("n_random", n_random)
+    backward_sweeps = check_nonnegative_int("backward_sweeps", backward_sweeps)
     gen = as_rng("rng", rng)
     warm_starts = tuple(warm_starts)
     if not all(callable(f) for f in warm_starts):
@@ -518,6 +561,18 @@ def price_of_boundedness(arch, S, T, radii, *, n_random: int = 3, rng=0, warm_st
         best_norm.append(float(np.linalg.norm(prev)))
         thetas.append(prev)
         all_losses.append(row)
+    for _ in range(backward_sweeps):
+        for j in range(len(radii) - 2, -1, -1):
+            R = float(radii[j])
+            for th0 in (thetas[j + 1], rebalance_to_norm(arch, thetas[j + 1], R)):
+                if th0 is None:
+                    continue
+                res = constrained_fit(arch, S, T, R, th0, max_iter=max_iter)
+                if res.final_loss < best_loss[j]:
+                    thetas[j], best_loss[j], best_norm[j] = res.theta, res.final_loss, res.final_norm
+        for j in range(1, len(radii)):  # keep the price non-increasing: a smaller ball's best is feasible
+            if best_loss[j - 1] < best_loss[j]:
+                thetas[j], best_loss[j], best_norm[j] = thetas[j - 1], best_loss[j - 1], best_norm[j - 1]
     return BoundednessPath(radii, np.array(best_loss), np.array(best_norm), np.array(thetas), np.array(all_losses), names)
 
 
@@ -596,6 +651,62 @@ def weight_decay_path(
         objs.append(best_loss + lam * float(best @ best))
         thetas.append(best.copy())
     return WeightDecayPath(lambdas, np.array(losses), np.array(norms), np.array(objs), np.array(thetas))
+
+
+def weight_decay_from_price(arch, S, T, path: BoundednessPath, lambdas) -> WeightDecayPath:
+    r"""Upper bounds on min_theta loss + lambda ||theta||^2 read off a computed price of boundedness.
+
+    min_theta [L(theta) + lambda ||theta||^2] = min_R [p(R) + lambda R^2] (split theta by its
+    norm), so for each lambda the weights of ``path`` (a :class:`BoundednessPath`) with the lowest
+    L + lambda ||theta||^2 give an upper bound on the minimum, attained by actual weights.  Unlike
+    a Gauss-Newton polish (:func:`weight_decay_path`), which stops at ReLU kinks at places that
+    depend on the last bits of the arithmetic, this is a deterministic function of the price: it
+    is as stable as the price, and its norms are those of the radius grid (quantised to it).
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    lambdas = as_vector("lambdas", lambdas)
+    if np.any(lambdas <= 0):
+        raise ValueError("lambdas must be positive")
+    if not isinstance(path, BoundednessPath):
+        raise TypeError(f"path must be a BoundednessPath (from price_of_boundedness); got {type(path).__name__}")
+    loss = np.array([float(np.sum((weights_map(arch, S, th) - T) ** 2)) for th in path.thetas])
+    sq = np.array([float(th @ th) for th in path.thetas])
+    pick = [int(np.argmin(loss + lam * sq)) for lam in lambdas]
+    return WeightDecayPath(lambdas, loss[pick], np.sqrt(sq[pick]), loss[pick] + lambdas * sq[pick], path.thetas[pick].copy())
+
+
+def fit_survey_summary(runs, *, small_loss: float = 1e-6, bounded_norm: float = 20.0) -> dict:
+    """Robust summaries of many fits from random starts (end points of :class:`~nnlib.fitting.FitResult`).
+
+    Single trajectories of such a survey are chaotic: which start ends where changes with the last
+    bits of the arithmetic.  What is reported here is meant to survive that:
+
+    ``n``; ``n_small`` (final loss < ``small_loss``) with its 95 % Wilson interval ``small_ci``;
+    ``min_norm_small`` (smallest final norm among those; NaN if none); ``min_loss_converged_bounded``
+    (smallest final loss among runs that met their solver's tolerance, status "converged", with
+    final norm < ``bounded_norm``: these stopped at critical points; NaN if none);
+    ``min_loss_norm4`` (smallest final loss * norm^4 over all runs).
+    """
+    from .generic import wilson_interval
+
+    runs = list(runs)
+    if not runs:
+        raise ValueError("runs must hold at least one fit result")
+    loss = np.array([r.final_loss for r in runs])
+    norm = np.array([r.final_norm for r in runs])
+    conv = np.array([r.status == "converged" for r in runs])
+    small = loss < check_positive_float("small_loss", small_loss)
+    bounded = conv & (norm < check_positive_float("bounded_norm", bounded_norm))
+    return {
+        "n": len(runs),
+        "n_small": int(small.sum()),
+        "small_ci": wilson_interval(int(small.sum()), len(runs)),
+        "min_norm_small": float(norm[small].min()) if small.any() else float("nan"),
+        "min_loss_converged_bounded": float(loss[bounded].min()) if bounded.any() else float("nan"),
+        "min_loss_norm4": float(np.min(loss * norm**4)),
+    }
 
 
 # ---------------------------------------------------------------------------------- figures, widgets

@@ -310,3 +310,88 @@ def test_balanced_theta_k_warm_start_has_norm_R_and_beats_theta_k_of_the_same_no
         assert loss(arch, S, T, th) < loss(arch, S, T, theta_k(k))
     with pytest.raises(ValueError, match="^R"):
         ip.balanced_theta_k(arch, -1.0)
+
+
+# ------------------------------------------------------------- stable summaries (issue 12: portability)
+
+
+def test_loglog_fit_gives_a_zero_standard_error_for_an_exact_power_law_and_a_positive_one_otherwise():
+    x = np.array([1.0, 2.0, 4.0, 8.0, 16.0])
+    a, C, se = ip.loglog_fit(x, 5.0 * x**-4)
+    assert a == pytest.approx(-4, abs=1e-12) and C == pytest.approx(5, rel=1e-12) and se == pytest.approx(0, abs=1e-12)
+    a, C, se = ip.loglog_fit(x, 5.0 * x**-4 * np.array([1.0, 1.1, 0.9, 1.05, 1.0]))
+    assert 0 < se < 0.1 and abs(a + 4) < 3 * se + 0.05
+    assert (a, C) == ip.loglog_slope(x, 5.0 * x**-4 * np.array([1.0, 1.1, 0.9, 1.05, 1.0]))
+
+
+def test_loglog_fit_needs_three_points_for_a_standard_error_naming_x():
+    with pytest.raises(ValueError, match="x must hold at least 3"):
+        ip.loglog_fit([1, 2], [1, 2])
+
+
+def test_survey_counts_images_collinear_to_a_search_precision_as_collinear_and_others_not():
+    P = np.maximum(ip.line_points([1.0, 1.5], [0.0, 1.0]), 0)
+    near = P + np.array([[0, 0], [1e-9, 0], [0, 0], [-1e-9, 0], [0, 0]])  # what a Nelder-Mead minimum looks like
+    assert ip.is_collinear(near, rtol=ip.SURVEY_COLLINEAR_RTOL)
+    assert not ip.is_collinear(near, rtol=1e-12)
+    bent = P + np.array([[0, 0], [1e-3, 0], [0, 0], [0, 0], [0, 0]])
+    assert not ip.is_collinear(bent, rtol=ip.SURVEY_COLLINEAR_RTOL)
+
+
+def test_backward_sweeps_never_raise_the_price_and_keep_it_non_increasing():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    radii = np.logspace(0, 1.5, 5)
+    kw = dict(n_random=0, warm_starts=[lambda R: ip.balanced_theta_k(arch, R)], max_iter=100)
+    fwd = ip.price_of_boundedness(arch, S, T, radii, **kw)
+    both = ip.price_of_boundedness(arch, S, T, radii, backward_sweeps=1, **kw)
+    assert np.all(both.best_loss <= fwd.best_loss)
+    assert np.all(np.diff(both.best_loss) <= 0)
+    assert np.all(both.best_norm <= radii * (1 + 1e-12))
+    np.testing.assert_allclose(both.best_loss, [loss(arch, S, T, th) for th in both.thetas], rtol=1e-9)
+
+
+def test_weight_decay_from_price_picks_the_grid_point_with_the_lowest_regularised_objective():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    radii = np.logspace(0, 1.5, 5)
+    path = ip.price_of_boundedness(arch, S, T, radii, n_random=0, max_iter=100,
+                                   warm_starts=[lambda R: ip.balanced_theta_k(arch, R)])
+    lambdas = np.array([1e-2, 1e-4, 1e-6])
+    wd = ip.weight_decay_from_price(arch, S, T, path, lambdas)
+    np.testing.assert_allclose(wd.objective, wd.loss + lambdas * wd.norm**2, rtol=1e-12)
+    for lam, F in zip(lambdas, wd.objective):
+        every = [loss(arch, S, T, th) + lam * th @ th for th in path.thetas]
+        assert F == pytest.approx(min(every), rel=1e-12)
+    assert np.all(np.diff(wd.norm) >= 0)  # less decay, larger (or equal) norm
+
+
+def test_weight_decay_from_price_rejects_something_that_is_not_a_price_naming_path():
+    arch = theorem1_architecture()
+    S, T = theorem1_data()
+    with pytest.raises(TypeError, match="path must be a BoundednessPath"):
+        ip.weight_decay_from_price(arch, S, T, [theta_k(1)], [1e-2])
+
+
+def _fake_run(loss_value, norm_value, status):
+    from nnlib.fitting import FitResult
+
+    return FitResult(np.zeros(12), np.arange(2), np.array([1.0, loss_value]), np.array([1.0, norm_value]),
+                     np.full(2, np.nan), "fake", status)
+
+
+def test_fit_survey_summary_reports_bounds_and_a_wilson_interval_not_single_runs():
+    runs = [_fake_run(2e-8, 120.0, "finished"), _fake_run(0.0038, 7.0, "finished"),
+            _fake_run(0.223, 5.3, "converged"), _fake_run(0.5, 4.0, "converged"), _fake_run(0.27, 400.0, "finished")]
+    fs = ip.fit_survey_summary(runs, small_loss=1e-6, bounded_norm=20)
+    assert fs["n"] == 5 and fs["n_small"] == 1 and fs["min_norm_small"] == 120.0
+    lo, hi = fs["small_ci"]
+    assert 0 < lo < 0.2 < hi < 1
+    # the run still descending at norm 7 (budget ran out) is not a critical point: it does not count
+    assert fs["min_loss_converged_bounded"] == 0.223
+    assert fs["min_loss_norm4"] == pytest.approx(2e-8 * 120.0**4)
+
+
+def test_fit_survey_summary_rejects_an_empty_survey_naming_runs():
+    with pytest.raises(ValueError, match="runs must hold"):
+        ip.fit_survey_summary([])
