@@ -1,4 +1,4 @@
-"""Run the experiment scripts of experiments/ on Dask and regenerate experiments/data/ (``make data``).
+"""Run the experiment scripts of experiments/ on Dask and regenerate nnlib/data/ (``make data``).
 
 Every script (generic_dimension, generic_rank, escape_survey, polynomial_dimension) lists
 independent tasks (``tasks()``) and computes one CSV row per task (``compute(task)``); see
@@ -9,7 +9,7 @@ them to a Parquet dataset (``--results``, default experiments/results/<script>/<
 part file per batch of finished tasks; every value stored as the text the CSV will hold).  A
 re-run reads the dataset first and skips the tasks already there, so an interrupted run resumes
 where it stopped.  A progress bar on stderr counts finished tasks.  When every task of a table is
-done, its CSV is written to experiments/data/ (``--data``) in task order, in exactly the format
+done, its CSV is written to nnlib/data/ (``--data``; package data) in task order, in exactly the format
 the scripts wrote before (chapter 7 reads them).
 
     .venv/bin/python experiments/run.py [SCRIPT ...] [--scheduler ADDRESS] [--workers N]
@@ -28,7 +28,7 @@ import sys
 import time
 
 HERE = pathlib.Path(__file__).resolve().parent
-SCRIPTS = ("generic_dimension", "polynomial_dimension", "generic_rank", "escape_survey")
+SCRIPTS = ("generic_dimension", "polynomial_dimension", "generic_rank", "escape_survey", "certified_dimension")
 _INSTALL = "experiments/run.py needs the experiments extra: pip install -e '.[experiments]' (dask, distributed, pyarrow)"
 
 
@@ -179,7 +179,7 @@ def main(argv=None) -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                     help="LocalCluster worker processes, one thread each (default: the machine's cores)")
     ap.add_argument("--results", type=pathlib.Path, default=HERE / "results", help="Parquet datasets of finished rows")
-    ap.add_argument("--data", type=pathlib.Path, default=HERE / "data", help="where the CSVs are written")
+    ap.add_argument("--data", type=pathlib.Path, default=HERE.parent / "nnlib" / "data", help="where the CSVs are written")
     ap.add_argument("--max-tasks", type=int, default=None, help="run at most this many unfinished tasks per script")
     args = ap.parse_args(argv)
     _, distributed, _ = _deps()

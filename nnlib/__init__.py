@@ -60,10 +60,7 @@ from .network import (
     weight_norm,
     weights_map,
 )
-from .widgets import fit_explorer, fit_history_figure
-from . import twins
 from . import ledger
-from .twins import StaticTwin, static_twin
 from .paper import tanh_example_data, theorem1_architecture, theorem1_data, theta_k
 from . import escape, generic
 from .escape import classify_fit, survey_target
@@ -72,6 +69,30 @@ from . import certify
 from .certify import CertifiedDimension, certified_dimension  # python-flint is imported on first call
 
 __version__ = "0.1.0"
+
+#: Names of the pictures layer (nnlib.viz) re-exported here for the chapters, loaded on first
+#: use so that ``import nnlib`` (the maths) imports neither matplotlib nor ipywidgets.
+_VIZ_NAMES = {
+    "fit_explorer": "nnlib.viz.fitting",
+    "fit_history_figure": "nnlib.viz.fitting",
+    "static_twin": "nnlib.viz.twins",
+    "StaticTwin": "nnlib.viz.twins",
+    "twins": "nnlib.viz.twins",
+    "plotting": "nnlib.viz.plotting",
+    "viz": "nnlib.viz",
+}
+
+
+def __getattr__(name):
+    """Load a name of the pictures layer (``nn.fit_explorer``, ``nn.static_twin``, ...) on first use."""
+    if name in _VIZ_NAMES:
+        import importlib
+
+        module = importlib.import_module(_VIZ_NAMES[name])
+        value = module if module.__name__.endswith("." + name) else getattr(module, name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'nnlib' has no attribute {name!r}")
 
 __all__ = [
     "Activation",
