@@ -11,7 +11,7 @@
 #   make stability CHAPTER=NN  which printed lines / glued values of a chapter change across it
 #   make lab      Jupyter Lab from the same venv, for reading and tweaking the notebooks
 #   make bench    speed benchmarks -> bench/RESULTS.md (installs PyTorch, CPU build; ~10 min)
-#   make data     regenerate experiments/data/ on Dask (experiments/run.py; installs the experiments extra)
+#   make data     regenerate nnlib/data/ on Dask (experiments/run.py; installs the experiments extra)
 #   make clean    remove _build/ (with the execution cache) and book_vendor/
 
 SHELL := /bin/bash
@@ -186,7 +186,7 @@ bench: venv
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 # ---------------------------------------------------------------- data
-# Regenerate experiments/data/ (the CSVs chapter 7 reads): every script of experiments/ through
+# Regenerate nnlib/data/ (the CSVs chapter 7 reads, nnlib package data): every script of experiments/ through
 # one runner on Dask (experiments/run.py: a LocalCluster of this machine's cores; finished rows
 # are kept in experiments/results/ as Parquet, so an interrupted run resumes). About 20 minutes
 # of CPU. The CSVs' digits at rounding level (gaps) differ between machines: compare with git diff.

@@ -1,7 +1,8 @@
-"""The one way the experiment scripts write their results: a CSV file in experiments/data/.
+"""The one way the experiment scripts write their results: a CSV file in nnlib/data/ (package data).
 
-Chapter 7 reads these files with ``csv.DictReader``; every value is written as ``str(value)``
-(``None`` as an empty field), as :mod:`csv` does.
+Chapter 7 reads these files with ``nnlib.open_questions.read_table`` (importlib.resources, so
+they travel with an installed nnlib); every value is written as ``str(value)`` (``None`` as an
+empty field), as :mod:`csv` does.
 
 Every script describes its work as independent *tasks* (``tasks()``: a list of dicts, each with
 the CSV file it feeds, ``"table"``, and a unique ``"key"``) and computes one CSV row per task
@@ -13,7 +14,8 @@ experiments/<script>.py``).  Both write the same files.
 import csv
 import pathlib
 
-DATA = pathlib.Path(__file__).parent / "data"
+# The package data of nnlib (pyproject.toml): the one copy of the results, read by the chapters.
+DATA = pathlib.Path(__file__).resolve().parent.parent / "nnlib" / "data"
 
 
 def write_rows(path: pathlib.Path, rows: list[dict]) -> None:

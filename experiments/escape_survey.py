@@ -14,7 +14,7 @@ Regenerate (3 to 12 minutes on one core, depending on the load of the shared mac
 (see experiments/run.py) or alone:
     .venv/bin/python experiments/run.py escape_survey
     OMP_NUM_THREADS=1 .venv/bin/python experiments/escape_survey.py
-Writes experiments/data/escape_survey.csv (one row per target).
+Writes nnlib/data/escape_survey.csv (one row per target).
 """
 
 import numpy as np

@@ -8,7 +8,7 @@ weight points (nnlib.generic.generic_dimension), and set beside m, m - symmetrie
 Regenerate (about 15 s on one core), on Dask (see experiments/run.py) or alone:
     .venv/bin/python experiments/run.py generic_dimension
     OMP_NUM_THREADS=1 .venv/bin/python experiments/generic_dimension.py
-Writes experiments/data/generic_dimension.csv.
+Writes nnlib/data/generic_dimension.csv.
 """
 
 import itertools

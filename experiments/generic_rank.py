@@ -10,7 +10,7 @@
 Regenerate (about 5 minutes on one core of a busy machine), on Dask (see experiments/run.py) or alone:
     .venv/bin/python experiments/run.py generic_rank
     OMP_NUM_THREADS=1 .venv/bin/python experiments/generic_rank.py
-Writes experiments/data/generic_rank.csv and experiments/data/zero_loss_fraction.csv.
+Writes nnlib/data/generic_rank.csv and nnlib/data/zero_loss_fraction.csv.
 """
 
 import numpy as np

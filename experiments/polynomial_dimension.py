@@ -12,7 +12,7 @@
 Regenerate (a few seconds), on Dask (see experiments/run.py) or alone:
     .venv/bin/python experiments/run.py polynomial_dimension
     OMP_NUM_THREADS=1 .venv/bin/python experiments/polynomial_dimension.py
-Writes experiments/data/polynomial_biased.csv and experiments/data/polynomial_bias_free.csv.
+Writes nnlib/data/polynomial_biased.csv and nnlib/data/polynomial_bias_free.csv.
 """
 
 import itertools

@@ -113,7 +113,7 @@ def test_a_real_script_gives_the_committed_csv_columns_and_values(runner, client
                             max_tasks=2, stream=io.StringIO())
     assert out["computed"] == 2
     got = runner.read_done(tmp_path / "results" / "generic_dimension" / "generic_dimension")
-    committed = list(csv.DictReader(io.StringIO((EXPERIMENTS / "data" / "generic_dimension.csv").read_text())))
+    committed = list(csv.DictReader(io.StringIO((EXPERIMENTS.parent / "nnlib" / "data" / "generic_dimension.csv").read_text())))
     for key in ("0", "1"):
         row, want = got[key], committed[int(key)]
         assert list(row) == list(want)

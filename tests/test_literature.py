@@ -13,7 +13,7 @@ from nnlib.dimension import image_dimension
 from nnlib.generic import ktb_expected_dimension, polynomial_functional_dimension, symmetry_bound
 from nnlib.network import Architecture, jacobian
 
-DATA = pathlib.Path(__file__).resolve().parents[1] / "experiments" / "data"
+DATA = pathlib.Path(__file__).resolve().parents[1] / "nnlib" / "data"
 
 
 # ----------------------------------------------------------------------------- exact machinery
