@@ -153,7 +153,7 @@ def main(total_seconds: float | None = None) -> None:
                 "parts (*blit*), or the whole figure when the axes limits change to ones not seen before (*full*). "
                 "The first pass over the sweep meets every setting for the first time; later passes may reuse "
                 "still parts cached on the way. Another widget: the figure callback builds a new figure, rendered "
-                "as IPython's `display(fig)` does (`print_figure` with `nnlib.plotting.PRINT_FIGURE_KWARGS`), "
+                "as IPython's `display(fig)` does (`print_figure` with `nnlib.viz.plotting.PRINT_FIGURE_KWARGS`), "
                 "then `plt.close`.", "",
                 "| widget | renderer / callback | median | p95 | max | first pass median / p95 | full / blit moves | "
                 "callback part (median) | setup (untimed) | slowest values |",

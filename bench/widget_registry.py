@@ -30,7 +30,7 @@ from typing import Callable
 class Widget:
     name: str  # the builder called in the chapter, e.g. "fit_explorer"
     chapter: str  # notebook stem
-    callback: str  # dotted name of the figure function, e.g. "nnlib.widgets.fit_history_figure"
+    callback: str  # dotted name of the figure function, e.g. "nnlib.viz.fitting.fit_history_figure"
     setup: Callable[[], dict]  # fixed keyword arguments of the callback
     sweep: Callable[[], list]  # list of dicts of slider values
     # dotted name of the live renderer factory the widget uses, e.g. "nnlib.illposed.theta_k_live":
@@ -193,8 +193,8 @@ def _none():
 
 
 WIDGETS: list[Widget] = [
-    Widget("fit_explorer", "01_introduction", "nnlib.widgets.fit_history_figure", _fit_setup, _fit_sweep,
-           live="nnlib.widgets.fit_live", scattered=5),
+    Widget("fit_explorer", "01_introduction", "nnlib.viz.fitting.fit_history_figure", _fit_setup, _fit_sweep,
+           live="nnlib.viz.fitting.fit_live", scattered=5),
     Widget("nearest_point_explorer", "02_geometry_of_erm", "bench.widget_registry.nearest_point_callback",
            _nearest_setup, _nearest_sweep, live="nnlib.geometry.nearest_point_live"),
     Widget("cone_explorer", "03_relu_cone", "nnlib.cones.cone_explorer_figure", _none, _cone_sweep,

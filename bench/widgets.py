@@ -51,7 +51,7 @@ def move(callback, fixed: dict, values: dict) -> tuple[float, float, int]:
     import matplotlib.pyplot as plt
     from IPython.core.pylabtools import print_figure
 
-    from nnlib.plotting import PRINT_FIGURE_KWARGS
+    from nnlib.viz.plotting import PRINT_FIGURE_KWARGS
 
     t0 = time.perf_counter()
     fig = callback(**fixed, **values)
@@ -67,7 +67,7 @@ def main(argv=None) -> None:
     ap.add_argument("--only", nargs="*", default=None)
     args = ap.parse_args(argv)
 
-    from nnlib import plotting
+    from nnlib.viz import plotting
 
     plotting.use_book_style()
     load_before = load()

@@ -603,7 +603,7 @@ class _ConePanels:
         from matplotlib.patches import Patch
         from matplotlib.transforms import ScaledTranslation
 
-        from .plotting import BOOK_STYLE
+        from .viz.plotting import BOOK_STYLE
 
         with plt.rc_context(BOOK_STYLE):
             fig = plt.figure(figsize=(9.0, 4.2), layout="none")

@@ -289,7 +289,7 @@ _COLOURS = {"escape": "tab:red", "bounded minimiser": "tab:blue", "zero loss": "
 
 def escape_figure(surveys, *, title: str):
     """Loss against ||theta|| at the end of every fit of the given surveys, coloured by verdict."""
-    from .plotting import new_figure
+    from .viz.plotting import new_figure
 
     if isinstance(surveys, TargetSurvey):
         surveys = [surveys]

@@ -586,7 +586,7 @@ def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: 
     the gap is printed by :func:`gap_text`, so the picture is the same for every BLAS kernel.  Returns the matplotlib figure (the spectrum panel of
     :mod:`nnlib.plotting` that the live widget keeps).
     """
-    from .plotting import _SpectrumPanel
+    from .viz.plotting import _SpectrumPanel
 
     return _show_architecture(_SpectrumPanel(_ARCHITECTURE_MARKS, noise=True),
                               *_architecture_state(widths, activation, n, seed, degree, n_points)).fig
@@ -604,7 +604,7 @@ def architecture_live(*, seed: int = 0, n_points: int = 60):
 
     seed = check_nonnegative_int("seed", seed)
     n_points = check_positive_int("n_points", n_points)
-    from .plotting import _SpectrumPanel
+    from .viz.plotting import _SpectrumPanel
 
     panel = _SpectrumPanel(_ARCHITECTURE_MARKS, noise=True)
     live = LiveFigure(panel.fig, panel.moving, max_backgrounds=32)

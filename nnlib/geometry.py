@@ -711,7 +711,7 @@ class _NearestPointPanel:
         from matplotlib.legend import Legend
         from matplotlib.ticker import MaxNLocator
 
-        from .plotting import new_figure
+        from .viz.plotting import new_figure
 
         fig, ax = new_figure(1, width=_NEAREST_SIZE[0], height=_NEAREST_SIZE[1])
         fig.set_layout_engine("none")

@@ -723,7 +723,7 @@ class _FitPanels:
     """
 
     def __init__(self, arch, S, T):
-        from .plotting import new_figure
+        from .viz.plotting import new_figure
 
         self.arch, self.S, self.T = arch, S, T
         fig, (ax_out, ax_hid) = new_figure(2, height=3.4)

@@ -483,7 +483,7 @@ def singular_value_figure(reports, labels, *, title: str):
     """
     import matplotlib.pyplot as plt
 
-    from .plotting import new_figure
+    from .viz.plotting import new_figure
 
     fig, ax = new_figure()
     for rep, label, color in zip(reports, labels, plt.rcParams["axes.prop_cycle"].by_key()["color"]):
@@ -508,7 +508,7 @@ def singular_value_figure(reports, labels, *, title: str):
 def join_locus_figure(S, inside, outside, *, title: str):
     """Points of R^3 projected to the plane orthogonal to 1: network outputs (inside) and other vectors tested (outside)."""
     from .geometry import plane_coordinates
-    from .plotting import new_figure
+    from .viz.plotting import new_figure
 
     fig, ax = new_figure()
     for X, style, label in ((inside, dict(s=6, color="C0"), "in $\\psi_2(\\Theta)$"),
@@ -567,7 +567,7 @@ def _show_dimension(panel, rep, title: str):
 def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu", *, seed: int = 0):
     """The widget's figure: Jacobian spectrum, computed dimension and the formulas of §5 side by side
     (the spectrum panel of :mod:`nnlib.plotting`, which the live widget keeps)."""
-    from .plotting import _SpectrumPanel
+    from .viz.plotting import _SpectrumPanel
 
     return _show_dimension(_SpectrumPanel(_DIMENSION_MARKS, noise=True), *_dimension_state(n, p, d, q, k, activation, seed)).fig
 
@@ -586,7 +586,7 @@ def dimension_explorer_live(*, seed: int = 0):
     """
     from .live import LiveFigure
 
-    from .plotting import _SpectrumPanel
+    from .viz.plotting import _SpectrumPanel
 
     seed = check_nonnegative_int("seed", seed)
     panel = _SpectrumPanel(_DIMENSION_MARKS, noise=True)

@@ -434,7 +434,7 @@ class _TargetPanels:
     """
 
     def __init__(self, radii, limit: float):
-        from .plotting import new_figure
+        from .viz.plotting import new_figure
 
         fig, (ax1, ax2) = new_figure(2, width=_TARGET_SIZE[0], height=_TARGET_SIZE[1])
         fig.set_layout_engine("none")

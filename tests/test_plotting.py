@@ -1,4 +1,4 @@
-"""nnlib.plotting: the book's figure style, the fit-history figure and the sample/response scatter."""
+"""nnlib.viz.plotting: the book's figure style, the fit-history figure and the sample/response scatter."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from nnlib.fitting import FitResult, gradient_descent
 from nnlib.paper import theorem1_architecture, theorem1_data
-from nnlib.plotting import BOOK_STYLE, new_figure, plot_fit_history, plot_sample_and_response, use_book_style
+from nnlib.viz.plotting import BOOK_STYLE, new_figure, plot_fit_history, plot_sample_and_response, use_book_style
 
 
 @pytest.fixture(scope="module")
@@ -155,13 +155,13 @@ def test_new_figure_does_not_change_the_global_style():
 
 
 def test_the_spectrum_panel_index_axis_ends_at_5_10_20_40_so_small_moves_keep_it():
-    from nnlib.plotting import _index_limit
+    from nnlib.viz.plotting import _index_limit
 
     assert [_index_limit(x) for x in (1, 5, 6, 13, 20, 26, 161)] == [5, 5, 10, 20, 20, 40, 320]
 
 
 def test_the_spectrum_panel_wants_one_rank_per_mark():
-    from nnlib.plotting import _SpectrumPanel
+    from nnlib.viz.plotting import _SpectrumPanel
 
     panel = _SpectrumPanel([("computed rank", "k", "-")])
     panel.show([3.0, 1.0, 1e-17], 1e-15, (2,), "a title")
@@ -173,7 +173,7 @@ def test_the_spectrum_panel_wants_one_rank_per_mark():
 
 def test_the_spectrum_panel_draws_values_below_the_rounding_level_at_it_so_noise_leaves_the_picture():
     from nnlib.live import LiveFigure
-    from nnlib.plotting import _SpectrumPanel
+    from nnlib.viz.plotting import _SpectrumPanel
 
     pictures = []
     for tail in ([3e-17, 1e-18], [5e-17, 0.0]):   # two kernels' rounding noise
@@ -187,7 +187,7 @@ def test_the_spectrum_panel_draws_values_below_the_rounding_level_at_it_so_noise
 
 
 def test_the_spectrum_panel_wants_a_positive_noise_level_and_a_panel_built_for_it():
-    from nnlib.plotting import _SpectrumPanel
+    from nnlib.viz.plotting import _SpectrumPanel
 
     plain = _SpectrumPanel([("computed rank", "k", "-")])
     with pytest.raises(ValueError, match="^noise_level needs a panel built with noise=True"):

@@ -1,4 +1,4 @@
-"""nnlib.twins: the static twin of a widget (precomputed frames and an HTML slider).
+"""nnlib.viz.twins: the static twin of a widget (precomputed frames and an HTML slider).
 
 nnlib's messages start with the name of the offending argument, so the patterns are anchored.
 """
@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pytest
 
-from nnlib.twins import MAX_FRAMES, TWIN_CLASS, StaticTwin, static_twin
+from nnlib.viz.twins import MAX_FRAMES, TWIN_CLASS, StaticTwin, static_twin
 
 
 def line_figure(slope):
@@ -232,7 +232,7 @@ def test_the_frames_carry_no_matplotlib_version_stamp():
 def test_fit_result_figure_draws_what_fit_history_figure_draws_for_the_same_run():
     from nnlib.fitting import gradient_descent
     from nnlib.paper import theorem1_architecture, theorem1_data
-    from nnlib.widgets import fit_history_figure, fit_result_figure
+    from nnlib.viz.fitting import fit_history_figure, fit_result_figure
 
     S, T = theorem1_data()
     arch = theorem1_architecture()
@@ -246,7 +246,7 @@ def test_fit_result_figure_draws_what_fit_history_figure_draws_for_the_same_run(
 
 
 def test_fit_result_figure_refuses_what_is_not_a_run():
-    from nnlib.widgets import fit_result_figure
+    from nnlib.viz.fitting import fit_result_figure
 
     with pytest.raises(TypeError, match=r"^result must be a FitResult"):
         fit_result_figure([1.0, 2.0], seed=0, step=1e-2)

@@ -1,4 +1,4 @@
-"""nnlib.widgets: the gradient-descent explorer (sliders) and its callback (a figure).
+"""nnlib.viz.fitting: the gradient-descent explorer (sliders) and its callback (a figure).
 
 nnlib's messages start with the name of the offending argument ("seed must ..."), so the patterns
 are anchored: a message about ``rng`` that happens to contain the word "seed" does not count.
@@ -14,7 +14,7 @@ from matplotlib.figure import Figure
 from nnlib.fitting import gradient_descent
 from nnlib.network import Architecture
 from nnlib.paper import theorem1_architecture, theorem1_data
-from nnlib.widgets import fit_explorer, fit_history_figure, fit_result_figure
+from nnlib.viz.fitting import fit_explorer, fit_history_figure, fit_result_figure
 
 S, T = theorem1_data()
 ARCH = theorem1_architecture()
@@ -178,7 +178,7 @@ def _same_result(a, b):
 
 
 def test_the_run_cache_serves_what_gradient_descent_returns_bit_for_bit_in_any_order():
-    from nnlib.widgets import _RunCache
+    from nnlib.viz.fitting import _RunCache
 
     runs = _RunCache(ARCH, S, T)
     for seed, step, n in [(9, 5e-3, 1200), (9, 5e-3, 400), (9, 5e-3, 2000), (3, 1e-2, 900), (9, 5e-3, 1999),
@@ -188,7 +188,7 @@ def test_the_run_cache_serves_what_gradient_descent_returns_bit_for_bit_in_any_o
 
 
 def test_moving_the_steps_slider_back_takes_no_new_step_and_forward_only_the_missing_ones():
-    from nnlib.widgets import _RunCache
+    from nnlib.viz.fitting import _RunCache
 
     runs = _RunCache(ARCH, S, T)
     runs.result(4, 1e-2, 3000)
@@ -203,7 +203,7 @@ def test_moving_the_steps_slider_back_takes_no_new_step_and_forward_only_the_mis
 
 
 def test_the_run_cache_keeps_only_the_latest_runs():
-    from nnlib.widgets import _RunCache
+    from nnlib.viz.fitting import _RunCache
 
     runs = _RunCache(ARCH, S, T, max_runs=2)
     for seed in (1, 2, 3):
@@ -215,7 +215,7 @@ def test_the_run_cache_keeps_only_the_latest_runs():
 
 
 def test_the_live_figure_after_other_moves_equals_a_fresh_renderer_pixel_for_pixel():
-    from nnlib.widgets import fit_live
+    from nnlib.viz.fitting import fit_live
 
     target = dict(step=5e-3, n_steps=1500, seed=9)
     render = fit_live(ARCH, S, T, max_steps=3000)
@@ -228,7 +228,7 @@ def test_the_live_figure_after_other_moves_equals_a_fresh_renderer_pixel_for_pix
 
 
 def test_a_steps_move_that_keeps_the_limits_is_a_blit_and_really_changes_the_picture():
-    from nnlib.widgets import fit_live
+    from nnlib.viz.fitting import fit_live
 
     render = fit_live(ARCH, S, T, max_steps=3000)
     first = render(step=5e-3, n_steps=3000, seed=9)
@@ -239,7 +239,7 @@ def test_a_steps_move_that_keeps_the_limits_is_a_blit_and_really_changes_the_pic
 
 
 def test_the_live_picture_shows_the_static_figures_curves_and_title():
-    from nnlib.widgets import fit_live
+    from nnlib.viz.fitting import fit_live
 
     render = fit_live(ARCH, S, T, max_steps=3000)
     render(step=1e-2, n_steps=800, seed=4)
@@ -269,7 +269,7 @@ def test_the_widget_figure_spans_the_steps_slider_on_the_x_axis():
     ],
 )
 def test_the_live_renderer_refuses_bad_slider_values_naming_them(values, exc, pattern):
-    from nnlib.widgets import fit_live
+    from nnlib.viz.fitting import fit_live
 
     render = fit_live(ARCH, S, T, max_steps=3000)
     args = dict(step=1e-2, n_steps=10, seed=0)
@@ -284,7 +284,7 @@ def test_the_live_renderer_refuses_bad_slider_values_naming_them(values, exc, pa
      (dict(max_runs=0), ValueError, r"^max_runs\b")],
 )
 def test_fit_live_refuses_bad_arguments_naming_them(kwargs, exc, pattern):
-    from nnlib.widgets import fit_live
+    from nnlib.viz.fitting import fit_live
 
     with pytest.raises(exc, match=pattern):
         fit_live(ARCH, S, T, **kwargs)
@@ -304,7 +304,7 @@ def test_fit_result_live_draws_what_fit_result_figure_draws():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from PIL import Image
 
-    from nnlib.widgets import fit_result_live
+    from nnlib.viz.fitting import fit_result_live
 
     runs = [gradient_descent(ARCH, S, T, step=1e-2, n_steps=n, rng=seed) for n, seed in ((30, 1), (60, 2))]
     render = fit_result_live()
