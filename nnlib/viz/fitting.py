@@ -16,9 +16,9 @@ from collections import OrderedDict
 import ipywidgets as w
 import numpy as np
 
-from ._checks import as_matrix, check_nonnegative_int, check_positive_float, check_positive_int
-from .fitting import FitResult, _Descent, gradient_descent
-from .network import _check_arch, _check_sample
+from .._checks import as_matrix, check_nonnegative_int, check_positive_float, check_positive_int
+from ..fitting import FitResult, _Descent, gradient_descent
+from ..network import _check_arch, _check_sample
 from .plotting import _FitHistoryPanels
 
 __all__ = ["fit_history_figure", "fit_result_figure", "fit_result_live", "fit_live", "fit_explorer", "STEP_RANGE"]
@@ -77,7 +77,7 @@ def fit_result_live(*, max_steps: int | None = None):
     returns the same picture as PNG bytes, drawn on one kept figure (:class:`nnlib.live.LiveFigure`,
     available as ``render.live``), e.g. for the frames of a static twin over computed runs.
     """
-    from .live import LiveFigure
+    from ..live import LiveFigure
 
     max_steps = _check_max_steps(max_steps)
     panels = _FitHistoryPanels(1)
@@ -134,7 +134,7 @@ def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max
     only the curves, legends and title are redrawn (:class:`nnlib.live.LiveFigure`, available
     as ``render.live``), and the runs come from a ``_RunCache`` (``render.runs``).
     """
-    from .live import LiveFigure
+    from ..live import LiveFigure
 
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
@@ -177,7 +177,7 @@ def fit_explorer(
     step size, each a new run of up to ``max_steps`` sequential steps (about 0.5 s for 20 000),
     answer when released.  Returns an ``ipywidgets.VBox`` to display.
     """
-    from .live import live_widget
+    from ..live import live_widget
 
     arch = _check_arch(arch)
     S = _check_sample(arch, S)

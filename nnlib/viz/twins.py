@@ -82,7 +82,7 @@ import numbers
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from ._checks import check_nonnegative_int
+from .._checks import check_nonnegative_int
 
 __all__ = ["StaticTwin", "static_twin", "MAX_FRAMES", "TWIN_CLASS"]
 
