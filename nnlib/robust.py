@@ -8,6 +8,8 @@ here print what survives such changes:
 
 * :func:`format_below` -- a value at the level of rounding, printed as the bound it is below;
 * :func:`floor_to` -- a lower bound with a margin, printed without the digits that move;
+* :func:`format_excess` -- a small difference ``value - level`` of two nearly equal numbers, printed
+  with only the significant digits that the cancellation leaves;
 * :func:`classify` -- each run's outcome class, decided with a tolerance against known levels.
 
 Chapters check every printed claim with an assertion; these functions only format and classify.
@@ -21,7 +23,7 @@ import numpy as np
 
 from ._checks import check_positive_float
 
-__all__ = ["format_below", "floor_to", "classify"]
+__all__ = ["format_below", "floor_to", "format_excess", "classify"]
 
 
 def format_below(value: float, bound: float, fmt: str = ".3g") -> str:
@@ -57,6 +59,32 @@ def floor_to(value: float, step: float = 1.0) -> float:
     if not math.isfinite(value):
         raise ValueError(f"value must be finite; got {value}")
     return float(math.floor(value / step) * step)
+
+
+def format_excess(value: float, level: float, *, max_digits: int = 4, ulps: float = 8.0) -> str:
+    """``value - level`` in exponent notation, with only the digits its cancellation leaves.
+
+    A loss computed near a level (0.5 + 1e-13, say) carries an absolute rounding error of a few
+    units in the last place, which becomes a relative error of the difference:
+    ``ulps * eps * max(|value|, |level|) / |value - level|``.  The difference is printed with
+    ``floor(log10(1 / that relative error))`` significant digits, at least 1 and at most
+    ``max_digits``; a difference below the error itself is printed as ``"< error"``.
+
+    >>> format_excess(0.5 + 1.608e-13, 0.5), format_excess(0.5 + 1.611e-10, 0.5), format_excess(0.5, 0.5)
+    ('1.6e-13', '1.611e-10', '< 9e-16')
+    """
+    level = float(level)
+    if not (math.isfinite(level) and math.isfinite(float(value))):
+        raise ValueError(f"value and level must be finite; got {value}, {level}")
+    if not (isinstance(max_digits, int) and max_digits >= 1):
+        raise ValueError(f"max_digits must be a positive int; got {max_digits!r}")
+    ulps = check_positive_float("ulps", ulps)
+    excess = float(value) - level
+    error = ulps * np.finfo(float).eps * max(abs(float(value)), abs(level))
+    if abs(excess) <= error:
+        return f"< {error:.0e}"
+    digits = int(min(max_digits, max(1, math.floor(math.log10(abs(excess) / error)))))
+    return f"{excess:.{digits - 1}e}"
 
 
 def classify(values, levels: dict, tol: float) -> np.ndarray:

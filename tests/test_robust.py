@@ -50,3 +50,17 @@ def test_classify_refuses_levels_closer_than_twice_the_tolerance():
         robust.classify([0.5], {}, 1e-9)
     with pytest.raises(ValueError, match="one-dimensional"):
         robust.classify(np.zeros((2, 2)), {"a": 0.0}, 1e-9)
+
+
+def test_an_excess_over_a_level_keeps_only_the_digits_its_cancellation_leaves():
+    # 0.5 + 1.2e-13 is known to about 1e-15: two digits survive, whatever the last bits
+    assert robust.format_excess(0.5 + 1.186e-13, 0.5) == robust.format_excess(0.5 + 1.188e-13, 0.5) == "1.2e-13"
+    assert robust.format_excess(0.5 + 1.858e-1, 0.5) == "1.858e-01"
+    assert robust.format_excess(0.5 + 2e-16, 0.5) == "< 9e-16"
+
+
+def test_format_excess_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="finite"):
+        robust.format_excess(float("nan"), 0.5)
+    with pytest.raises(ValueError, match="max_digits"):
+        robust.format_excess(0.6, 0.5, max_digits=0)
