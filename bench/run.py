@@ -2,7 +2,7 @@
 
 Each part runs in its own Python process: chapters and widgets with the machine's default
 threading (what a reader gets), the Jacobian/dimension parts with OMP_NUM_THREADS=1 (see
-bench/autodiff.py).  Raw numbers: bench/raw/*.json and *.csv.
+bench/autodiff.py; bench/speed.py adds JAX and the hardware floors).  Raw numbers: bench/raw/*.json and *.csv.
 
     .venv/bin/python -m bench.run [--book-cmd "make book"] [--skip PART ...]
 """
@@ -21,7 +21,7 @@ from .common import ROOT, log
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--book-cmd", default="make book", help="the no-change book build to time")
-    ap.add_argument("--skip", nargs="*", default=[], choices=["chapters", "widgets", "autodiff", "scaling", "certify"])
+    ap.add_argument("--skip", nargs="*", default=[], choices=["chapters", "widgets", "autodiff", "scaling", "certify", "speed"])
     args = ap.parse_args(argv)
     t0 = time.perf_counter()
     single = dict(os.environ, OMP_NUM_THREADS="1", MKL_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1")
@@ -31,6 +31,8 @@ def main(argv=None) -> None:
         ("autodiff", ["--repeats", "3"], single),
         ("scaling", ["--repeats", "3"], single),
         ("certify", ["--repeats", "3"], single),
+        # nnlib against jit-compiled JAX and torch.func, interleaved, and against the memory/flop floors
+        ("speed", ["--repeats", "5"], single),
     ]
     for name, extra, env in parts:
         if name in args.skip:
