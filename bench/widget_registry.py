@@ -33,7 +33,7 @@ class Widget:
     callback: str  # dotted name of the figure function, e.g. "nnlib.viz.fitting.fit_history_figure"
     setup: Callable[[], dict]  # fixed keyword arguments of the callback
     sweep: Callable[[], list]  # list of dicts of slider values
-    # dotted name of the live renderer factory the widget uses, e.g. "nnlib.illposed.theta_k_live":
+    # dotted name of the live renderer factory the widget uses, e.g. "nnlib.viz.illposed.theta_k_live":
     # called once with the setup's arguments, it returns render(**values) -> PNG bytes.
     live: str | None = None
     # how many leading entries of the sweep are scattered settings (several controls jumping at
@@ -199,12 +199,12 @@ WIDGETS: list[Widget] = [
            _nearest_setup, _nearest_sweep, live="nnlib.geometry.nearest_point_live"),
     Widget("cone_explorer", "03_relu_cone", "nnlib.cones.cone_explorer_figure", _none, _cone_sweep,
            live="nnlib.cones.cone_explorer_live"),
-    Widget("theta_k_explorer", "04_ill_posedness", "nnlib.illposed.theta_k_figure", _none, _theta_k_sweep,
-           live="nnlib.illposed.theta_k_live"),
-    Widget("boundedness_explorer", "04_ill_posedness", "nnlib.illposed.boundedness_figure",
-           lambda: {"path": _ch4_paths()["price"]}, _boundedness_sweep, live="nnlib.illposed.boundedness_live"),
-    Widget("weight_decay_explorer", "04_ill_posedness", "nnlib.illposed.weight_decay_figure",
-           lambda: {"path": _ch4_paths()["decay"]}, _decay_sweep, live="nnlib.illposed.weight_decay_live"),
+    Widget("theta_k_explorer", "04_ill_posedness", "nnlib.viz.illposed.theta_k_figure", _none, _theta_k_sweep,
+           live="nnlib.viz.illposed.theta_k_live"),
+    Widget("boundedness_explorer", "04_ill_posedness", "nnlib.viz.illposed.boundedness_figure",
+           lambda: {"path": _ch4_paths()["price"]}, _boundedness_sweep, live="nnlib.viz.illposed.boundedness_live"),
+    Widget("weight_decay_explorer", "04_ill_posedness", "nnlib.viz.illposed.weight_decay_figure",
+           lambda: {"path": _ch4_paths()["decay"]}, _decay_sweep, live="nnlib.viz.illposed.weight_decay_live"),
     Widget("dimension_explorer", "05_two_layer_geometry", "nnlib.joins.dimension_explorer_figure", _none,
            _dimension_sweep, live="nnlib.joins.dimension_explorer_live"),
     Widget("target_explorer", "06_smooth_activations", "nnlib.smooth.target_figure", _none, _target_sweep,

@@ -60,7 +60,7 @@ def test_every_widget_cell_calls_a_builder_listed_in_the_benchmark_registry(chap
 
 def test_every_explorer_builder_of_nnlib_is_in_the_registry():
     defined = set()
-    for path in (ROOT / "nnlib").glob("*.py"):
+    for path in (ROOT / "nnlib").rglob("*.py"):
         defined |= set(re.findall(r"^def ([A-Za-z]\w*_explorer)\(", path.read_text(), re.M))
     assert defined, "no *_explorer builders found in nnlib"
     assert defined <= REGISTRY.NAMES, f"not in bench/widget_registry.py: {sorted(defined - REGISTRY.NAMES)}"

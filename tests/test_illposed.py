@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 
 from nnlib import illposed as ip
-from nnlib.network import Architecture, loss, weights_map
+from nnlib.viz import illposed as viz_ip
+from nnlib.network import Architecture, hidden_layers, loss, weights_map
 from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
 
 
@@ -194,10 +195,22 @@ def test_weight_decay_minimiser_norm_grows_as_lambda_decreases():
 
 
 def test_theta_k_figure_has_two_titled_panels_with_legends():
-    fig = ip.theta_k_figure(5)
+    fig = viz_ip.theta_k_figure(5)
     assert len(fig.axes) == 2
     for ax in fig.axes:
         assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
+
+
+def test_theta_k_figure_draws_the_fit_and_hidden_images_of_theta_k():
+    """The points drawn are psi_2(theta_k) and sigma(alpha_1(s_i)), not just some points."""
+    arch, (S, T) = theorem1_architecture(), theorem1_data()
+    fig = viz_ip.theta_k_figure(5)
+    ax_out, ax_hid = fig.axes
+    drawn_fit = ax_out.collections[1].get_offsets()
+    np.testing.assert_allclose(drawn_fit, weights_map(arch, S, theta_k(5)), rtol=1e-12)
+    H = hidden_layers(arch, S, theta_k(5))[0]
+    np.testing.assert_allclose(np.vstack([c.get_offsets() for c in ax_hid.collections]), H, rtol=1e-12)
+    assert "k = 5" in fig._suptitle.get_text()
 
 
 def test_boundedness_and_weight_decay_figures_pick_the_nearest_precomputed_value():
@@ -205,17 +218,17 @@ def test_boundedness_and_weight_decay_figures_pick_the_nearest_precomputed_value
     S, T = theorem1_data()
     path = ip.price_of_boundedness(arch, S, T, [1.0, 10.0], n_random=0, rng=0,
                                    warm_starts=[lambda R: ip.rebalance_to_norm(arch, theta_k(2), R) if R > 5 else theta_k(0.1)])
-    fig = ip.boundedness_figure(path, 9.0)
+    fig = viz_ip.boundedness_figure(path, 9.0)
     assert "10" in fig._suptitle.get_text()
     wd = ip.weight_decay_path(arch, S, T, [1e-2, 1e-4], seeds=path.thetas, rng=0)
-    fig = ip.weight_decay_figure(wd, 2e-4)
+    fig = viz_ip.weight_decay_figure(wd, 2e-4)
     assert "0.0001" in fig._suptitle.get_text()
 
 
 def test_explorers_build_widgets():
     import ipywidgets as w
 
-    assert isinstance(ip.theta_k_explorer(3), w.VBox)
+    assert isinstance(viz_ip.theta_k_explorer(3), w.VBox)
 
 
 # ------------------------------------------------------------------------------------- bad input
@@ -263,14 +276,14 @@ def test_weight_decay_path_rejects_negative_lambda_naming_lambdas():
 
 def test_figures_reject_a_wrong_path_type_naming_path():
     with pytest.raises(TypeError, match=r"^path must be a BoundednessPath"):
-        ip.boundedness_figure(None, 1.0)
+        viz_ip.boundedness_figure(None, 1.0)
     with pytest.raises(TypeError, match=r"^path must be a WeightDecayPath"):
-        ip.weight_decay_figure(None, 1.0)
+        viz_ip.weight_decay_figure(None, 1.0)
 
 
 def test_theta_k_figure_rejects_k_zero_naming_k():
     with pytest.raises(ValueError, match=r"^k must be a finite positive"):
-        ip.theta_k_figure(0.0)
+        viz_ip.theta_k_figure(0.0)
 
 
 def test_balance_keeps_the_network_and_gives_theta_k_the_norm_sqrt_8k_asymptotically():

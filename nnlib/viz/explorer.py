@@ -1,0 +1,52 @@
+"""The one widget pattern of the book: a figure built once, a function that moves it, controls.
+
+Every widget of the book is three things:
+
+* *panels*: an object built once with the figure (``panels.fig``), the list of artists a move
+  redraws (``panels.moving``) and, where a few still artists take a handful of states (a legend,
+  a line of text), a hashable ``panels.static_key`` naming the current one;
+* *show*: ``show(**values)`` moves the panels' artists for one setting of the controls;
+* *controls*: ipywidgets value widgets, by the names ``show`` takes.
+
+:func:`live_renderer` turns panels and show into ``render(**values) -> PNG bytes`` on a
+:class:`nnlib.viz.live.LiveFigure` (still parts drawn once, moving artists blitted: this is what
+keeps a move within the latency targets of ``bench/widgets.py``); :func:`explorer` wires such a
+render function to its controls and an image.  A chapter's static twin (:mod:`nnlib.viz.twins`)
+calls the same render function, so the twin's frames are the widget's pictures.
+"""
+
+from __future__ import annotations
+
+from typing import Callable, Mapping, Sequence
+
+from ..live import LiveFigure, live_widget  # (nnlib/live.py moves to viz/ once free)
+
+__all__ = ["live_renderer", "explorer"]
+
+
+def live_renderer(panels, show: Callable[..., object]) -> Callable[..., bytes]:
+    """``render(*args, **values) -> PNG bytes``: ``show(*args, **values)`` then a live render of ``panels``.
+
+    ``panels`` has ``fig`` and ``moving`` (and optionally ``static_key``, read after each
+    ``show``); the :class:`LiveFigure` is available as ``render.live``.
+    """
+    if not callable(show):
+        raise TypeError(f"show must be callable; got {type(show).__name__}")
+    live = LiveFigure(panels.fig, panels.moving)
+
+    def render(*args, **values) -> bytes:
+        show(*args, **values)
+        return live.render(static_key=getattr(panels, "static_key", None))
+
+    render.live = live
+    return render
+
+
+def explorer(render: Callable[..., bytes], controls: Mapping[str, object], *,
+             rows: Sequence[Sequence[str]] | None = None):
+    """The widget: ``controls`` above the image ``render(**values)``, redrawn on every change.
+
+    Returns an ``ipywidgets.VBox`` (see :func:`nnlib.viz.live.live_widget`: a setting ``render``
+    rejects shows its error under the image and keeps the previous picture).
+    """
+    return live_widget(render, controls, rows=rows)
