@@ -96,7 +96,7 @@ def _nearest_sweep():
 
 def nearest_point_callback(pictures, t1, t2, t3, activation):
     """What the chapter-2 widget's redraw does: the figure for the picture of the chosen activation."""
-    from nnlib.geometry import nearest_point_figure
+    from nnlib.viz.geometry import nearest_point_figure
 
     return nearest_point_figure(pictures[activation], t1, t2, t3)
 
@@ -196,7 +196,7 @@ WIDGETS: list[Widget] = [
     Widget("fit_explorer", "01_introduction", "nnlib.viz.fitting.fit_history_figure", _fit_setup, _fit_sweep,
            live="nnlib.viz.fitting.fit_live", scattered=5),
     Widget("nearest_point_explorer", "02_geometry_of_erm", "bench.widget_registry.nearest_point_callback",
-           _nearest_setup, _nearest_sweep, live="nnlib.geometry.nearest_point_live"),
+           _nearest_setup, _nearest_sweep, live="nnlib.viz.geometry.nearest_point_live"),
     Widget("cone_explorer", "03_relu_cone", "nnlib.cones.cone_explorer_figure", _none, _cone_sweep,
            live="nnlib.cones.cone_explorer_live"),
     Widget("theta_k_explorer", "04_ill_posedness", "nnlib.viz.illposed.theta_k_figure", _none, _theta_k_sweep,

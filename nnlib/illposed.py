@@ -25,7 +25,7 @@ import numpy as np
 
 from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_float, check_positive_int
 from .fitting import constrained_fit, weight_decay_fit
-from .network import Architecture, _check_arch, _check_sample, hidden_layers, weights_map
+from .network import Architecture, _check_arch, _check_sample, weights_map
 
 __all__ = [
     "TARGET_POSITIONS",

@@ -9,6 +9,7 @@ import pytest
 
 import nnlib as nn
 from nnlib import geometry as g
+from nnlib.viz import geometry as viz_g
 
 S3 = g.three_point_sample()
 RELU = nn.Architecture((1, 1, 1), "relu")
@@ -246,11 +247,11 @@ def test_bad_input_is_refused_naming_the_argument(grid):
     with pytest.raises(ValueError, match=r"^x must contain only finite"):
         g.monotone_projection([0.0, np.nan])
     with pytest.raises(TypeError, match=r"^picture must be"):
-        g.nearest_point_figure("sigmoid", 0.0, 0.0, 1.0)
+        viz_g.nearest_point_figure("sigmoid", 0.0, 0.0, 1.0)
     with pytest.raises(ValueError, match=r"^t must lie in the sliders' range"):
-        g.nearest_point_explorer((0.0, 0.0, 9.0), pictures={})
+        viz_g.nearest_point_explorer((0.0, 0.0, 9.0), pictures={})
     with pytest.raises(ValueError, match=r"^activation must be 'relu' or 'sigmoid'"):
-        g.nearest_point_explorer((0.0, 0.0, 1.0), activation="tanh", pictures={})
+        viz_g.nearest_point_explorer((0.0, 0.0, 1.0), activation="tanh", pictures={})
     with pytest.raises(ValueError, match=r"^n_samples must be a positive"):
         g.image_sample(SIGMOID, S3, 0)
 
@@ -263,19 +264,19 @@ def pictures():
 
 
 def test_widget_callback_says_the_step_has_no_nearest_point_for_the_sigmoid(pictures):
-    fig = g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.0, 1.0)
+    fig = viz_g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.0, 1.0)
     title = fig.axes[0].get_title()
     assert "NO nearest point" in title
     assert fig.axes[0].get_xlabel() and fig.axes[0].get_legend() is not None
 
 
 def test_widget_callback_says_the_step_is_fitted_by_the_relu_network(pictures):
-    title = g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0).axes[0].get_title()
+    title = viz_g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0).axes[0].get_title()
     assert "attained (1 nearest point)" in title
 
 
 def test_widget_callback_reports_two_nearest_points_for_the_symmetric_target(pictures):
-    title = g.nearest_point_figure(pictures["relu"], 0.0, -1.0, 0.0).axes[0].get_title()
+    title = viz_g.nearest_point_figure(pictures["relu"], 0.0, -1.0, 0.0).axes[0].get_title()
     assert "attained (2 nearest points)" in title
 
 
@@ -284,7 +285,7 @@ def test_widget_callback_draws_a_labelled_figure_for_a_target_off_the_precompute
     import io
 
     picture = g.NearestPointPicture.build("sigmoid")
-    fig = g.nearest_point_figure(picture, 0.5, -1.0, 0.3)
+    fig = viz_g.nearest_point_figure(picture, 0.5, -1.0, 0.3)
     fig.savefig(io.BytesIO(), format="png")
     assert fig.axes, "the callback drew no axes"
     for ax in fig.axes:
@@ -293,7 +294,7 @@ def test_widget_callback_draws_a_labelled_figure_for_a_target_off_the_precompute
 
 
 def test_widget_builds_sliders_for_the_three_responses(pictures):
-    box = g.nearest_point_explorer((0.0, 0.0, 1.0), pictures=pictures)
+    box = viz_g.nearest_point_explorer((0.0, 0.0, 1.0), pictures=pictures)
     sliders = box.children[0].children
     assert [s.description for s in sliders] == ["t1", "t2", "t3"]
     assert [s.value for s in sliders] == [0.0, 0.0, 1.0]
@@ -315,7 +316,7 @@ def test_the_widget_search_gives_the_numbers_of_nearest_point(pictures):
     for name, t in (("sigmoid", (0.0, 0.25, 1.0)), ("sigmoid", (0.5, -1.0, 0.3)), ("relu", (0.0, -1.0, 0.0))):
         picture = pictures[name]
         res = g.nearest_point(picture.arch, picture.S, np.array(t)[:, None], picture.grid, max_nfev=200)
-        ax = g.nearest_point_figure(picture, *t).axes[0]
+        ax = viz_g.nearest_point_figure(picture, *t).axes[0]
         title = ax.get_title()
         assert f"‖θ‖ = {res.norm:.3g}, gradient norm {res.grad_norm:.2g}" in title
         assert f"{res.loss:.3g} (inf" in title or "0 (in floating point only)" in title
@@ -333,14 +334,14 @@ def test_cached_grid_features_give_the_last_layers_of_best_output_layer(pictures
 def test_live_picture_after_other_moves_equals_a_fresh_live_picture(pictures):
     # Moves across both activations and several windows (full redraws) and back: a stale
     # background would change pixels.
-    render = g.nearest_point_live(pictures)
+    render = viz_g.nearest_point_live(pictures)
     render(0.0, 0.0, 1.0, "sigmoid")
     for t1, t2, t3, act in [(2.0, -1.5, -2.3, "sigmoid"), (0.5, 0.0, 1.0, "relu"), (3.0, -3.0, 3.0, "relu"),
                             (0.0, 0.05, 1.0, "sigmoid"), (-2.0, 2.0, -2.0, "sigmoid"), (0.0, 0.0, 1.0, "relu")]:
         render(t1, t2, t3, act)
     for setting in [(0.0, -1.0, 0.0, "relu"), (0.0, 0.0, 1.0, "sigmoid"), (2.5, -2.5, 0.5, "sigmoid")]:
         moved = render(*setting)
-        fresh = g.nearest_point_live(pictures)(*setting)
+        fresh = viz_g.nearest_point_live(pictures)(*setting)
         assert np.array_equal(_pixels(moved), _pixels(fresh)), setting
 
 
@@ -349,8 +350,8 @@ def test_live_picture_is_the_static_figure(pictures):
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    png = g.nearest_point_live(pictures)(0.0, 0.5, 1.0, "sigmoid")
-    fig = g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.5, 1.0)
+    png = viz_g.nearest_point_live(pictures)(0.0, 0.5, 1.0, "sigmoid")
+    fig = viz_g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.5, 1.0)
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
@@ -360,7 +361,7 @@ def test_live_picture_is_the_static_figure(pictures):
 def test_the_title_holds_the_verdict_and_the_numbers_on_two_drawn_lines(pictures):
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    fig = g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.0, 1.0)
+    fig = viz_g.nearest_point_figure(pictures["sigmoid"], 0.0, 0.0, 1.0)
     ax = fig.axes[0]
     lines = ax.get_title().split("\n")
     assert [line[:18] for line in lines] == ["sigmoid: NO neares", "loss 0 (in floatin"]
@@ -370,7 +371,7 @@ def test_the_title_holds_the_verdict_and_the_numbers_on_two_drawn_lines(pictures
 
 
 def test_a_small_move_keeps_the_window_and_is_a_blit(pictures):
-    render = g.nearest_point_live(pictures)
+    render = viz_g.nearest_point_live(pictures)
     render(0.0, 0.0, 1.0, "sigmoid")
     window = render.live.fig.axes[0].get_xlim()
     render(0.0, 0.05, 1.0, "sigmoid")
@@ -384,9 +385,9 @@ def test_a_small_move_keeps_the_window_and_is_a_blit(pictures):
 
 
 def test_the_window_follows_the_target_in_rounded_steps(pictures):
-    ax = g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0).axes[0]
+    ax = viz_g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0).axes[0]
     assert ax.get_xlim() == (-2.0, 2.0) == ax.get_ylim()
-    far = g.nearest_point_figure(pictures["relu"], 30.0, -30.0, 0.0).axes[0]  # |plane coordinates| = 42.4
+    far = viz_g.nearest_point_figure(pictures["relu"], 30.0, -30.0, 0.0).axes[0]  # |plane coordinates| = 42.4
     half = far.get_xlim()[1]
     assert half >= 1.3 * 42.4 and half in (60.0, 80.0, 100.0)
     reach = np.linalg.norm(far.patches[0].get_path().vertices, axis=1).max()
@@ -395,24 +396,24 @@ def test_the_window_follows_the_target_in_rounded_steps(pictures):
 
 def test_live_renderer_names_bad_arguments(pictures):
     with pytest.raises(ValueError, match="^pictures must be a dict"):
-        g.nearest_point_live({"relu": pictures["relu"]})
+        viz_g.nearest_point_live({"relu": pictures["relu"]})
     with pytest.raises(ValueError, match=r"^pictures\['relu'\] must be a picture of a relu network"):
-        g.nearest_point_live({"relu": pictures["sigmoid"], "sigmoid": pictures["sigmoid"]})
+        viz_g.nearest_point_live({"relu": pictures["sigmoid"], "sigmoid": pictures["sigmoid"]})
     with pytest.raises(TypeError, match=r"^pictures\['sigmoid'\] must be a NearestPointPicture"):
-        g.nearest_point_live({"relu": pictures["relu"], "sigmoid": "sigmoid"})
+        viz_g.nearest_point_live({"relu": pictures["relu"], "sigmoid": "sigmoid"})
     with pytest.raises(ValueError, match="^max_nfev must be"):
-        g.nearest_point_live(pictures, max_nfev=0)
-    render = g.nearest_point_live(pictures)
-    with pytest.raises(ValueError, match="^t2 must be a finite number"):
+        viz_g.nearest_point_live(pictures, max_nfev=0)
+    render = viz_g.nearest_point_live(pictures)
+    with pytest.raises(ValueError, match="^t2 must be a real number, finite"):
         render(0.0, float("nan"), 1.0, "relu")
     with pytest.raises(TypeError, match="^t3 must be a real number"):
         render(0.0, 0.0, "1", "relu")
     with pytest.raises(ValueError, match="^activation must be 'relu' or 'sigmoid'"):
         render(0.0, 0.0, 1.0, "tanh")
     with pytest.raises(TypeError, match="^t1 must be a real number"):
-        g.nearest_point_figure(pictures["relu"], None, 0.0, 1.0)
+        viz_g.nearest_point_figure(pictures["relu"], None, 0.0, 1.0)
     with pytest.raises(ValueError, match="^max_nfev must be"):
-        g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0, max_nfev=-1)
+        viz_g.nearest_point_figure(pictures["relu"], 0.0, 0.0, 1.0, max_nfev=-1)
 
 
 def test_exact_one_unit_fits_with_tanh_fit_the_target_exactly():
