@@ -66,15 +66,20 @@ __all__ = [
     "certified_dimension",
     "upper_bounds",
     "jacobian_rank_mod_p",
+    "jacobian_mod_p",
+    "exact_jacobian",
+    "rank_mod_p",
     "DEFAULT_PRIME",
     "CERTIFIABLE",
+    "CertifiedRow",
+    "certified_grid",
 ]
 
-#: The largest prime below 2^24: residues multiply within int64 (< 2^48) and sums of up to 2^15
+#: The largest prime below 2^24, so that residues multiply within int64 (< 2^48) and sums of up to 2^15
 #: such products do not overflow, so the modular Jacobian is computed with numpy int64.
 DEFAULT_PRIME = 16777213
 
-#: Activations with a certificate method: exact (modular) or ball arithmetic.
+#: The activations with a certificate method, exact (modular) or in ball arithmetic.
 CERTIFIABLE = {"relu": "modular", "identity": "modular", "tanh": "ball", "sigmoid": "ball"}
 
 #: Working precisions (bits) tried in turn by the ball method when none is given.
@@ -135,10 +140,14 @@ def _residues(values: np.ndarray, P: int) -> np.ndarray:
 
 
 def _matmul_mod(X: np.ndarray, Y: np.ndarray, P: int) -> np.ndarray:
-    """X @ Y mod P for int64 residues below 2^24, in chunks of the inner dimension (no overflow)."""
+    """X @ Y mod P for int64 residues below P < 2^31, in chunks of the inner dimension (no overflow).
+
+    A chunk sums at most 2^62 / (P - 1)^2 products (2^14 for primes below 2^24).
+    """
+    step = max(1, 2**62 // (P - 1) ** 2)
     out = np.zeros(X.shape[:-1] + (Y.shape[-1],), dtype=np.int64)
-    for k in range(0, X.shape[-1], 2**14):
-        out = (out + (X[..., k:k + 2**14] @ Y[k:k + 2**14]) % P) % P
+    for k in range(0, X.shape[-1], step):
+        out = (out + (X[..., k:k + step] @ Y[k:k + step]) % P) % P
     return out
 
 
@@ -187,7 +196,7 @@ class Certificate:
 
     @property
     def rank(self) -> int:
-        """r, the size of the block: the proven lower bound."""
+        """The size r of the block, which is the proven lower bound."""
         return len(self.rows)
 
     @property
@@ -243,7 +252,7 @@ class CertifiedDimension:
 
     @property
     def exact(self) -> bool:
-        """True when the dimension is proved: lower == upper."""
+        """Whether the dimension is proved (``lower == upper``)."""
         return self.lower == self.upper
 
     def verify(self) -> bool:
@@ -288,7 +297,8 @@ def _exact_rank_S1(S: np.ndarray) -> int:
 def upper_bounds(arch, S) -> dict:
     """Every proven upper bound of dim psi_k(Theta) that nnlib knows, by name.
 
-    ``"nq"``; ``"m"`` (3); ``"m - (p + 1 - rank[S, 1]) d_2"`` (the first layer sees the sample
+    ``"nq"``; with repeated rows ``"Nq, N distinct rows"`` (equal sample points give equal
+    output rows); ``"m"`` (3); ``"m - (p + 1 - rank[S, 1]) d_2"`` (the first layer sees the sample
     only through the column space of [S, 1]); and for ReLU and x^r (r >= 2) each of the last two
     minus :func:`nnlib.dimension.rescaling_symmetries`, one per hidden unit; for x^r the dimension
     of the polynomials of degree <= r^(k-1) (:func:`nnlib.generic.polynomial_space_bound`); for
@@ -304,6 +314,9 @@ def upper_bounds(arch, S) -> dict:
     r = _exact_rank_S1(S)
     first = arch.m - (p + 1 - r) * arch.widths[1]
     out = {"nq": n * arch.q, "m": arch.m, "m - (p + 1 - rank[S, 1]) d_2": first}
+    N = len(np.unique(S, axis=0))  # equal floats are equal rationals: equal rows give equal output rows
+    if N < n:
+        out["Nq, N distinct rows"] = N * arch.q
     name = arch.activation.name
     if name.startswith("poly") and name[4:].isdigit():
         out["q binom(p + D, D), D = r^(k-1)"] = polynomial_space_bound(arch)
@@ -368,43 +381,151 @@ def _exact_signs(arch: Architecture, S: np.ndarray, N: list, E: int):
 
 
 def _modular_block(arch, S, theta_float, signs, rows, cols, P) -> np.ndarray:
-    """The block J[rows, cols] mod P, vectorised: forward residues, back-propagated residues, gather."""
+    """The block J[rows, cols] mod P (int64 residues), or exactly (``P=None``: fmpq object array).
+
+    Vectorised: forward values, back-propagated derivatives, gather.  The float64 sample and
+    point are read as the exact binary rationals they are; ``signs`` are the exact signs of the
+    hidden ReLU pre-activations (:func:`_exact_signs`), unused for other activations.
+    """
     q = arch.q
-    samples, outs = np.divmod(np.asarray(rows), q)
+    samples, outs = np.divmod(np.asarray(rows, dtype=np.int64), q)
     used = np.unique(samples)
     pos = np.searchsorted(used, samples)
     name = arch.activation.name
     r = int(name[4:]) if name.startswith("poly") else None
-    layers = [(_residues(A, P), _residues(b, P)) for A, b in _layers_of(arch, theta_float)]
-    H = _residues(S[used], P)
+    if P is None:  # exact rationals: object arrays of fmpq, no reduction
+        fq = _flint().fmpq
+        conv = np.frompyfunc(lambda x: fq(*float(x).as_integer_ratio()), 1, 1)
+        red = lambda X: X  # noqa: E731
+        matmul = lambda X, Y: X @ Y  # noqa: E731
+        dtype = object
+    else:
+        conv = lambda X: _residues(X, P)  # noqa: E731
+        red = lambda X: X % P  # noqa: E731
+        matmul = lambda X, Y: _matmul_mod(X, Y, P)  # noqa: E731
+        dtype = np.int64
+    layers = [(conv(A), conv(b)) for A, b in _layers_of(arch, theta_float)]
+    H = conv(S[used])
     hs, dsig = [H], []
     for i, (A, b) in enumerate(layers[:-1]):
-        Z = (_matmul_mod(H, A.T.copy(), P) + b[None, :]) % P
+        Z = red(matmul(H, A.T.copy()) + b[None, :])
         if name == "relu":
             mask = (signs[i][used] > 0).astype(np.int64)
             H, dz = Z * mask, mask
         elif name == "identity":
-            H, dz = Z, np.ones_like(Z)
+            H, dz = Z, np.ones(Z.shape, dtype=np.int64)
         else:  # x^r: H = Z^r, sigma' = r Z^(r-1)
-            pw = np.ones_like(Z)
+            pw = np.ones(Z.shape, dtype=np.int64)
             for _ in range(r - 1):
-                pw = pw * Z % P
-            H, dz = pw * Z % P, r * pw % P
+                pw = red(pw * Z)
+            H, dz = red(pw * Z), red(r * pw)
         hs.append(H)
         dsig.append(dz)
     li, ui, bi = _column_map(arch)
     li, ui, bi = li[cols], ui[cols], bi[cols]
-    B = np.zeros((len(rows), len(cols)), dtype=np.int64)
+    B = np.zeros((len(rows), len(cols)), dtype=dtype)
     D = np.broadcast_to(np.eye(q, dtype=np.int64), (len(used), q, q))
     for i in range(arch.k - 1, -1, -1):
         sel = np.nonzero(li == i)[0]
         if sel.size:
             Dr = D[pos, outs][:, ui[sel]]  # (r, len(sel))
             Hx = np.concatenate([hs[i], np.ones((hs[i].shape[0], 1), dtype=np.int64)], axis=1)[pos][:, bi[sel]]
-            B[:, sel] = Dr * Hx % P
+            B[:, sel] = red(Dr * Hx)
         if i > 0:
-            D = _matmul_mod(D, layers[i][0], P) * dsig[i - 1][:, None, :] % P
+            D = red(matmul(D, layers[i][0]) * dsig[i - 1][:, None, :])
+    if P is None:  # plain 0 and 1 (no weight involved) become fmpq as well
+        B = np.frompyfunc(fq, 1, 1)(B).astype(object)
     return B
+
+
+def _kink_free_signs(arch: Architecture, S: np.ndarray, theta: np.ndarray):
+    """Exact signs of the hidden ReLU pre-activations (None for other activations); a zero is refused."""
+    if not arch.activation.is_relu:
+        return None
+    N, E = _dyadic(theta)
+    signs = _exact_signs(arch, S, N, E)
+    for i, sg in enumerate(signs):
+        if (sg == 0).any():
+            raise ValueError(f"theta puts a hidden pre-activation of layer {i + 1} exactly at 0 on the "
+                             f"sample (a kink of the ReLU, where psi_k is not differentiable); move theta")
+    return signs
+
+
+def _check_exact_arch(arch, caller: str) -> Architecture:
+    arch = _check_arch_public(arch)
+    if _method(arch) != "modular":
+        raise ValueError(f"arch: {caller} needs an exact (relu, polynomial, identity) activation; "
+                         f"got {arch.activation.name!r}")
+    return arch
+
+
+def _check_prime(prime, limit: int = 2**31) -> int:
+    prime = check_positive_int("prime", prime)
+    if prime == 2 or prime >= limit or not _flint().fmpz(prime).is_prime():
+        raise ValueError(f"prime must be an odd prime below 2^{limit.bit_length() - 1}; got {prime}")
+    return prime
+
+
+def rank_mod_p(M, prime: int = DEFAULT_PRIME) -> int:
+    """Rank of an integer matrix over the prime field F_prime (FLINT ``nmod_mat``).
+
+    A non-zero minor mod ``prime`` is a non-zero integer minor, so this is a proven lower bound
+    of the rank over Q (equal to it unless ``prime`` divides every non-zero maximal minor).
+    The one exact rank kernel of nnlib: :mod:`nnlib.literature` and :mod:`nnlib.corrections`
+    call it.
+
+    >>> rank_mod_p([[1, 2], [2, 4]]), rank_mod_p([[1, 0], [0, 7]], prime=7)
+    (1, 1)
+    """
+    prime = _check_prime(prime, 2**63)
+    A = np.asarray(M)
+    if A.dtype == object or not np.issubdtype(A.dtype, np.integer):
+        A = np.asarray(M, dtype=object)
+        if not all(isinstance(x, (int, np.integer)) for x in A.flat):
+            raise TypeError("M: expected a matrix of integers")
+    if A.ndim != 2:
+        raise ValueError(f"M must be a 2-D integer matrix; got shape {A.shape}")
+    if A.size == 0:
+        return 0
+    return int(_flint().nmod_mat(np.mod(A, prime).tolist(), prime).rank())
+
+
+def jacobian_mod_p(arch, S, theta, *, prime: int = DEFAULT_PRIME) -> np.ndarray:
+    """The whole Jacobian of psi_k at the exact point theta, reduced mod ``prime`` (relu, x^r, identity).
+
+    The float64 sample and point are read as the exact binary rationals they are (2 is invertible
+    mod an odd prime).  Rows i*q + j (sample i, output j), columns in the packing of
+    :meth:`nnlib.Architecture.pack`.  For ReLU, a hidden pre-activation exactly 0 on the sample
+    (a kink) is refused.  int64 residues in [0, prime); ``prime`` an odd prime below 2^31.
+
+    >>> jacobian_mod_p(Architecture((1, 1, 1)), np.array([[1.0], [2.0]]), np.array([1.0, 1.0, 3.0, 0.0]))
+    array([[3, 3, 2, 1],
+           [6, 3, 3, 1]])
+    >>> int(jacobian_mod_p(Architecture((1, 1, 1)), np.array([[1.0]]), np.array([1.0, 0.5, 3.0, 0.0]))[0, 2] * 2 % DEFAULT_PRIME)
+    3
+    """
+    arch = _check_exact_arch(arch, "jacobian_mod_p")
+    S = as_matrix("S", S, cols=arch.p)
+    theta = as_vector("theta", theta, length=arch.m)
+    prime = _check_prime(prime)
+    signs = _kink_free_signs(arch, S, theta)
+    return _modular_block(arch, S, theta, signs, np.arange(S.shape[0] * arch.q), np.arange(arch.m), prime)
+
+
+def exact_jacobian(arch, S, theta) -> np.ndarray:
+    """The whole Jacobian of psi_k at theta in exact rational arithmetic (relu, x^r, identity).
+
+    The float64 sample and point are read exactly; entries are FLINT ``fmpq`` (an object array),
+    rows and columns as in :func:`jacobian_mod_p`.  A ReLU kink on the sample is refused.
+
+    >>> exact_jacobian(Architecture((1, 1, 1)), np.array([[1.0], [2.0]]), np.array([1.0, 0.5, 3.0, 0.0]))[1].tolist()
+    [6, 3, 5/2, 1]
+    """
+    arch = _check_exact_arch(arch, "exact_jacobian")
+    S = as_matrix("S", S, cols=arch.p)
+    theta = as_vector("theta", theta, length=arch.m)
+    signs = _kink_free_signs(arch, S, theta)
+    return _modular_block(arch, S, theta, signs, np.arange(S.shape[0] * arch.q), np.arange(arch.m), None)
 
 
 def _ball_block(arch, S, theta_float, rows, cols, prec):
@@ -567,11 +688,8 @@ def certified_dimension(
     arch = _check_arch_public(arch)
     method = _method(arch)
     S = as_matrix("S", S, cols=arch.p)
-    _flint()
-    prime = check_positive_int("prime", prime)
     flint = _flint()
-    if prime == 2 or prime >= 2**24 or not flint.fmpz(prime).is_prime():
-        raise ValueError(f"prime must be an odd prime below 2^24; got {prime}")
+    prime = _check_prime(prime, 2**24)
     if precision is not None:
         precision = check_positive_int("precision", precision)
     dyadic_bits = check_positive_int("dyadic_bits", dyadic_bits)
@@ -651,27 +769,9 @@ def jacobian_rank_mod_p(arch, S, theta, *, prime: int = DEFAULT_PRIME) -> int:
     >>> jacobian_rank_mod_p(arch, S, theta)   # at this point; 10 at the best points
     9
     """
-    arch = _check_arch_public(arch)
-    if _method(arch) != "modular":
-        raise ValueError(f"arch: jacobian_rank_mod_p needs an exact (relu, polynomial, identity) activation; "
-                         f"got {arch.activation.name!r}")
-    S = as_matrix("S", S, cols=arch.p)
-    theta = as_vector("theta", theta, length=arch.m)
-    flint = _flint()
-    prime = check_positive_int("prime", prime)
-    if prime == 2 or prime >= 2**24 or not flint.fmpz(prime).is_prime():
-        raise ValueError(f"prime must be an odd prime below 2^24; got {prime}")
-    signs = None
-    if arch.activation.is_relu:
-        N, E = _dyadic(theta)
-        signs = _exact_signs(arch, S, N, E)
-        for i, sg in enumerate(signs):
-            if (sg == 0).any():
-                raise ValueError(f"theta puts a hidden pre-activation of layer {i + 1} exactly at 0 on the "
-                                 f"sample (a kink of the ReLU, where psi_k is not differentiable); move theta")
-    rows = np.arange(S.shape[0] * arch.q)
-    B = _modular_block(arch, S, theta, signs, rows, np.arange(arch.m), prime)
-    return int(flint.nmod_mat(B.tolist(), prime).rank())
+    arch = _check_exact_arch(arch, "jacobian_rank_mod_p")
+    prime = _check_prime(prime)
+    return rank_mod_p(jacobian_mod_p(arch, S, theta, prime=prime), prime)
 
 
 def _ball_certificate(arch, S, th, N, E, rows, cols, precision, have):
@@ -821,3 +921,70 @@ def _scalar_rows(arch, S, theta, rows, cols, number, kind):
             line.append(zero + x)  # plain 0/1 become numbers of the kind
         out.append(line)
     return out
+
+
+# ----------------------------------------------------------------------------------------------
+# Grids of two-layer ReLU networks (the dimension tables of chapter 5)
+# ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class CertifiedRow:
+    """One two-layer ReLU architecture of a certified grid: proven ``lower <= dim <= upper``.
+
+    Attributes
+    ----------
+    n, p, d, q : int
+        Sample size, input size, hidden width, output size.
+    lower, upper : int
+        The proven bounds of :func:`certified_dimension`.
+    verified : bool
+        Whether the certificate re-verified (:meth:`CertifiedDimension.verify`).
+    """
+
+    n: int
+    p: int
+    d: int
+    q: int
+    lower: int
+    upper: int
+    verified: bool
+
+    @property
+    def exact(self) -> bool:
+        """Whether the dimension is proved (``lower == upper``)."""
+        return self.lower == self.upper
+
+    def cell(self) -> str:
+        """``"= 7"`` when proved, ``"5..7"`` otherwise: a table cell."""
+        return f"= {self.lower}" if self.exact else f"{self.lower}..{self.upper}"
+
+
+def certified_grid(configs, *, sample: str = "general", rng=0, n_points: int | None = None) -> list[CertifiedRow]:
+    """Certify dim psi_2(Theta) of two-layer ReLU networks over a list of (n, p, d, q).
+
+    Samples are drawn as in :func:`nnlib.joins.dimension_grid` (``"general"``: Gaussian;
+    ``"increasing"``: in U of (26), :func:`nnlib.joins.increasing_sample`; ``"line"``: points
+    exactly on a line in R^p, rank[S, 1] = 2), from ``rng``; each is certified by
+    :func:`certified_dimension` (``n_points`` weight points at most) and its certificate
+    re-verified.
+
+    >>> [r.cell() for r in certified_grid([(5, 1, 2, 1), (12, 2, 2, 2)])]
+    ['= 5', '= 10']
+    """
+    from .joins import increasing_sample
+
+    if sample not in ("general", "increasing", "line"):
+        raise ValueError(f"sample must be 'general', 'increasing' or 'line'; got {sample!r}")
+    rng = as_rng("rng", rng)
+    rows = []
+    for cfg in configs:
+        n, p, d, q = (check_positive_int(name, v) for name, v in zip(("n", "p", "d", "q"), cfg))
+        if sample == "increasing":
+            S = increasing_sample(n, p, rng)
+        elif sample == "line":  # factors on a grid of 2^-10: the float products are exact, the points collinear
+            t, v, c = (np.round(rng.standard_normal(k) * 1024) / 1024 for k in (n, p, p))
+            S = np.outer(t, v) + c
+        else:
+            S = rng.standard_normal((n, p))
+        rep = certified_dimension(Architecture((p, d, q)), S, rng=rng, n_points=n_points)
+        rows.append(CertifiedRow(n, p, d, q, rep.lower, rep.upper, rep.verify()))
+    return rows

@@ -60,8 +60,10 @@ import itertools
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, as_vector, check_positive_int
+from ._checks import as_matrix, as_rng, as_vector, check_positive_int, check_tolerance
+from .certify import exact_jacobian
 from .cones import distinct_rows, rank_S1
+from .network import Architecture
 
 __all__ = [
     "two_layer_dimension_bound",
@@ -126,7 +128,10 @@ def affinely_independent_dimension(N: int, d: int, q: int) -> int:
 def two_layer_integer_jacobian(S, A1, b1, A2) -> np.ndarray:
     """The exact Jacobian (integers) of psi_2 for a p-d-q ReLU network at integer weights and sample.
 
-    Columns in the order A_1 (row by row, each row followed by its bias b_1), then for each
+    Computed by :func:`nnlib.certify.exact_jacobian` (exact rationals; needs python-flint,
+    ``pip install 'nnlib[certify]'``), in this layout:
+
+    columns in the order A_1 (row by row, each row followed by its bias b_1), then for each
     output k the k-th row of A_2 and b_2[k]; rows: the n q outputs, output by output.  No
     pre-activation may be zero (the kink), which is checked.
     """
@@ -143,20 +148,21 @@ def two_layer_integer_jacobian(S, A1, b1, A2) -> np.ndarray:
     Z = S.astype(np.int64) @ A1.T.astype(np.int64) + b1
     if np.any(Z == 0):
         raise ValueError("b1: a pre-activation is zero at a sample point (a kink); choose other weights")
-    D = (Z > 0).astype(np.int64)
-    H = Z * D
-    S1 = np.column_stack([S, np.ones(n, np.int64)]).astype(np.int64)
-    cols = []
-    for j in range(d):
-        for col in range(p + 1):
-            v = D[:, j] * S1[:, col]
-            cols.append(np.concatenate([A2[k, j] * v for k in range(q)]))
-    for k in range(q):
-        for j in list(range(d)) + [None]:
-            block = np.zeros((q, n), np.int64)
-            block[k] = H[:, j] if j is not None else 1
-            cols.append(block.ravel())
-    return np.array(cols).T
+    J = exact_jacobian(Architecture((p, d, q)), S.astype(float), _packed(A1, b1, A2))
+    J = np.array([[int(x) for x in row] for row in J], dtype=np.int64)  # integer data: integer entries
+    # certify's layout (rows i q + k, columns A_1, b_1, A_2, b_2) -> this function's
+    rows = (np.arange(n)[None, :] * q + np.arange(q)[:, None]).ravel()
+    first = [j * p + c for j in range(d) for c in range(p)]
+    cols = [c for j in range(d) for c in first[j * p:(j + 1) * p] + [d * p + j]]
+    off = d * (p + 1)
+    cols += [c for k in range(q) for c in list(range(off + k * d, off + (k + 1) * d)) + [off + q * d + k]]
+    return J[np.ix_(rows, cols)]
+
+
+def _packed(A1, b1, A2) -> np.ndarray:
+    """theta of the p-d-q network (A_1, b_1, A_2, b_2 = 0) in nnlib's packing, as exact floats."""
+    q = A2.shape[0]
+    return np.concatenate([A1.ravel(), b1, A2.ravel(), np.zeros(q)]).astype(float)
 
 
 def exact_two_layer_rank(S, d: int, q: int, *, draws: int = 40, rng=0) -> int:
@@ -165,14 +171,16 @@ def exact_two_layer_rank(S, d: int, q: int, *, draws: int = 40, rng=0) -> int:
     ``S`` must be an integer sample.  Each draw takes even first-layer weights and an odd bias
     (so no pre-activation is zero), mostly with the bias between two consecutive distinct values
     of the unit's pre-activation (so the unit splits the sample); the rank is computed over
-    F_p (:func:`nnlib.literature.rank_mod_p`), at most the rational rank.  Inside the open region
+    F_p (:func:`nnlib.certify.jacobian_rank_mod_p`, the prime :data:`nnlib.literature.PRIME`), at
+    most the rational rank.  Inside the open region
     of weights with the same activation pattern psi_2 is polynomial, so its image has dimension
     at least that rank.
 
     >>> exact_two_layer_rank(np.array([[0], [1], [2], [3]]), 1, 1)
     3
     """
-    from .literature import rank_mod_p
+    from .certify import jacobian_rank_mod_p
+    from .literature import PRIME
 
     S = np.asarray(S)
     if S.ndim != 2 or not np.issubdtype(S.dtype, np.integer):
@@ -197,7 +205,8 @@ def exact_two_layer_rank(S, d: int, q: int, *, draws: int = 40, rng=0) -> int:
             else:
                 b1[j] = 2 * int(rng.integers(-40, 40)) + 1
         A2 = rng.integers(-9, 10, (q, d))
-        best = max(best, rank_mod_p(two_layer_integer_jacobian(S, A1, b1, A2)))
+        best = max(best, jacobian_rank_mod_p(Architecture((p, d, q)), S.astype(float), _packed(A1, b1, A2),
+                                             prime=PRIME))
     return best
 
 
@@ -241,7 +250,7 @@ def one_neuron_clamp_form(x, s, k: int, *, tol: float = 1e-9) -> bool:
     s = as_vector("s", s)
     x = as_vector("x", x, length=s.size)
     k = check_positive_int("k", k)
-    tol = tol * (1.0 + np.abs(x).max())
+    tol = check_tolerance("tol", tol, allow_zero=True) * (1.0 + np.abs(x).max())
     grouped = _sorted_groups(s, x, tol)
     if grouped is None:
         return False
@@ -291,7 +300,7 @@ def one_neuron_paper_form(x, s, k: int, *, tol: float = 1e-9) -> bool:
     s = as_vector("s", s)
     x = as_vector("x", x, length=s.size)
     k = check_positive_int("k", k)
-    tol = tol * (1.0 + np.abs(x).max())
+    tol = check_tolerance("tol", tol, allow_zero=True) * (1.0 + np.abs(x).max())
     grouped = _sorted_groups(s, x, tol)
     if grouped is None:
         return False

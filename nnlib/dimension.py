@@ -73,7 +73,7 @@ AMBIGUITY_BAND = 1e3
 RECIPES = ("gaussian", "centred", "balanced")
 
 #: :func:`sample_weights` counts two pre-activation values of a unit as one when they differ by
-#: at most this fraction of the unit's largest term |h| |a| (2^-40, about 4000 ulps): rounding.
+#: at most this fraction of the unit's largest term ``|h| |a|`` (2^-40, about 4000 ulps): rounding.
 TIE_RTOL = 2.0**-40
 
 

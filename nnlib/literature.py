@@ -66,8 +66,8 @@ __all__ = [
     "relu_functional_dimension_prediction",
 ]
 
-#: The prime of the exact computations: 2^27 - 39, so that a product of two residues is below
-#: 2^54 and a sum of 512 such products still fits in a signed 64-bit integer.
+#: The prime of the exact computations, 2^27 - 39, so that a product of two residues is below
+#: 2^54 (nnlib.certify's kernel sums 256 of them at a time within a signed 64-bit integer).
 PRIME = 134217689
 
 #: The first counterexample of Dao and Rodriguez (2026) to the unimodal minimal filling
@@ -187,52 +187,21 @@ def recursive_dimension_bound(widths, r: int, *, bias: bool = False) -> int:
 # exact ranks over F_p (certified lower bounds)
 # ----------------------------------------------------------------------------------------------
 def rank_mod_p(M, p: int = PRIME) -> int:
-    """Rank of an integer matrix over the prime field F_p, by exact Gaussian elimination.
+    """Rank of an integer matrix over the prime field F_p (:func:`nnlib.certify.rank_mod_p`).
 
     The rank over F_p is at most the rank over the rationals (a nonzero minor modulo p is a
-    nonzero integer minor), so it is a certified lower bound on the rational rank.
+    nonzero integer minor), so it is a certified lower bound on the rational rank.  Needs
+    python-flint (``pip install 'nnlib[certify]'``).
 
     >>> rank_mod_p([[1, 2], [2, 4]])
     1
     """
+    from .certify import rank_mod_p as _rank
+
     p = _check_prime(p)
-    A = np.array(M, dtype=np.int64, copy=True)
-    if A.ndim != 2:
-        raise ValueError(f"M must be a 2-D integer matrix; got shape {A.shape}")
-    A %= p
-    rows, cols = A.shape
-    rank = 0
-    for c in range(cols):
-        if rank == rows:
-            break
-        nz = np.nonzero(A[rank:, c])[0]
-        if nz.size == 0:
-            continue
-        piv = rank + int(nz[0])
-        if piv != rank:
-            A[[rank, piv]] = A[[piv, rank]]
-        inv = pow(int(A[rank, c]), -1, p)
-        A[rank] = (A[rank] * inv) % p
-        below = A[rank + 1:, c].copy()
-        if np.any(below):
-            A[rank + 1:] = (A[rank + 1:] - np.outer(below, A[rank]) % p) % p
-        rank += 1
-    return rank
-
-
-def _matmul_mod(X: np.ndarray, Y: np.ndarray, p: int) -> np.ndarray:
-    """X @ Y mod p for residues below 2^27, in chunks of 256 along the summed axis (no overflow)."""
-    out = np.zeros(X.shape[:-1] + (Y.shape[-1],), dtype=np.int64)
-    for s in range(0, X.shape[-1], 256):
-        out = (out + (X[..., s:s + 256] @ Y[s:s + 256]) % p) % p
-    return out
-
-
-def _pow_mod(X: np.ndarray, e: int, p: int) -> np.ndarray:
-    out = np.ones_like(X)
-    for _ in range(e):
-        out = (out * X) % p
-    return out
+    if np.ndim(M) != 2:
+        raise ValueError(f"M must be a 2-D integer matrix; got shape {np.shape(M)}")
+    return _rank(M, prime=p)
 
 
 def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.ndarray:
@@ -243,8 +212,13 @@ def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.n
     The network is x -> A_L s(A_{L-1} s(... s(A_1 x + b_1) ...) + b_{L-1}) + b_L with
     s(z) = z^r.  Rows are (point, output) pairs, point-major; columns are the entries of A_1
     (row-major), then b_1 if present, then A_2, ... -- the order of
-    :meth:`nnlib.Architecture.pack`.  Forward-mode differentiation, every operation modulo p.
+    :meth:`nnlib.Architecture.pack`.  Computed by :func:`nnlib.certify.jacobian_mod_p` (every
+    operation modulo p) at the residues of the integers, with a zero bias in the layers without
+    one, whose columns are then dropped.  Needs python-flint (``pip install 'nnlib[certify]'``).
     """
+    from .certify import jacobian_mod_p
+    from .network import Architecture
+
     widths = _check_widths(widths)
     r = _check_degree(r)
     p = _check_prime(p)
@@ -253,7 +227,7 @@ def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.n
         raise ValueError(f"points must be an integer array of shape (n, {widths[0]}); got {X.shape}")
     if len(layers) != len(widths) - 1:
         raise ValueError(f"layers must hold {len(widths) - 1} (A, b) pairs; got {len(layers)}")
-    shapes = []
+    theta, keep = [], []
     for i, (A, b) in enumerate(layers):
         A = np.asarray(A, dtype=np.int64) % p
         if A.shape != (widths[i + 1], widths[i]):
@@ -262,32 +236,12 @@ def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.n
             b = np.asarray(b, dtype=np.int64) % p
             if b.shape != (widths[i + 1],):
                 raise ValueError(f"layers[{i}][1] must have shape {(widths[i + 1],)} or be None; got {b.shape}")
-        shapes.append((A, b))
-    n_par = sum(A.size + (0 if b is None else b.size) for A, b in shapes)
-    n = X.shape[0]
-    h = X                                              # (n, d)
-    dh = np.zeros((n_par, n, widths[0]), dtype=np.int64)
-    off = 0
-    for i, (A, b) in enumerate(shapes):
-        z = _matmul_mod(h, A.T, p)
-        if b is not None:
-            z = (z + b) % p
-        dz = _matmul_mod(dh, A.T, p)                   # chain rule through the earlier weights
-        rows, cols = A.shape
-        for a in range(rows):                          # d z[:, a] / d A[a, c] = h[:, c]
-            dz[off + a * cols: off + (a + 1) * cols, :, a] = h.T
-        off += A.size
-        if b is not None:
-            for a in range(rows):
-                dz[off + a, :, a] = 1
-            off += b.size
-        if i < len(shapes) - 1:
-            zr1 = _pow_mod(z, r - 1, p)
-            h = (zr1 * z) % p
-            dh = (dz * ((r * zr1) % p)[None]) % p
-        else:
-            h, dh = z, dz
-    return dh.reshape(n_par, -1).T.copy()
+        theta += [A.ravel(), np.zeros(widths[i + 1], np.int64) if b is None else b]
+        keep += [np.ones(A.size, bool), np.full(widths[i + 1], b is not None)]
+    arch = Architecture(widths, f"poly{r}")
+    # residues below p < 2^27 are exact float64 integers
+    J = jacobian_mod_p(arch, X.astype(float), np.concatenate(theta).astype(float), prime=p)
+    return np.ascontiguousarray(J[:, np.concatenate(keep)])
 
 
 def _random_layers(widths, bias: bool, rng: np.random.Generator, p: int):
@@ -346,7 +300,7 @@ class DimensionCertificate:
 
     @property
     def certified(self) -> bool:
-        """The two bounds meet: the dimension is ``lower``."""
+        """Whether the two bounds meet (then the dimension is ``lower``)."""
         return self.lower == self.upper
 
     @property
@@ -356,12 +310,12 @@ class DimensionCertificate:
 
     @property
     def defect(self) -> int | None:
-        """expected - dimension when certified (0: the architecture attains its expected dimension)."""
+        """The defect ``expected - dimension`` when certified (0 when the architecture attains its expected dimension), else None."""
         return self.expected - self.lower if self.certified else None
 
     @property
     def filling(self) -> bool | None:
-        """Whether the maps fill their ambient space: True/False when settled, None when not."""
+        """Whether the maps fill their ambient space (True or False when settled, None when not)."""
         if self.lower == self.ambient:
             return True
         if self.upper < self.ambient:

@@ -256,3 +256,65 @@ def test_jacobian_rank_mod_p_refuses_a_smooth_activation_naming_arch_and_a_kink_
     arch = Architecture((1, 1, 1))
     with pytest.raises(ValueError, match=r"^theta puts a hidden pre-activation"):
         jacobian_rank_mod_p(arch, np.array([[1.0], [2.0]]), np.array([1.0, -1.0, 1.0, 0.0]))   # s = 1 on the kink
+
+
+# ------------------------------------------------------------------ the one exact kernel of nnlib
+@pytest.mark.parametrize("widths, act", [((2, 3, 2), "relu"), ((2, 2, 3, 1), "relu"), ((2, 3, 3, 1), "poly2"),
+                                         ((1, 2, 2), "identity")])
+def test_the_exact_jacobian_is_the_float_jacobian_at_a_coarse_dyadic_point_and_reduces_to_jacobian_mod_p(widths, act):
+    from nnlib import jacobian
+    from nnlib.certify import exact_jacobian, jacobian_mod_p
+
+    rng = np.random.default_rng(5)
+    arch = Architecture(widths, act)
+    S = np.round(rng.standard_normal((6, widths[0])) * 8) / 8  # few bits: float64 is exact here
+    theta = np.round(arch.random_theta(rng) * 16) / 16
+    E = exact_jacobian(arch, S, theta)
+    assert np.array_equal(np.array([[float(x) for x in row] for row in E]), jacobian(arch, S, theta))
+    residues = np.array([[int(x.p) * pow(int(x.q), -1, DEFAULT_PRIME) % DEFAULT_PRIME for x in row] for row in E])
+    assert np.array_equal(jacobian_mod_p(arch, S, theta), residues)
+
+
+def test_rank_mod_p_is_the_rational_rank_or_lower():
+    from nnlib.certify import rank_mod_p
+
+    assert rank_mod_p([[1, 2], [2, 4]]) == 1
+    assert rank_mod_p([[1, 0], [0, 7]]) == 2 and rank_mod_p([[1, 0], [0, 7]], prime=7) == 1
+    assert rank_mod_p(np.array([[-1, 2**70], [3, 1]], dtype=object)) == 2
+    with pytest.raises(TypeError, match="^M: "):
+        rank_mod_p([[0.5, 1.0]])
+
+
+def test_literature_and_corrections_compute_their_exact_ranks_with_certify():
+    from nnlib import corrections, literature
+    from nnlib.certify import jacobian_mod_p
+
+    rng = np.random.default_rng(2)
+    X, layers = rng.integers(0, 50, (7, 2)), [(rng.integers(-9, 10, (3, 2)), None), (rng.integers(-9, 10, (1, 3)), None)]
+    J = literature.exact_jacobian_mod_p((2, 3, 1), 2, X, layers)       # bias-free: the weight columns only
+    theta = np.concatenate([layers[0][0].ravel(), np.zeros(3), layers[1][0].ravel(), np.zeros(1)])
+    full = jacobian_mod_p(Architecture((2, 3, 1), "poly2"), X.astype(float), theta, prime=literature.PRIME)
+    assert np.array_equal(J, full[:, [0, 1, 2, 3, 4, 5, 9, 10, 11]])
+    S, A1, b1, A2 = np.array([[0], [1], [2], [3]]), np.array([[2]]), np.array([-3]), np.array([[5], [-1]])
+    Jc = corrections.two_layer_integer_jacobian(S, A1, b1, A2)   # rows output by output, b_1 after its row
+    assert Jc.dtype == np.int64 and Jc[:, 0].tolist() == [0, 0, 10, 15, 0, 0, -2, -3]
+
+
+def test_a_certified_grid_proves_theorem3_corollary3_and_the_corrected_corollary4():
+    from nnlib.certify import certified_grid
+
+    U = certified_grid([(5, 1, 2, 1), (10, 2, 3, 1)], sample="increasing", rng=1)
+    assert [(r.lower, r.exact, r.verified) for r in U] == [(5, True, True), (10, True, True)]   # d(p+1)+1
+    G = certified_grid([(60, 2, 4, 3)], rng=2)
+    assert G[0].cell() == f"= {rescaled_dimension(3, 4, 3, 60)}" == "= 23"                    # m - d, not m
+    L = certified_grid([(40, 3, 2, 2)], sample="line", rng=3)
+    assert L[0].exact and L[0].lower == rescaled_dimension(2, 2, 2, 40) == 8                   # rank[S, 1] = 2
+    with pytest.raises(ValueError, match="^sample must be"):
+        certified_grid([(5, 1, 1, 1)], sample="random")
+
+
+def test_repeated_rows_cap_the_dimension_at_N_q_and_it_is_proved():
+    S = np.array([[0.0, 1.0], [1.0, 0.5], [2.0, -1.0], [0.0, 1.0], [0.0, 1.0]])   # 3 distinct points
+    rep = certified_dimension(Architecture((2, 3, 2)), S)
+    assert rep.upper_bounds["Nq, N distinct rows"] == 6 < rep.upper_bounds["nq"] == 10
+    assert rep.exact and rep.lower == 6 and rep.verify()
