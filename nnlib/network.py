@@ -28,6 +28,7 @@ over the k layers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping, Set
 from typing import Sequence
 
 import numpy as np
@@ -60,13 +61,16 @@ def num_weights(widths: Sequence[int]) -> int:
 
 
 def _check_widths(widths) -> tuple[int, ...]:
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"widths must be a sequence of positive integers (d_1, ..., d_(k+1)); got {widths!r}")
+    if (isinstance(widths, (str, bytes, Set, Mapping)) or not hasattr(widths, "__len__")
+            or not hasattr(widths, "__getitem__")):
+        # A set has no order (Architecture({5, 1, 3}) would silently become (1, 3, 5)).
+        raise TypeError(f"widths must be an ordered sequence of positive integers (d_1, ..., d_(k+1)), "
+                        f"a tuple or list; got {type(widths).__name__} {widths!r}")
     if len(widths) < 2:
         raise ValueError(
             f"widths must list at least two layer widths (d_1, ..., d_(k+1)) with k >= 1; got {tuple(widths)!r}"
         )
-    return tuple(check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths))
+    return tuple(check_positive_int(f"widths[{i}]", w, high=10**6) for i, w in enumerate(widths))
 
 
 @dataclass(frozen=True)
