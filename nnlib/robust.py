@@ -10,6 +10,8 @@ here print what survives such changes:
 * :func:`floor_to` -- a lower bound with a margin, printed without the digits that move;
 * :func:`format_excess` -- a small difference ``value - level`` of two nearly equal numbers, printed
   with only the significant digits that the cancellation leaves;
+* :func:`resolved_excess` -- the same for a plot: excesses of a computed loss over its level, rounded
+  to the digits that survive, with a mask of those double precision does not resolve;
 * :func:`classify` -- each run's outcome class, decided with a tolerance against known levels.
 
 Chapters check every printed claim with an assertion; these functions only format and classify.
@@ -23,7 +25,7 @@ import numpy as np
 
 from ._checks import check_positive_float
 
-__all__ = ["format_below", "floor_to", "format_excess", "classify"]
+__all__ = ["format_below", "floor_to", "format_excess", "resolved_excess", "resolved_excess_bound", "classify"]
 
 
 def format_below(value: float, bound: float, fmt: str = ".3g") -> str:
@@ -85,6 +87,83 @@ def format_excess(value: float, level: float, *, max_digits: int = 4, ulps: floa
         return f"< {error:.0e}"
     digits = int(min(max_digits, max(1, math.floor(math.log10(abs(excess) / error)))))
     return f"{excess:.{digits - 1}e}"
+
+
+def resolved_excess(losses, level: float, *, scale: float = 1.0, ulps: float = 4.0, max_digits: int = 3):
+    r"""Excesses ``loss - level`` of computed squared-residual losses, rounded to the digits they keep.
+
+    A loss ``L = sum_i r_i^2`` of residuals of size ``scale`` carries an absolute rounding error of
+    about ``ulps * eps * (max(L, |level|) + sqrt(L) * scale)``: the cancellation ``L - level``
+    (as in :func:`format_excess`) plus the rounding of the residuals themselves, ``2 r . dr``.
+    An excess at least ten times that error is *resolved*; it is rounded to
+    ``floor(log10(excess / error))`` significant digits (at most ``max_digits``), so that a figure
+    drawn from it does not move with the last bits of the losses.  The others (including excesses
+    <= 0) are not resolved by double precision: their entry is NaN and the mask says so.
+
+    Parameters
+    ----------
+    losses : array_like of float
+        Computed losses (finite).
+    level : float
+        The level they approach (an infimum), finite.
+    scale : float
+        The size of the fitted values (e.g. ``max(1, max|t|)``).
+    ulps, max_digits
+        Units in the last place assumed per operation; the most significant digits kept.
+
+    Returns
+    -------
+    excess : ndarray of float
+        The rounded excesses, NaN where not resolved.
+    resolved : ndarray of bool
+
+    >>> ex, ok = resolved_excess([0.5 + 5.107e-14, 0.5 + 1.6113e-10, 0.5 + 2e-15], 0.5, scale=2.0)
+    >>> ex[:2].tolist(), ok.tolist()
+    ([5e-14, 1.61e-10], [True, True, False])
+    """
+    losses = np.asarray(losses, dtype=float)
+    if losses.ndim != 1 or not np.all(np.isfinite(losses)):
+        raise ValueError(f"losses must be a one-dimensional array of finite numbers; got shape {losses.shape}")
+    level = float(level)
+    if not math.isfinite(level):
+        raise ValueError(f"level must be finite; got {level}")
+    scale = check_positive_float("scale", scale)
+    ulps = check_positive_float("ulps", ulps)
+    if not (isinstance(max_digits, int) and max_digits >= 1):
+        raise ValueError(f"max_digits must be a positive int; got {max_digits!r}")
+    excess = losses - level
+    error = _excess_error(losses, level, scale, ulps)
+    resolved = (excess > 0) & (excess >= 10.0 * error)
+    out = np.full(losses.shape, np.nan)
+    for i in np.flatnonzero(resolved):
+        digits = int(min(max_digits, math.floor(math.log10(excess[i] / error[i]))))
+        out[i] = float(f"{excess[i]:.{digits - 1}e}")
+    return out, resolved
+
+
+def _excess_error(losses, level, scale, ulps):
+    return ulps * np.finfo(float).eps * (np.maximum(np.abs(losses), abs(level)) + np.sqrt(np.abs(losses)) * scale)
+
+
+def resolved_excess_bound(losses, level: float, *, scale: float = 1.0, ulps: float = 4.0) -> np.ndarray:
+    """The power of ten at or above ten times the rounding error of ``loss - level`` (see :func:`resolved_excess`).
+
+    An excess that :func:`resolved_excess` does not resolve is below this bound; a figure draws it
+    there, with its own marker.  Rounded up to a power of ten, it does not move with the last bits.
+
+    >>> resolved_excess_bound([0.5 + 2e-15, 0.5], 0.5, scale=2.0).tolist()
+    [1e-13, 1e-13]
+    """
+    losses = np.asarray(losses, dtype=float)
+    if losses.ndim != 1 or not np.all(np.isfinite(losses)):
+        raise ValueError(f"losses must be a one-dimensional array of finite numbers; got shape {losses.shape}")
+    level = float(level)
+    if not math.isfinite(level):
+        raise ValueError(f"level must be finite; got {level}")
+    scale = check_positive_float("scale", scale)
+    ulps = check_positive_float("ulps", ulps)
+    error = _excess_error(losses, level, scale, ulps)
+    return 10.0 ** np.ceil(np.log10(np.maximum(10.0 * error, np.finfo(float).tiny)))
 
 
 def classify(values, levels: dict, tol: float) -> np.ndarray:

@@ -64,3 +64,31 @@ def test_format_excess_rejects_bad_arguments():
         robust.format_excess(float("nan"), 0.5)
     with pytest.raises(ValueError, match="max_digits"):
         robust.format_excess(0.6, 0.5, max_digits=0)
+
+
+def test_a_resolved_excess_keeps_only_the_digits_its_rounding_error_leaves():
+    # 0.5 + 5.107e-14 and 0.5 + 5.063e-14 (two machines) are known to about 2e-15: both give 5e-14
+    a, ok_a = robust.resolved_excess([0.5 + 5.107e-14], 0.5, scale=2.0)
+    b, ok_b = robust.resolved_excess([0.5 + 5.063e-14], 0.5, scale=2.0)
+    assert a.tolist() == b.tolist() == [5e-14] and ok_a.all() and ok_b.all()
+    big, _ = robust.resolved_excess([0.5 + 0.1858], 0.5, max_digits=2)
+    assert big.tolist() == [0.19]
+
+
+def test_an_excess_within_ten_rounding_errors_is_not_resolved_and_lies_below_its_bound():
+    losses = np.array([0.5 + 2e-15, 0.5, 0.5 - 1e-15])
+    ex, ok = robust.resolved_excess(losses, 0.5, scale=2.0)
+    assert not ok.any() and np.all(np.isnan(ex))
+    bound = robust.resolved_excess_bound(losses, 0.5, scale=2.0)
+    assert np.all(losses - 0.5 < bound) and np.all(np.log10(bound) == np.round(np.log10(bound)))
+
+
+def test_resolved_excess_names_bad_arguments():
+    with pytest.raises(ValueError, match="losses"):
+        robust.resolved_excess([[0.5]], 0.5)
+    with pytest.raises(ValueError, match="level"):
+        robust.resolved_excess([0.5], float("nan"))
+    with pytest.raises(ValueError, match="scale"):
+        robust.resolved_excess([0.5], 0.5, scale=0.0)
+    with pytest.raises(ValueError, match="max_digits"):
+        robust.resolved_excess([0.5], 0.5, max_digits=0)

@@ -131,6 +131,37 @@ def test_targets_in_U_eps_beyond_one_half_can_be_fitted_exactly():
     assert 0.0 < survey.strictly_increasing[0] and survey.not_attained[0] < 1.0
 
 
+@pytest.mark.parametrize("eps", [0.3, 0.6, 1.2, 3.0])
+def test_the_vectorised_survey_decides_every_target_as_closure_verdict_does(eps):
+    X = np.vstack([smooth.box_targets(T.ravel(), eps, 600, rng=8),
+                   [[0, -1, 0], [1, 1, 1], [0, 1.5, 1.5], [0, 1, 2], [2, 1, 0], [1, 0, 1], [0, 0, 1]]])
+    not_attained, paper = smooth._box_verdicts(X)
+    for x, na, pf in zip(X, not_attained, paper):
+        v = smooth.closure_verdict(x)
+        y = 0.5 * (x[1] + x[2])
+        assert na == (not v.attained)
+        assert pf == (len(v.nearest) == 1 and x[2] <= y <= x[1]
+                      and np.allclose(v.nearest[0], smooth.paper_closure_form(x), rtol=0, atol=1e-12))
+
+
+def test_each_survey_fraction_comes_with_a_wilson_interval_that_contains_it():
+    survey = smooth.box_survey(T, [0.5, 0.8], 2000, rng=3)
+    for which in ("not_attained", "paper_form", "strictly_increasing"):
+        ci = survey.interval(which)
+        assert ci.shape == (2, 2)
+        assert np.all(ci[:, 0] <= getattr(survey, which)) and np.all(getattr(survey, which) <= ci[:, 1])
+    assert survey.interval("not_attained")[0, 1] == 1.0 and survey.interval("not_attained")[0, 0] > 0.99
+    with pytest.raises(ValueError, match="which"):
+        survey.interval("attained")
+
+
+def test_the_widget_excess_keeps_only_digits_double_precision_resolves():
+    R, excess, resolved = smooth.target_excess((0.0, 2.0, 1.0))
+    assert resolved.all() and np.all(excess > 0)
+    # rounded: the last excesses near R = 16.6 and 18 (about 5e-14 and 3e-14) keep one digit
+    assert excess[-2:].tolist() == [5e-14, 3e-14]
+
+
 def test_paper_closure_form_is_the_isotonic_answer_when_t1_is_below_the_pooled_mean():
     rng = np.random.default_rng(7)
     for _ in range(300):
