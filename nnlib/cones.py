@@ -32,7 +32,10 @@ import numpy as np
 import scipy.optimize
 import scipy.spatial
 
-from ._checks import as_finite_array, as_matrix, as_rng, as_vector, check_positive_int
+from ._checks import (
+    as_finite_array, as_matrix, as_rng, as_vector, check_bool, check_int, check_positive_float, check_positive_int,
+    check_tolerance,
+)
 from .dimension import numerical_rank
 
 __all__ = [
@@ -158,6 +161,7 @@ def relu_cone_points(S, n_points: int = 200, rng=0, *, return_weights: bool = Fa
     S = as_matrix("S", S)
     n_points = check_positive_int("n_points", n_points)
     rng = as_rng("rng", rng)
+    return_weights = check_bool("return_weights", return_weights)
     n, p = S.shape
     thetas = np.empty((n_points, p + 1))
     for j in range(n_points):
@@ -266,7 +270,9 @@ def local_dimension(S, theta, *, eps: float = 1e-6, n_dirs: int | None = None, r
     S1 = augmented_sample(S)
     theta = as_vector("theta", theta, length=S1.shape[1])
     rng = as_rng("rng", rng)
-    n_dirs = 2 * S1.shape[1] if n_dirs is None else check_positive_int("n_dirs", n_dirs)
+    n_dirs = 2 * S1.shape[1] if n_dirs is None else check_positive_int("n_dirs", n_dirs, high=10**6)
+    # eps = 0 would difference psi_1 with itself (dimension 0); eps must be a genuine step.
+    eps = check_positive_float("eps", eps)
     x0 = relu_projection(S1 @ theta)
     D = rng.standard_normal((n_dirs, S1.shape[1]))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
@@ -319,6 +325,7 @@ def sample_for_subspace(L, *, tol: float = 1e-10) -> np.ndarray:
     ((3, 1), 2)
     """
     L = as_matrix("L", L)
+    tol = check_tolerance("tol", tol)
     n = L.shape[0]
     U, s, _ = np.linalg.svd(L, full_matrices=False)
     if s[0] == 0:
@@ -442,7 +449,10 @@ def face_point(S, indices) -> np.ndarray | None:
     """
     S1 = augmented_sample(S)
     n = S1.shape[0]
-    idx = tuple(int(i) for i in indices)
+    if isinstance(indices, (str, bytes)) or not hasattr(indices, "__iter__"):
+        raise TypeError(f"indices must be a sequence of distinct integers in [0, {n - 1}]; got {indices!r}")
+    # check_int refuses floats: (1.9, 2.2) is an error, not the face (1, 2).
+    idx = tuple(check_int("indices", i, low=0, high=n - 1, what="a row index") for i in indices)
     if any(i < 0 or i >= n for i in idx) or len(set(idx)) != len(idx):
         raise ValueError(f"indices must be distinct integers in [0, {n - 1}]; got {tuple(indices)!r}")
     if not idx:

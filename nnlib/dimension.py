@@ -503,6 +503,8 @@ POINT_BUDGET_FLOPS = 5e7
 
 def default_n_points(nq: int, m: int) -> int:
     """Number of random points :func:`image_dimension` tries by default: 8 to 200, within a work budget."""
+    nq = check_positive_int("nq", nq)
+    m = check_positive_int("m", m)
     per_point = float(nq) * m * min(nq, m)
     return int(min(200, max(8, POINT_BUDGET_FLOPS // max(per_point, 1.0))))
 

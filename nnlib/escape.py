@@ -221,6 +221,7 @@ def survey_target(arch, S, T, n_starts: int = 16, *, rng=0, init_scale: float = 
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     n_starts = check_positive_int("n_starts", n_starts)
     gen = as_rng("rng", rng)
+    init_scale = check_positive_float("init_scale", init_scale)
     starts = [arch.random_theta(gen, scale=init_scale) for _ in range(n_starts)]
     if extra_starts is not None:
         starts += list(as_matrix("extra_starts", extra_starts, cols=arch.m))

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.optimize
 
-from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_float, check_positive_int
+from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_float, check_positive_int, check_tolerance
 from .network import _batch_loss_gradient, _check_arch, _check_sample, _forward, _loss_gradient, jacobian
 
 __all__ = [
@@ -138,11 +138,9 @@ def gradient_descent(
     step = check_positive_float("step", step)
     n_steps = check_nonnegative_int("n_steps", n_steps)
     record_every = check_positive_int("record_every", record_every)
-    if isinstance(gtol, bool) or not isinstance(gtol, (int, float)):
-        raise TypeError(f"gtol must be a finite non-negative number; got {gtol!r}")
-    if not np.isfinite(gtol) or gtol < 0:
-        raise ValueError(f"gtol must be a finite non-negative number; got {gtol!r}")
-    run = _Descent(arch, S, T, _starting_point(arch, theta0, rng, init_scale), step, record_every=record_every)
+    gtol = check_tolerance("gtol", gtol, allow_zero=True)
+    run = _Descent(arch, S, T, _starting_point(arch, theta0, rng, init_scale), step, record_every=record_every,
+                   start="theta0" if theta0 is not None else "init_scale")
     run.advance(n_steps, gtol=gtol)
     return run.result(n_steps, record_every)
 
@@ -201,7 +199,8 @@ class _Descent:
     the entries are checked one by one).
     """
 
-    def __init__(self, arch, S, T, theta, step: float, *, record_every: int = 1, keep_thetas: bool = False):
+    def __init__(self, arch, S, T, theta, step: float, *, record_every: int = 1, keep_thetas: bool = False,
+                 start: str = "theta0"):
         self.arch, self.S, self.T, self.step = arch, S, T, step
         self.record_every, self.keep_thetas = record_every, keep_thetas
         with np.errstate(over="ignore", invalid="ignore"):
@@ -210,7 +209,8 @@ class _Descent:
             tt = float(theta.dot(theta))
             finite = np.isfinite(value) and np.isfinite(gg) and np.isfinite(tt)
         if not finite:
-            raise ValueError("theta0 is too large: the loss or its gradient overflows at the starting weights")
+            # start: the caller's argument that made the starting weights (theta0, or init_scale)
+            raise ValueError(f"{start} is too large: the loss or its gradient overflows at the starting weights")
         self.theta, self.value, self.grad, self.gnorm = theta, value, grad, float(np.sqrt(gg))
         self.norm = float(np.sqrt(tt))
         self.it = 0

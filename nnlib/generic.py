@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, check_nonnegative_int, check_positive_int
+from ._checks import as_matrix, as_rng, check_nonnegative_int, check_positive_int, check_real
 from .dimension import (DimensionReport, RankReport, _degree, continuous_symmetries, image_dimension, numerical_rank,
                         sample_weights, symmetry_bound)
 from .fitting import least_squares_fit
@@ -361,6 +361,7 @@ def wilson_interval(successes: int, trials: int, z: float = 1.96) -> tuple[float
     """
     trials = check_positive_int("trials", trials)
     successes = check_nonnegative_int("successes", successes)
+    z = check_real("z", z, low=0.0, low_open=True, what="a positive number of standard deviations")
     if successes > trials:
         raise ValueError(f"successes must be at most trials = {trials}; got {successes}")
     p = successes / trials
@@ -380,8 +381,8 @@ def minority_bound(trials: int, share: float = 0.5, z: float = 1.96) -> int:
     5
     """
     trials = check_positive_int("trials", trials)
-    if not 0.0 < share <= 1.0:
-        raise ValueError(f"share must be in (0, 1]; got {share!r}")
+    share = check_real("share", share, low=0.0, high=1.0, low_open=True, what="a share")
+    z = check_real("z", z, low=0.0, low_open=True, what="a positive number of standard deviations")
     k = -1
     while k + 1 <= trials and wilson_interval(k + 1, trials, z)[1] < share:
         k += 1

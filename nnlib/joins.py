@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.optimize
 
-from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_int
+from ._checks import as_matrix, as_rng, as_vector, check_bool, check_nonnegative_int, check_positive_int, check_tolerance
 from .cones import augmented_sample, rank_S1, relu_projection
 from .dimension import image_dimension, numerical_rank
 from .network import Architecture, _check_arch, jacobian, weights_map
@@ -366,6 +366,7 @@ def dimension_grid(
     if sample not in ("general", "increasing"):
         raise ValueError(f"sample must be 'general' or 'increasing'; got {sample!r}")
     rng = as_rng("rng", rng)
+    use_bound = check_bool("use_bound", use_bound)
     rows = []
     for cfg in configs:
         n, p, d, q = (check_positive_int(name, v) for name, v in zip(("n", "p", "d", "q"), cfg))
@@ -429,6 +430,7 @@ def one_neuron_member(x, s, k: int, *, tol: float = 1e-9) -> bool:
     s = as_vector("s", s)
     x = as_vector("x", x, length=s.size)
     k = check_positive_int("k", k)
+    tol = check_tolerance("tol", tol, allow_zero=True)
     scale = 1.0 + np.abs(x).max()
     tol = tol * scale
     lo, hi = x.min(), x.max()

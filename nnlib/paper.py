@@ -44,6 +44,10 @@ def theta_k(k: float) -> np.ndarray:
     uses k = 1, 2, ...; any real k > 0 is accepted so that the sequence can be swept smoothly.
     """
     k = check_positive_float("k", k)
+    with np.errstate(over="ignore", divide="ignore"):
+        if not (np.isfinite(1.0 / k) and np.isfinite(2 * k + 1)):
+            raise ValueError(f"k must lie between about 1e-308 and 8e307 (theta_k has entries 1/k and 2k + 1, "
+                             f"which must be finite float64 numbers); got {k!r}")
     A1 = np.array([[-1.0, 2 * k + 1], [1.0, k - 1]])
     A2 = np.array([[1.0, -2.0], [0.0, 1.0 / k]])
     zero = np.zeros(2)
