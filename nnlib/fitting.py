@@ -487,7 +487,8 @@ def least_squares_fit(
     Returns
     -------
     FitResult with ``status`` "converged" (a scipy tolerance was met) or "finished" (the
-    evaluation budget ran out).
+    evaluation budget ran out), or "diverged" when the loss or the weights overflowed to
+    non-finite numbers.
     """
     arch, S, T = _check_problem(arch, S, T)
     max_nfev = check_positive_int("max_nfev", max_nfev)
@@ -512,8 +513,12 @@ def least_squares_fit(
         )
     n = len(losses)
     grad_hist = np.full(n, np.nan)  # only the final gradient norm is known
-    grad_hist[-1] = float(np.linalg.norm(2.0 * sol.jac.T @ sol.fun))
+    with np.errstate(over="ignore", invalid="ignore"):
+        grad_hist[-1] = float(np.linalg.norm(2.0 * sol.jac.T @ sol.fun))
+        final = float(sol.fun @ sol.fun)
     status = "converged" if sol.status > 0 else "finished"
+    if not (np.isfinite(final) and np.isfinite(losses[-1]) and np.all(np.isfinite(sol.x))):
+        status = "diverged"  # overflow: the loss or the weights are not finite numbers (never "finished")
     return FitResult(
         sol.x.copy(), np.arange(n), np.array(losses), np.array(norms), grad_hist, "least squares (trust region)", status
     )
@@ -759,6 +764,9 @@ def weight_decay_fit(
     norms.append(float(np.linalg.norm(theta)))
     n = len(losses)
     grad_hist = np.full(n, np.nan)
-    grad_hist[-1] = float(np.linalg.norm(2.0 * sol.jac.T @ sol.fun))
+    with np.errstate(over="ignore", invalid="ignore"):
+        grad_hist[-1] = float(np.linalg.norm(2.0 * sol.jac.T @ sol.fun))
     status = "converged" if sol.status > 0 else "finished"
+    if not (np.isfinite(losses[-1]) and np.isfinite(grad_hist[-1]) and np.all(np.isfinite(theta))):
+        status = "diverged"  # overflow: the loss or the weights are not finite numbers (never "finished")
     return FitResult(theta, np.arange(n), np.array(losses), np.array(norms), grad_hist, "weight decay (trust region)", status)

@@ -289,10 +289,23 @@ def parameter_count_width(n: int, p: int, q: int, activation: str = "relu") -> i
     >>> parameter_count_width(10, 2, 1, "relu"), parameter_count_width(10, 2, 1, "tanh")
     (3, 3)
     """
-    n, p, q = (check_positive_int(k, v) for k, v in (("n", n), ("p", p), ("q", q)))
+    n, p, q = (check_positive_int(k, v, high=10**9) for k, v in (("n", n), ("p", p), ("q", q)))
+
+    def bound(d):
+        return symmetry_bound(Architecture((p, d, q), activation))
+
     d = 1
-    while symmetry_bound(Architecture((p, d, q), activation)) < n * q:
+    while bound(d) < n * q:
         d += 1
+        if d == 64:  # beyond the small widths: bisection (the bound grows with d), never an endless loop
+            hi = 10**6
+            if bound(hi) < n * q:
+                raise ValueError(f"n * q = {n * q} needs a hidden width above {hi} for p = {p}; n or q is too large")
+            lo = d - 1  # bound(lo) < n q <= bound(hi)
+            while hi - lo > 1:
+                mid = (lo + hi) // 2
+                lo, hi = (lo, mid) if bound(mid) >= n * q else (mid, hi)
+            return hi
     return d
 
 
