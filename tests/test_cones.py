@@ -11,6 +11,7 @@ import pytest
 
 from nnlib import Architecture, image_dimension
 from nnlib import cones
+from _helpers import pixels
 
 SHAPES = [(3, 1), (5, 1), (6, 2), (8, 3), (4, 5), (10, 2), (12, 4)]
 
@@ -336,14 +337,6 @@ def test_cone_explorer_builds_four_sliders_and_an_image():
 
 
 # --- the live widget ---------------------------------------------------------------------------
-
-def pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
 
 def test_the_live_cone_after_other_moves_equals_a_fresh_rendering_pixel_for_pixel():
     target = (0.5, 0.0, -1.0, -1.5)

@@ -12,6 +12,7 @@ import pytest
 from nnlib import generic
 from nnlib.dimension import image_dimension
 from nnlib.network import Architecture, jacobian, weights_map
+from _helpers import pixels
 
 
 # ----------------------------------------------------------------------------- symmetries
@@ -210,14 +211,6 @@ def test_architecture_figure_marks_the_bounds():
     plt.close(fig)
 
 
-def _pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-
 _OPENING = dict(depth=3, width=3, p=2, q=1, activation="relu", n=30)
 
 
@@ -227,7 +220,7 @@ def test_the_live_architecture_figure_after_other_moves_equals_a_fresh_renderer_
                    dict(_OPENING, activation="poly2"), dict(_OPENING, width=4)]:
         render(**values)
     moved = render(**_OPENING)
-    assert np.array_equal(_pixels(moved), _pixels(generic.architecture_live()(**_OPENING)))
+    assert np.array_equal(pixels(moved), pixels(generic.architecture_live()(**_OPENING)))
 
 
 def test_the_live_architecture_figure_shows_what_architecture_figure_draws():
@@ -251,7 +244,7 @@ def test_moving_the_sample_size_slider_keeps_the_limits_and_blits():
         moved = render(**dict(_OPENING, n=n))
         assert render.live.last_mode == "blit"
         assert (render.live.fig.axes[0].get_xlim(), render.live.fig.axes[0].get_ylim()) == limits
-        assert not np.array_equal(_pixels(first), _pixels(moved))
+        assert not np.array_equal(pixels(first), pixels(moved))
 
 
 @pytest.mark.parametrize("values, exc, pattern", [

@@ -10,6 +10,7 @@ import pytest
 import nnlib as nn
 from nnlib import geometry as g
 from nnlib.viz import geometry as viz_g
+from _helpers import pixels
 
 S3 = g.three_point_sample()
 RELU = nn.Architecture((1, 1, 1), "relu")
@@ -302,14 +303,6 @@ def test_widget_builds_sliders_for_the_three_responses(pictures):
     assert box.children[2].value[:8] == b"\x89PNG\r\n\x1a\n"  # the picture of the opening setting
 
 
-def _pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-
 def test_the_widget_search_gives_the_numbers_of_nearest_point(pictures):
     # The widget reuses the grid's hidden outputs between moves; the search must still be
     # nearest_point's, to the last digit shown.
@@ -342,7 +335,7 @@ def test_live_picture_after_other_moves_equals_a_fresh_live_picture(pictures):
     for setting in [(0.0, -1.0, 0.0, "relu"), (0.0, 0.0, 1.0, "sigmoid"), (2.5, -2.5, 0.5, "sigmoid")]:
         moved = render(*setting)
         fresh = viz_g.nearest_point_live(pictures)(*setting)
-        assert np.array_equal(_pixels(moved), _pixels(fresh)), setting
+        assert np.array_equal(pixels(moved), pixels(fresh)), setting
 
 
 def test_live_picture_is_the_static_figure(pictures):
@@ -355,7 +348,7 @@ def test_live_picture_is_the_static_figure(pictures):
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    assert np.array_equal(_pixels(png)[..., :3], _pixels(buf.getvalue())[..., :3])
+    assert np.array_equal(pixels(png)[..., :3], pixels(buf.getvalue())[..., :3])
 
 
 def test_the_title_holds_the_verdict_and_the_numbers_on_two_drawn_lines(pictures):

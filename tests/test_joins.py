@@ -8,6 +8,7 @@ import pytest
 from nnlib import cones, joins
 from nnlib.dimension import image_dimension, numerical_rank
 from nnlib.network import Architecture, jacobian, weights_map
+from _helpers import pixels
 
 
 # ----------------------------------------------------------------------------- Theorems 2 and 4
@@ -252,14 +253,6 @@ def test_the_dimension_explorer_draws_a_figure_with_the_formulas_in_the_title():
         assert len(noise.get_xdata()) == 2      # and the rest of min(nq, m), drawn at the rounding level
     finally:
         plt.close(fig)
-
-
-def pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
 
 
 def test_the_live_spectrum_after_other_moves_equals_a_fresh_rendering_pixel_for_pixel():
