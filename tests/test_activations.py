@@ -224,3 +224,28 @@ def test_a_degree_that_contradicts_the_poly_r_name_raises():
     # "poly2" with degree=3 is contradictory; silently returning x^2 hides the mistake.
     with pytest.raises(ValueError, match="degree"):
         get_activation("poly2", degree=3)
+
+
+def _sech2_reference(x: float) -> float:
+    """sech^2 x = 4 / (e^x + e^-x)^2 to 60 significant digits (decimal arithmetic), as a float."""
+    from decimal import Decimal, getcontext
+
+    getcontext().prec = 60
+    ex = Decimal(x).exp()
+    return float(4 / (ex + 1 / ex) ** 2)
+
+
+@pytest.mark.parametrize("x", [0.0, 1e-8, 0.3, 1.0, 5.0, 15.0, 19.1, 20.0, 40.0, 100.0, 300.0, -0.7, -18.0, -50.0])
+def test_tanh_derivative_keeps_full_relative_accuracy_in_both_tails(x):
+    # 1 - tanh^2 x has no correct digit beyond |x| ~ 18 and is exactly 0 from 19.1: sech^2 is not
+    got = float(get_activation("tanh").derivative(np.array([x]))[0])
+    ref = _sech2_reference(x)
+    assert ref > 0 and got > 0
+    assert abs(got - ref) <= 8 * np.finfo(float).eps * ref
+
+
+def test_tanh_derivative_underflows_only_where_sech_squared_is_below_the_smallest_double():
+    # sech^2 x = 4 e^{-2|x|} is a subnormal double up to |x| ~ 373 and below half the smallest one after
+    d = get_activation("tanh").derivative(np.array([350.0, -370.0, 380.0, 1e3, -1e300]))
+    assert d[0] > 0 and d[1] > 0 and np.all(d[2:] == 0.0)
+    assert _sech2_reference(370.0) > 0 and _sech2_reference(380.0) == 0.0
