@@ -30,6 +30,17 @@ the main sequence (``"gaussian"`` and ``"centred"`` alternately) is preceded by 
 ``"balanced"`` one from an independent generator, which reaches the top rank of deep networks
 far more often; the main sequence is unchanged by it, so the largest rank can only go up.  The
 report lists every rank seen, so the reader sees how often the maximum was reached.
+
+**Scale.**  The first layer is affine, so replacing the sample S by ``(S - mu) / sigma`` (per
+coordinate) maps psi_k(Theta) onto itself by a linear change of weights: the dimension does not
+depend on where the sample sits or how large it is.  The random weights do: drawn at unit scale
+for a sample of size 10^4, every tanh/sigmoid unit is saturated and the Jacobian loses rank in
+float64 (a 2-2-2 tanh network on Theorem 1's sample gave 8 instead of 12; at 10^-8, the
+first-layer columns fell below the threshold: 6).  :func:`image_dimension` therefore computes on
+the standardised sample when a coordinate is far from unit scale (:func:`sample_standardisation`),
+and checks the Jacobian at its best point: saturated units, derivatives that underflow and
+columns of very different sizes are flagged (:attr:`DimensionReport.flags`), and a flagged rank
+below the ceiling is reported as ambiguous, never as a confident value.
 """
 
 from __future__ import annotations
@@ -60,6 +71,9 @@ __all__ = [
     "continuous_symmetries",
     "symmetry_bound",
     "RECIPES",
+    "SCALE_BAND",
+    "sample_standardisation",
+    "jacobian_flags",
     "streamed_rank",
     "AMBIGUITY_BAND",
     "MAX_JACOBIAN_BYTES",
@@ -381,6 +395,8 @@ class DimensionReport:
     m: int
     nq: int
     ceiling: int | None = None
+    flags: tuple = ()
+    standardised: bool = False
 
     @property
     def gap(self) -> float:
@@ -388,7 +404,10 @@ class DimensionReport:
 
     @property
     def ambiguous(self) -> bool:
-        return self.best.ambiguous
+        """The rank decision at the best point is in doubt, or the rank is below the ceiling at a
+        point whose Jacobian is flagged (saturated, underflowed or ill-scaled: see ``flags``)."""
+        flagged = bool(self.flags) and (self.ceiling is None or self.dimension < self.ceiling)
+        return bool(self.best.ambiguous or flagged)
 
     def gap_exponent(self) -> int:
         """:meth:`RankReport.gap_exponent` at the best point: s_r / s_(r+1) >= 10^e, stable under rounding."""
@@ -407,6 +426,8 @@ class DimensionReport:
             f"largest rank reached at {self.ranks.count(self.dimension)} of {len(self.ranks)} random points; "
             f"gap s_r/s_(r+1) = {gap}; "
             f"ambiguous: {self.ambiguous}"
+            + (f"; flags: {', '.join(self.flags)}" if self.flags else "")
+            + ("; computed on the standardised sample" if self.standardised else "")
         )
 
 
@@ -509,6 +530,85 @@ def default_n_points(nq: int, m: int) -> int:
     return int(min(200, max(8, POINT_BUDGET_FLOPS // max(per_point, 1.0))))
 
 
+#: A sample coordinate is at unit scale when its spread and its largest magnitude lie within
+#: [1/SCALE_BAND, SCALE_BAND]; otherwise :func:`image_dimension` standardises the sample.
+SCALE_BAND = 16.0
+
+#: A tanh/sigmoid unit is *saturated* on the sample when sigma'(z) / max sigma' stays below this
+#: on every sample point (tanh: |z| > 9.9 everywhere): its columns are then tiny.
+SATURATION_LEVEL = 1e-8
+
+#: The Jacobian is *ill-scaled* when its smallest non-zero column norm is below this fraction of
+#: its largest (sqrt(eps)): its small singular values are then at the mercy of rounding.
+ILL_SCALED_RATIO = float(np.sqrt(np.finfo(float).eps))
+
+
+def sample_standardisation(S) -> tuple[np.ndarray, np.ndarray, bool]:
+    """Centre mu and spread sigma per coordinate of a sample, and whether it is far from unit scale.
+
+    ``sigma`` is the coordinate's standard deviation (1 where the coordinate is constant);
+    the sample needs standardising when some coordinate's spread or largest magnitude lies
+    outside ``[1/SCALE_BAND, SCALE_BAND]`` (a constant coordinate: its magnitude alone, 0 allowed).
+    ``(S - mu) / sigma`` has the same image of weights as S (the first layer is affine).
+
+    >>> S = np.array([[-2.0, 0.0], [0.0, 0.0], [2.0, 1.0]])
+    >>> sample_standardisation(S)[2], sample_standardisation(1e4 * S)[2], sample_standardisation(1e-8 * S)[2]
+    (False, True, True)
+    """
+    S = as_matrix("S", S)
+    mu = S.mean(axis=0)
+    sigma = S.std(axis=0)
+    size = np.abs(S).max(axis=0)
+    lo, hi = 1.0 / SCALE_BAND, SCALE_BAND
+    constant = sigma == 0
+    bad = np.where(constant, size > hi, (sigma < lo) | (sigma > hi) | (size < lo) | (size > hi))
+    return mu, np.where(constant, 1.0, sigma), bool(np.any(bad))
+
+
+def jacobian_flags(arch, S, theta, *, columns: bool = True) -> tuple:
+    """What makes a Jacobian rank untrustworthy at theta: a tuple of ``"saturated"``,
+    ``"underflow"``, ``"ill-scaled"`` (empty when none applies).
+
+    ``"saturated"``: a tanh/sigmoid hidden unit with sigma'(z) below ``SATURATION_LEVEL`` times
+    its largest value at every sample point; ``"underflow"``: a tanh/sigmoid derivative that is 0
+    or subnormal at some sample point; ``"ill-scaled"``: non-zero Jacobian columns whose norms
+    differ by more than ``1 / ILL_SCALED_RATIO`` (dead ReLU units give zero columns, which are
+    rank, not rounding, and are not counted; checked only with ``columns``, which forms the
+    whole Jacobian).
+
+    >>> from nnlib.paper import theorem1_data
+    >>> S, _ = theorem1_data()
+    >>> arch = Architecture((2, 2, 2), "tanh")
+    >>> theta = arch.random_theta(np.random.default_rng(0))
+    >>> jacobian_flags(arch, S, theta), jacobian_flags(arch, 1e4 * S, theta)
+    ((), ('underflow', 'ill-scaled'))
+    """
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    layers = arch.unpack(theta)
+    flags = []
+    if arch.activation.name in ("tanh", "sigmoid"):
+        dsigma = arch.activation.derivative
+        top = float(dsigma(np.zeros(1))[0])
+        h, sat, under = S, False, False
+        for A, b in layers[:-1]:
+            z = h @ A.T + b
+            d = dsigma(z) / top
+            sat |= bool(np.any(np.max(d, axis=0) < SATURATION_LEVEL))
+            under |= bool(np.any(d < np.finfo(float).tiny))
+            h = arch.activation.function(z)
+        if sat:
+            flags.append("saturated")
+        if under:
+            flags.append("underflow")
+    if columns:
+        norms = np.linalg.norm(_jacobian(arch, S, layers), axis=0)
+        nonzero = norms[norms > 0]
+        if nonzero.size and nonzero.min() < ILL_SCALED_RATIO * nonzero.max():
+            flags.append("ill-scaled")
+    return tuple(flags)
+
+
 def image_dimension(
     arch,
     S,
@@ -601,6 +701,9 @@ def image_dimension(
     """
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
+    mu, sigma, standardise = sample_standardisation(S)
+    if standardise:  # the same image of weights (the first layer is affine), weights drawn to fit it
+        S = (S - mu) / sigma
     nq = S.shape[0] * arch.q
     ceiling = min(arch.m, nq)
     if not isinstance(use_symmetries, (bool, np.bool_)):
@@ -629,7 +732,7 @@ def image_dimension(
         block_size = check_positive_int("block_size", block_size)
     elif 8 * nq * arch.m > MAX_JACOBIAN_BYTES:
         block_size = _default_block_size(arch.q, arch.m)
-    ranks, best = [], None
+    ranks, best, best_theta = [], None, None
     for j in range(n_points):
         for g, recipe in ((side, "balanced"), (rng, recipes[j % len(recipes)])):
             if g is None:
@@ -641,10 +744,12 @@ def image_dimension(
                 rep = streamed_rank(arch, S, theta, block_size=block_size, rtol=rtol)
             ranks.append(rep.rank)
             if best is None or rep.rank > best.rank:
-                best = rep
+                best, best_theta = rep, theta
             if best.rank >= ceiling:
-                return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq, ceiling)
-    return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq, ceiling)
+                return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq, ceiling, (), standardise)
+    # below the ceiling: is the best point's Jacobian one whose rank float64 can be trusted?
+    flags = jacobian_flags(arch, S, best_theta, columns=block_size is None)
+    return DimensionReport(best.rank, tuple(ranks), best, arch.m, nq, ceiling, flags, standardise)
 
 
 def _independent(rng: np.random.Generator) -> np.random.Generator:

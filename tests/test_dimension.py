@@ -608,3 +608,53 @@ def test_a_dimension_report_gives_the_gap_exponent_of_its_best_point():
     S, _ = theorem1_data()
     rep = image_dimension(Architecture((2, 2, 2)), S)
     assert rep.gap_exponent() == rep.best.gap_exponent() and rep.gap >= 10.0 ** rep.gap_exponent()
+
+
+# -- scale: the dimension does not depend on where the sample sits or how large it is ---------------
+
+@pytest.mark.parametrize("factor", [1.0, 1e2, 1e4, 1e-8])
+def test_the_2_2_2_tanh_dimension_on_theorem_1s_sample_is_12_at_every_scale(factor):
+    # the first layer is affine: c S has the image of weights of S; unit-scale draws on 1e4 S
+    # saturated every unit (8 was returned), on 1e-8 S the first-layer columns vanished (6)
+    from nnlib.paper import theorem1_data
+
+    S, _ = theorem1_data()
+    rep = image_dimension(Architecture((2, 2, 2), "tanh"), factor * S)
+    assert rep.dimension == 12 and not rep.ambiguous
+    assert rep.standardised == (factor != 1.0)
+
+
+def test_a_sample_far_from_unit_scale_is_standardised_and_one_at_unit_scale_is_not():
+    from nnlib.dimension import sample_standardisation
+
+    S = np.array([[-2.0, 0.0], [-1.0, 0.0], [0.0, 0.0], [1.0, 1.0]])
+    assert not sample_standardisation(S)[2]
+    for shifted in (S + 1e3, 1e3 * S, 1e-3 * S):
+        mu, sigma, far = sample_standardisation(shifted)
+        assert far and np.allclose((shifted - mu) / sigma, (S - S.mean(0)) / S.std(0))
+
+
+def test_a_saturated_or_ill_scaled_jacobian_below_the_ceiling_is_never_a_confident_rank():
+    # weights drawn 100 times too large saturate the tanh units: the rank found is below 12
+    from nnlib.paper import theorem1_data
+
+    S, _ = theorem1_data()
+    rep = image_dimension(Architecture((2, 2, 2), "tanh"), S, scale=100.0, n_points=20)
+    assert rep.dimension < 12 and rep.flags and rep.ambiguous
+    assert "flags:" in rep.summary()
+
+
+def test_jacobian_flags_names_saturation_underflow_and_ill_scaling():
+    from nnlib.dimension import jacobian_flags
+
+    arch = Architecture((1, 2, 1), "tanh")
+    S = np.array([[0.0], [1.0], [2.0]])
+    A1, b1 = np.array([[1.0], [-1.0]]), np.array([0.0, 0.0])
+    tidy = arch.pack([(A1, b1), (np.array([[1.0, 1.0]]), np.array([0.0]))])
+    assert jacobian_flags(arch, S, tidy) == ()
+    sat = arch.pack([(A1, np.array([0.0, 30.0])), (np.array([[1.0, 1.0]]), np.array([0.0]))])
+    assert "saturated" in jacobian_flags(arch, S, sat)      # unit 2 sees z >= 28: sech^2 < 1e-24
+    dead = arch.pack([(A1, np.array([0.0, 400.0])), (np.array([[1.0, 1.0]]), np.array([0.0]))])
+    assert "underflow" in jacobian_flags(arch, S, dead)     # sech^2(398) underflows to 0
+    relu = Architecture((1, 2, 1), "relu")
+    assert jacobian_flags(relu, S, relu.pack([(A1, np.array([0.0, -10.0])), (np.array([[1.0, 1.0]]), np.array([0.0]))])) == ()
