@@ -551,3 +551,40 @@ def test_weights_near_the_blow_up_bound_are_judged_like_the_reference_loop(big):
     reference = _reference_gradient_descent(arch, S, T, theta0, step=1e-2, n_steps=50)
     _assert_identical(result, reference)
     assert reference.status == ("finished" if big < 1e12 else "diverged")
+
+
+# ------------------------------------------------------------------ starts at a ReLU kink (z = 0)
+
+
+def _kink_start():
+    """Theorem 1's network and data from a start with a dead hidden unit sitting on its kink: its
+    pre-activation -s_2 is exactly 0 on five sample points and -1 on the sixth.  With
+    sigma_max'(0) = 0 the unit gets no gradient and stays on the kink at every step, so every
+    step of the descent (not only the first, computed by the general path) evaluates z = 0."""
+    S, T = theorem1_data()
+    arch = theorem1_architecture()
+    A1, b1 = np.array([[1.0, 0.0], [0.0, -1.0]]), np.array([0.5, 0.0])
+    A2, b2 = np.array([[0.5, -0.25], [0.75, 1.0]]), np.array([0.125, -0.5])
+    theta0 = np.concatenate([A1.ravel(), b1, A2.ravel(), b2])
+    Z = S @ A1.T + b1
+    assert np.count_nonzero(Z[:, 1] == 0.0) == 5 and Z[:, 1].max() == 0.0  # dead, on the kink
+    return arch, S, T, theta0
+
+
+def test_the_two_layer_loss_gradient_equals_the_general_one_at_a_relu_kink():
+    from nnlib.fitting import _two_layer_loss_gradient
+    from nnlib.network import _loss_gradient
+
+    arch, S, T, theta0 = _kink_start()
+    value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta0))
+    fast_value, fast_grad = _two_layer_loss_gradient(arch, S, T)(theta0)
+    assert fast_value == value and np.array_equal(fast_grad, grad)
+
+
+@pytest.mark.parametrize("step", [1e-3, 5e-2])
+def test_gradient_descent_from_a_relu_kink_gives_the_reference_loops_iterates_bit_for_bit(step):
+    arch, S, T, theta0 = _kink_start()
+    case = dict(step=step, n_steps=50, record_every=1)
+    result = gradient_descent(arch, S, T, theta0, **case)
+    _assert_identical(result, _reference_gradient_descent(arch, S, T, theta0, **case))
+    assert np.array_equal(result.theta[[2, 3, 5]], theta0[[2, 3, 5]])  # the dead unit never moved
