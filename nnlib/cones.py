@@ -67,6 +67,35 @@ __all__ = [
 #: relu_cone_faces tests all 2^n index sets; it refuses samples with more points than this.
 MAX_FACE_N = 14
 
+#: Near-degenerate samples (nearly collinear points, say) are decided once, with this tolerance:
+#: when a singular value of [S', 1] is below ``DEGENERACY_RTOL`` times the largest, where S' is S
+#: moved and scaled (the same factor on every axis, which changes no face) into [-1, 1]^p,
+#: :func:`relu_cone_faces` works with the nearest matrix of the lower rank (the face dimensions
+#: are then ranks with a relative threshold of 1e-12, far above the rounding of that matrix and
+#: below any separation the linear programs can see).  The linear programs
+#: cannot separate a point closer than about 1e-9 to the affine hull of the others (HiGHS's
+#: tolerances), so the face list and the dimensions agree.  (Not covered: a near-degenerate
+#: *subset* of a sample that is not near-degenerate as a whole, e.g. two of five points 1e-11
+#: apart; there the faces come from the linear programs and the dimensions from float64 ranks.)
+DEGENERACY_RTOL = 1e-8
+
+
+def _face_matrix(S1: np.ndarray) -> tuple[np.ndarray, float | None]:
+    """[S', 1] (S moved and scaled into [-1, 1]^p), or its nearest lower-rank matrix when degenerate.
+
+    Returns the matrix and the rtol for the face ranks (1e-12 when degenerate, else None:
+    numerical_rank's default).  The faces and their dimensions of S and S' are the same (a
+    similarity of R^p maps affine separators to affine separators), and the linear programs see
+    well-scaled data.
+    """
+    P = S1[:, :-1]
+    centre = (P.max(axis=0) + P.min(axis=0)) / 2
+    size = float(np.abs(P - centre).max())
+    A = np.column_stack([(P - centre) / (size if size > 0 else 1.0), np.ones(S1.shape[0])])
+    U, s, Vt = np.linalg.svd(A, full_matrices=False)
+    r = int(np.count_nonzero(s > DEGENERACY_RTOL * s[0]))
+    return (A, None) if r == s.size else ((U[:, :r] * s[:r]) @ Vt[:r], 1e-12)
+
 
 def relu_projection(X) -> np.ndarray:
     """The ReLU projection sigma_max (Definition 2): max(0, x) applied to every entry.
@@ -183,6 +212,11 @@ def relu_cone_preimage(x, S, *, rtol: float = 1e-9):
     scipy's HiGHS, then verifies the answer: it is returned only if it reproduces x to
     ``1e-7 * (1 + ||x||)``.  A vector with a negative entry is never in the cone.
 
+    The cone is invariant under scaling, so the answer must be too: when max|x| lies outside
+    [2^-10, 2^10], x is first multiplied by a power of two (exactly) to bring max|x| into [0.5, 1),
+    and theta is scaled back.  Without this the solver's absolute tolerances decide for tiny x
+    (1e-7 (1, 0, 1) would pass as a member) and HiGHS reads entries of 1e20 as infinite.
+
     >>> theta = relu_cone_preimage([0.0, 0.5, 1.5], [[0.0], [1.0], [2.0]])
     >>> np.round(theta, 6)
     array([ 1. , -0.5])
@@ -191,9 +225,14 @@ def relu_cone_preimage(x, S, *, rtol: float = 1e-9):
     """
     S1 = augmented_sample(S)
     x = as_vector("x", x, length=S1.shape[0])
+    rtol = check_tolerance("rtol", rtol, high=0.5)
     scale = float(np.max(np.abs(x))) if x.size else 0.0
     if scale == 0.0:
         return np.zeros(S1.shape[1])
+    if not 2.0**-10 <= scale <= 2.0**10:
+        e = int(np.frexp(scale)[1])
+        theta = relu_cone_preimage(np.ldexp(x, -e), S1[:, :-1], rtol=rtol)
+        return None if theta is None else np.ldexp(theta, e)
     if np.any(x < -rtol * scale):
         return None
     pos = x > rtol * scale
@@ -393,12 +432,13 @@ def relu_cone_faces(S) -> list[Face]:
     n = S1.shape[0]
     if n > MAX_FACE_N:
         raise ValueError(f"S must have at most MAX_FACE_N = {MAX_FACE_N} rows for face enumeration (2^n linear programs); got {n}")
+    S1, rtol = _face_matrix(S1)  # near-degeneracy decided once (DEGENERACY_RTOL)
     faces = [Face((), 0)]
     for size in range(1, n + 1):
         for I in combinations(range(n), size):
             # I = all points needs no linear program: theta = (0, ..., 0, 1) is positive on every point
             if size == n or _separating_weights(S1, I) is not None:
-                faces.append(Face(I, numerical_rank(S1[list(I)]).rank))
+                faces.append(Face(I, numerical_rank(S1[list(I)], rtol).rank))
     return faces
 
 
@@ -416,6 +456,7 @@ def _three_point_faces(S) -> list[Face]:
     S1 = augmented_sample(S)
     if S1.shape[0] != 3:
         raise ValueError(f"S must have n = 3 rows; got {S1.shape[0]}")
+    S1, rtol = _face_matrix(S1)  # the same near-degeneracy decision as relu_cone_faces
     P = S1[:, :-1]
     scale = max(1.0, float(np.abs(P).max()))
     nonempty = {(0, 1, 2): True}
@@ -437,7 +478,7 @@ def _three_point_faces(S) -> list[Face]:
     for size in (1, 2, 3):
         for I in combinations(range(3), size):
             if nonempty[I]:
-                faces.append(Face(I, numerical_rank(S1[list(I)]).rank))
+                faces.append(Face(I, numerical_rank(S1[list(I)], rtol).rank))
     return faces
 
 
