@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nnlib import cones, joins
+from nnlib.viz import joins as viz_joins
 from nnlib.dimension import image_dimension, numerical_rank
 from nnlib.network import Architecture, jacobian, weights_map
 from _helpers import pixels
@@ -240,7 +241,7 @@ def test_corollary4_at_q_1_contradicts_corollary3_by_d_while_the_corrected_count
 def test_the_dimension_explorer_draws_a_figure_with_the_formulas_in_the_title():
     import matplotlib.pyplot as plt
 
-    fig = joins.dimension_explorer_figure(10, 2, 2, 2)
+    fig = viz_joins.dimension_explorer_figure(10, 2, 2, 2)
     try:
         title = fig.axes[0].get_title()
         assert "computed dim = 10" in title and "m = 12 weights" in title
@@ -257,19 +258,19 @@ def test_the_dimension_explorer_draws_a_figure_with_the_formulas_in_the_title():
 
 def test_the_live_spectrum_after_other_moves_equals_a_fresh_rendering_pixel_for_pixel():
     target = dict(n=12, p=2, d=3, q=2, k=2, activation="relu")
-    render = joins.dimension_explorer_live()
+    render = viz_joins.dimension_explorer_live()
     render(**target)
     render(n=20, p=3, d=8, q=4, k=5, activation="identity")  # 80 singular values: other limits
     render(n=13, p=2, d=2, q=2, k=1, activation="tanh")      # one title line instead of three
     render(n=12, p=2, d=3, q=2, k=2, activation="tanh")
     again = render(**target)
     assert render.live.last_mode == "blit"
-    fresh = joins.dimension_explorer_live()(**target)
+    fresh = viz_joins.dimension_explorer_live()(**target)
     assert np.array_equal(pixels(again), pixels(fresh))
 
 
 def test_a_dimension_move_that_keeps_the_limits_is_a_blit_and_one_that_needs_more_indices_is_not():
-    render = joins.dimension_explorer_live()
+    render = viz_joins.dimension_explorer_live()
     first = render(12, 2, 3, 2, 2, "relu")     # 17 singular values: index axis to 20
     assert render.live.last_mode == "full"
     second = render(12, 2, 2, 2, 2, "relu")    # 12 singular values: the same axes
@@ -281,19 +282,19 @@ def test_a_dimension_move_that_keeps_the_limits_is_a_blit_and_one_that_needs_mor
 
 
 def test_the_dimension_explorer_functions_name_their_bad_arguments():
-    render = joins.dimension_explorer_live()
+    render = viz_joins.dimension_explorer_live()
     with pytest.raises(ValueError, match="^n must be a positive integer"):
         render(0, 2, 3, 2)
     with pytest.raises(ValueError, match="^activation must name an activation"):
         render(12, 2, 3, 2, 2, "softplus")
     with pytest.raises(ValueError, match="^seed must be a non-negative integer"):
-        joins.dimension_explorer_live(seed=-1)
+        viz_joins.dimension_explorer_live(seed=-1)
     with pytest.raises(ValueError, match="^d must be a positive integer"):
-        joins.dimension_explorer_figure(12, 2, 0, 2)
+        viz_joins.dimension_explorer_figure(12, 2, 0, 2)
 
 
 def test_the_dimension_explorer_builds_six_controls_and_an_image():
-    box = joins.dimension_explorer(n=12, p=2, d=3, q=2, k=2, activation="relu")
+    box = viz_joins.dimension_explorer(n=12, p=2, d=3, q=2, k=2, activation="relu")
     controls = [c for row in box.children[:2] for c in row.children]
     assert [c.value for c in controls] == [12, 2, 3, 2, 2, "relu"]
     assert box.children[2].value[:4] == b"\x89PNG"
