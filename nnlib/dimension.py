@@ -271,6 +271,21 @@ def numerical_rank(J, rtol: float | None = None, *, method: str = "svd") -> Rank
     return _rank_report(s, J.shape, rtol, method)
 
 
+def _jacobian_rank(J: np.ndarray, rtol: float | None) -> RankReport:
+    """:func:`numerical_rank` (``method="svd"``) of a Jacobian the caller no longer needs (J is overwritten).
+
+    The singular values are those of the triangular factor R of a Householder QR of J (of J^T
+    when J is wide), which are J's: one QR of the whole matrix, then an SVD of the N x N factor
+    (N = min(M, N)).  For a tall or wide J this is what LAPACK's SVD does itself (the same
+    values); for a nearly square one it skips bidiagonalising the whole of J.
+    """
+    if rtol is None:
+        rtol = max(J.shape) * np.finfo(float).eps
+    A = J if J.shape[0] >= J.shape[1] else J.T
+    R = scipy.linalg.qr(A, mode="r", overwrite_a=True, check_finite=False)[0]
+    return _rank_report(np.linalg.svd(R[: A.shape[1]], compute_uv=False), J.shape, rtol, "svd")
+
+
 def _rank_report(s: np.ndarray, shape: tuple, rtol: float, method: str, noise_rtol: float | None = None) -> RankReport:
     """The rank decision on decreasing values s of a matrix of the given shape (see :func:`numerical_rank`).
 
@@ -739,7 +754,7 @@ def image_dimension(
                 continue
             theta = _sample_weights(arch, S, g, recipe, scale)
             if block_size is None:
-                rep = numerical_rank(_jacobian(arch, S, arch._unpack_unchecked(theta)), rtol)
+                rep = _jacobian_rank(_jacobian(arch, S, arch._unpack_unchecked(theta)), rtol)
             else:
                 rep = streamed_rank(arch, S, theta, block_size=block_size, rtol=rtol)
             ranks.append(rep.rank)
