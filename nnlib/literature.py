@@ -42,12 +42,13 @@ Everything here is pure maths on integer or float arrays; nothing imports a pict
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Set
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
-from ._checks import as_rng, check_nonnegative_int, check_positive_int
+from ._checks import as_rng, check_bool, check_nonnegative_int, check_positive_int
 
 __all__ = [
     "PRIME",
@@ -79,9 +80,10 @@ DAO_RODRIGUEZ_COUNTEREXAMPLE = ((2, 3, 4, 5, 4, 6, 4, 1), 2)
 # checks
 # ----------------------------------------------------------------------------------------------
 def _check_widths(widths) -> tuple[int, ...]:
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"widths must be a sequence of positive integers; got {type(widths).__name__}")
-    widths = tuple(check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths))
+    if (isinstance(widths, (str, bytes, Set, Mapping)) or not hasattr(widths, "__len__")
+            or not hasattr(widths, "__getitem__")):  # a set has no order: the widths' order is the network
+        raise TypeError(f"widths must be an ordered sequence of positive integers; got {type(widths).__name__}")
+    widths = tuple(check_positive_int(f"widths[{i}]", w, high=10**6) for i, w in enumerate(widths))
     if len(widths) < 2:
         raise ValueError(f"widths must list at least an input and an output width; got {widths}")
     return widths
@@ -117,6 +119,7 @@ def ambient_dimension(widths, r: int, *, bias: bool = False) -> int:
     """
     widths = _check_widths(widths)
     r = _check_degree(r)
+    bias = check_bool("bias", bias)
     D = r ** (len(widths) - 2)
     d0, dL = widths[0], widths[-1]
     return dL * (math.comb(d0 + D, D) if bias else math.comb(d0 + D - 1, D))
@@ -142,6 +145,7 @@ def expected_dimension(widths, r: int, *, bias: bool = False) -> int:
     """
     widths = _check_widths(widths)
     r = _check_degree(r)
+    bias = check_bool("bias", bias)
     if len(widths) == 2:   # a linear (affine) map: no activation, nothing to scale
         return widths[0] * widths[1] + (widths[1] if bias else 0)
     return min(_parameter_bound(widths, bias), ambient_dimension(widths, r, bias=bias))
@@ -180,7 +184,7 @@ def recursive_dimension_bound(widths, r: int, *, bias: bool = False) -> int:
     """
     widths = _check_widths(widths)
     r = _check_degree(r)
-    return _recursive(widths, r, bool(bias))
+    return _recursive(widths, r, check_bool("bias", bias))
 
 
 # ----------------------------------------------------------------------------------------------
