@@ -550,6 +550,7 @@ def cone_cross_section(S, *, n_grid: int = 721):
     if S.shape[0] != 3:
         raise ValueError(f"S must have n = 3 rows to be drawn in 3-space; got {S.shape[0]}")
     S1 = augmented_sample(S)
+    n_grid = check_positive_int("n_grid", n_grid, high=10**6)
     U, s, _ = np.linalg.svd(S1, full_matrices=False)
     r = rank_S1(S)
     U = U[:, :r]

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, check_nonnegative_int, check_positive_int, check_real
+from ._checks import as_matrix, as_rng, check_nonnegative_int, check_positive_int, check_real, check_tolerance, check_widths
 from .dimension import (DimensionReport, RankReport, _degree, continuous_symmetries, image_dimension, numerical_rank,
                         sample_weights, symmetry_bound)
 from .fitting import least_squares_fit
@@ -430,7 +430,11 @@ def fitted_count(relative_losses, *, rtol: float = 1e-10, band=(1e-15, 1e-5)) ->
     >>> fc.fitted, fc.total, fc.borderline
     (2, 4, 1)
     """
+    if isinstance(relative_losses, (str, bytes)) or np.asarray(relative_losses).dtype.kind not in "iuf":
+        # complex, strings, objects refused (+inf is allowed: a fit whose loss overflowed is not fitted)
+        raise TypeError(f"relative_losses must be an array of real numbers; got {relative_losses!r}")
     rel = np.asarray(relative_losses, dtype=float)
+    rtol = check_tolerance("rtol", rtol)
     if rel.ndim != 1 or rel.size == 0 or np.any(np.isnan(rel)) or np.any(rel < 0):
         raise ValueError(f"relative_losses must be a non-empty 1-d array of non-negative numbers; got {relative_losses!r}")
     lo, hi = (float(b) for b in band)
@@ -454,6 +458,7 @@ def zero_loss_fraction(arch, S, targets, *, n_starts: int = 4, rng=0, rtol: floa
     if targets.ndim != 3 or targets.shape[1:] != (S.shape[0], arch.q):
         raise ValueError(f"targets must have shape (N, {S.shape[0]}, {arch.q}); got {targets.shape}")
     n_starts = check_positive_int("n_starts", n_starts)
+    rtol = check_tolerance("rtol", rtol)
     gen = as_rng("rng", rng)
     out = []
     for T in targets:
@@ -510,7 +515,7 @@ def ktb_expected_dimension(widths, r: int) -> int:
     >>> ktb_expected_dimension((2, 3, 1), 2)   # sums of three squares of linear forms in 2 variables
     3
     """
-    widths = tuple(check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths))
+    widths = check_widths("widths", widths, min_length=1)  # an ordered sequence: a set is refused
     r = check_positive_int("r", r)
     h = len(widths) - 1
     if h < 1:
@@ -531,7 +536,7 @@ def polynomial_functional_dimension(widths, r: int, *, rng=0, n_points: int = 3,
     >>> polynomial_functional_dimension((2, 3, 1), 2)[0]
     3
     """
-    widths = tuple(check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths))
+    widths = check_widths("widths", widths, min_length=1)  # an ordered sequence: a set is refused
     r = check_positive_int("r", r)
     if r < 2:
         raise ValueError(f"r must be at least 2 (r = 1 is a linear network); got {r}")

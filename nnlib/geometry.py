@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, as_vector, check_positive_float, check_positive_int, check_real
+from ._checks import as_finite_array, as_matrix, as_rng, as_vector, check_positive_float, check_positive_int, check_real
 from .fitting import FitResult, least_squares_fit
 from .network import Architecture, _batch_unpack, _check_arch, _check_sample, loss_gradient
 
@@ -162,8 +162,8 @@ def plane_coordinates(X) -> np.ndarray:
 
 
 def _as_points(name: str, value) -> np.ndarray:
-    arr = np.asarray(value, dtype=float) if not isinstance(value, (str, bytes)) else None
-    if arr is None or arr.ndim not in (1, 2):
+    arr = as_finite_array(name, value)  # real and finite (complex, strings refused)
+    if arr.ndim not in (1, 2):
         raise ValueError(f"{name} must be a point (1-D) or a batch of points (2-D)")
     return as_matrix(name, arr, cols=None) if arr.ndim == 2 else as_vector(name, arr)
 

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.optimize
 
-from ._checks import as_matrix, as_rng, as_vector, check_bool, check_nonnegative_int, check_positive_int, check_tolerance
+from ._checks import as_matrix, as_rng, as_vector, check_bool, check_nonnegative_int, check_positive_int, check_real, check_tolerance
 from .cones import augmented_sample, rank_S1, relu_projection
 from .dimension import image_dimension, numerical_rank
 from .network import Architecture, _check_arch, jacobian, weights_map
@@ -460,6 +460,7 @@ def one_neuron_clamp_weights(s0: float, s1: float, lo: float, hi: float, k: int 
     k = check_positive_int("k", k)
     if k < 3:
         raise ValueError(f"k must be at least 3 (a clamp needs two hidden layers); got {k}")
+    s0, s1, lo, hi = (check_real(name, v) for name, v in (("s0", s0), ("s1", s1), ("lo", lo), ("hi", hi)))
     if s0 == s1:
         raise ValueError(f"s1 must differ from s0; got s0 = s1 = {s0:g}")
     a = 1.0 / (s1 - s0)
