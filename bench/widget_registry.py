@@ -169,7 +169,7 @@ def _target_sweep():
 # ---------------------------------------------------------------------------------- chapter 7
 def architecture_callback(depth, width, p, q, activation, n):
     """What the chapter-7 widget's redraw does: widths from the sliders, then the figure."""
-    from nnlib.generic import architecture_figure
+    from nnlib.viz.generic import architecture_figure
 
     return architecture_figure((p,) + (width,) * (depth - 1) + (q,), activation, n)
 
@@ -210,7 +210,7 @@ WIDGETS: list[Widget] = [
     Widget("target_explorer", "06_smooth_activations", "nnlib.smooth.target_figure", _none, _target_sweep,
            live="nnlib.smooth.target_live"),
     Widget("architecture_explorer", "07_open_questions", "bench.widget_registry.architecture_callback", _none,
-           _architecture_sweep, live="nnlib.generic.architecture_live", scattered=12),
+           _architecture_sweep, live="nnlib.viz.generic.architecture_live", scattered=12),
 ]
 
 NAMES = {w.name for w in WIDGETS}

@@ -55,9 +55,6 @@ __all__ = [
     "survey_target",
     "robust_reading",
     "perturbed_targets",
-    "escape_figure",
-    "escape_detector_figure",
-    "escape_detector",
 ]
 
 #: The verdicts of :func:`classify_fit`, in the order the book lists them.
@@ -284,77 +281,3 @@ def perturbed_targets(T, eps: float, count: int, rng=0) -> np.ndarray:
 # ----------------------------------------------------------------------------------------------
 # Figures and the widget
 # ----------------------------------------------------------------------------------------------
-_COLOURS = {"escape": "tab:red", "bounded minimiser": "tab:blue", "zero loss": "tab:green", "kink": "tab:orange",
-            "undecided": "tab:gray"}
-
-
-def escape_figure(surveys, *, title: str):
-    """Loss against ||theta|| at the end of every fit of the given surveys, coloured by verdict."""
-    from .viz.plotting import new_figure
-
-    if isinstance(surveys, TargetSurvey):
-        surveys = [surveys]
-    fig, ax = new_figure(1, width=7.0, height=3.8)
-    fits = [f for sv in surveys for f in sv.fits]
-    for v in VERDICTS:
-        sel = [f for f in fits if f.verdict == v]
-        if sel:
-            ax.loglog([f.norm for f in sel], [max(f.loss, 1e-16) for f in sel], "o", ms=4, alpha=0.7,
-                      color=_COLOURS[v], label=f"{v} ({len(sel)})")
-    ax.set_xlabel(r"$\|\theta\|$ at the end of the fit")
-    ax.set_ylabel(r"loss $\|T-\psi_2(\theta)\|_F^2$ (floored at $10^{-16}$)")
-    ax.set_title(title, fontsize=9)
-    ax.legend(fontsize=8, loc="best")
-    return fig
-
-
-def escape_detector_figure(target: str = "near theorem 1", eps: float = 0.2, n_starts: int = 12, seed: int = 0):
-    """Callback of :func:`escape_detector`: fit one target from many starts and draw the verdicts.
-
-    ``target`` is ``"near theorem 1"`` (T of (16) plus a uniform perturbation of size eps, with
-    one extra start on the path theta_k of (17), k = 5) or ``"random"`` (Gaussian entries).
-    """
-    from .paper import theorem1_architecture, theorem1_data, theta_k
-
-    n_starts = check_positive_int("n_starts", n_starts)
-    S, T0 = theorem1_data()
-    arch = theorem1_architecture()
-    gen = np.random.default_rng(seed)
-    if target == "near theorem 1":
-        T = perturbed_targets(T0, eps, 1, gen)[0]
-        extra = [theta_k(5.0)]
-    elif target == "random":
-        T = gen.standard_normal(T0.shape)
-        extra = None
-    else:
-        raise ValueError(f"target must be 'near theorem 1' or 'random'; got {target!r}")
-    sv = survey_target(arch, S, T, n_starts, rng=gen, extra_starts=extra, rounds=4, budget=100)
-    b = "none" if not np.isfinite(sv.best_bounded) else f"{sv.best_bounded:.3g}"
-    e = "none" if not np.isfinite(sv.best_escape) else f"{sv.best_escape:.3g}"
-    what = f"T of (16) + {eps:g} U" if target == "near theorem 1" else "random Gaussian T"
-    return escape_figure(sv, title=f"{what}, seed {seed}: best non-escaping loss {b}, best escaping loss {e}\n"
-                                   f"reading: {sv.reading}")
-
-
-def escape_detector(target: str = "near theorem 1", eps: float = 0.2, n_starts: int = 12, seed: int = 0):
-    """Controls for the target kind, eps, the number of starts and the seed; redraws :func:`escape_detector_figure`."""
-    import ipywidgets as w
-    import matplotlib.pyplot as plt
-    from IPython.display import display
-
-    style = {"description_width": "initial"}
-    controls = {
-        "target": w.Dropdown(value=target, options=["near theorem 1", "random"], description="target"),
-        "eps": w.FloatSlider(value=eps, min=0.01, max=1.0, step=0.01, description="perturbation eps", style=style),
-        "n_starts": w.IntSlider(value=n_starts, min=2, max=40, description="random starts", style=style),
-        "seed": w.IntSlider(value=seed, min=0, max=99, description="seed", style=style),
-    }
-
-    def redraw(target, eps, n_starts, seed):
-        fig = escape_detector_figure(target, eps, n_starts, seed)
-        display(fig)
-        plt.close(fig)
-
-    out = w.interactive_output(redraw, controls)
-    c = controls
-    return w.VBox([w.HBox([c["target"], c["eps"]]), w.HBox([c["n_starts"], c["seed"]]), out])

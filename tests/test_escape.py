@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from nnlib import escape
+from nnlib.viz import escape as viz_escape
 from nnlib.network import Architecture, loss_gradient, weights_map
 from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
 
@@ -98,19 +99,41 @@ def test_perturbed_targets_name_a_bad_eps():
 
 def test_escape_figures_have_titles_labels_and_a_legend_by_verdict():
     sv = escape.survey_target(theorem1_architecture(), S1, T1, 2, rng=0, extra_starts=[theta_k(5.0)], rounds=4, budget=50)
-    fig = escape.escape_figure(sv, title="test")
+    fig = viz_escape.escape_figure(sv, title="test")
     ax = fig.axes[0]
     assert ax.get_title() == "test" and ax.get_xlabel() and ax.get_ylabel()
     assert any(t.get_text().startswith("escape") for t in ax.get_legend().get_texts())
     plt.close(fig)
-    fig = escape.escape_detector_figure("random", n_starts=2, seed=1)
+    fig = viz_escape.escape_detector_figure("random", n_starts=2, seed=1)
     assert "reading" in fig.axes[0].get_title()
     plt.close(fig)
 
 
+def test_the_escape_figure_draws_every_fit_at_its_norm_and_loss_in_its_verdicts_colour():
+    sv = escape.survey_target(theorem1_architecture(), S1, T1, 3, rng=0, extra_starts=[theta_k(5.0)], rounds=4, budget=50)
+    ax = viz_escape.escape_figure(sv, title="test").axes[0]
+    drawn = {line.get_label().rsplit(" (", 1)[0]: line.get_xydata() for line in ax.get_lines()}
+    for v in escape.VERDICTS:
+        fits = [f for f in sv.fits if f.verdict == v]
+        if not fits:
+            assert v not in drawn
+            continue
+        expected = np.array([[f.norm, max(f.loss, 1e-16)] for f in fits])
+        np.testing.assert_array_equal(drawn[v], expected)
+    assert sum(len(xy) for xy in drawn.values()) == len(sv.fits)
+
+
+def test_the_escape_detector_is_an_explorer_showing_its_figure():
+    import ipywidgets as w
+
+    box = viz_escape.escape_detector("random", n_starts=2, seed=1)
+    image = next(c for c in box.children if isinstance(c, w.Image))
+    assert image.value[:4] == b"\x89PNG"
+
+
 def test_escape_detector_names_an_unknown_target_kind():
     with pytest.raises(ValueError, match="^target"):
-        escape.escape_detector_figure("nowhere")
+        viz_escape.escape_detector_figure("nowhere")
 
 
 def test_robust_reading_states_the_margin_of_an_escape_reading_and_nothing_else():

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from nnlib import generic
+from nnlib.viz import generic as viz_generic
 from nnlib.dimension import image_dimension
 from nnlib.network import Architecture, jacobian, weights_map
 from _helpers import pixels
@@ -202,7 +203,7 @@ def test_polynomial_functional_dimension_refuses_a_linear_activation():
 
 # ----------------------------------------------------------------------------- figure
 def test_architecture_figure_marks_the_bounds():
-    fig = generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
+    fig = viz_generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
     ax = fig.axes[0]
     # The numbers are in the title (it changes on every move; the legend stays still).
     assert "computed dim = 19" in ax.get_title() and "m - symmetries = 19" in ax.get_title()
@@ -215,18 +216,18 @@ _OPENING = dict(depth=3, width=3, p=2, q=1, activation="relu", n=30)
 
 
 def test_the_live_architecture_figure_after_other_moves_equals_a_fresh_renderer_pixel_for_pixel():
-    render = generic.architecture_live()
+    render = viz_generic.architecture_live()
     for values in [dict(_OPENING, depth=5, width=8, activation="tanh", n=60), dict(_OPENING, p=4, q=3, n=2),
                    dict(_OPENING, activation="poly2"), dict(_OPENING, width=4)]:
         render(**values)
     moved = render(**_OPENING)
-    assert np.array_equal(pixels(moved), pixels(generic.architecture_live()(**_OPENING)))
+    assert np.array_equal(pixels(moved), pixels(viz_generic.architecture_live()(**_OPENING)))
 
 
 def test_the_live_architecture_figure_shows_what_architecture_figure_draws():
-    render = generic.architecture_live(seed=1)
+    render = viz_generic.architecture_live(seed=1)
     render(**_OPENING)
-    fig = generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
+    fig = viz_generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
     live_ax, ax = render.live.fig.axes[0], fig.axes[0]
     assert live_ax.get_title() == ax.get_title()
     assert [t.get_text() for t in live_ax.get_legend().get_texts()] == [t.get_text() for t in ax.get_legend().get_texts()]
@@ -237,7 +238,7 @@ def test_the_live_architecture_figure_shows_what_architecture_figure_draws():
 
 
 def test_moving_the_sample_size_slider_keeps_the_limits_and_blits():
-    render = generic.architecture_live()
+    render = viz_generic.architecture_live()
     first = render(**_OPENING)
     limits = render.live.fig.axes[0].get_xlim(), render.live.fig.axes[0].get_ylim()
     for n in (29, 31, 32):  # 25 weights, nq = n: x up to 30, y from 1e-18 to 1e3 throughout
@@ -254,20 +255,20 @@ def test_moving_the_sample_size_slider_keeps_the_limits_and_blits():
 ])
 def test_the_live_architecture_renderer_refuses_bad_values_naming_them(values, exc, pattern):
     with pytest.raises(exc, match=pattern):
-        generic.architecture_live()(**dict(_OPENING, **values))
+        viz_generic.architecture_live()(**dict(_OPENING, **values))
 
 
 def test_architecture_live_refuses_bad_arguments_naming_them():
     with pytest.raises(ValueError, match=r"^seed\b"):
-        generic.architecture_live(seed=-1)
+        viz_generic.architecture_live(seed=-1)
     with pytest.raises(ValueError, match=r"^n_points\b"):
-        generic.architecture_live(n_points=0)
+        viz_generic.architecture_live(n_points=0)
 
 
 def test_the_architecture_explorer_shows_the_live_picture_and_redraws_it_on_a_move():
     import ipywidgets as w
 
-    box = generic.architecture_explorer()
+    box = viz_generic.architecture_explorer()
     (image,) = [c for c in box.children if isinstance(c, w.Image)]
     sliders = {}
     stack = [box]

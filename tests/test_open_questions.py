@@ -78,10 +78,10 @@ def test_network_widths_reads_k_minus_one_hidden_layers():
 def test_architecture_state_is_what_the_explorer_figure_shows():
     import matplotlib.pyplot as plt
 
-    from nnlib import generic
+    from nnlib.viz import generic as viz_generic
 
     st = oq.architecture_state((2, 3, 3, 1), "relu", 30, seed=1)
-    fig = generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
+    fig = viz_generic.architecture_figure((2, 3, 3, 1), "relu", 30, seed=1)
     title = fig.axes[0].get_title()
     plt.close(fig)
     assert f"computed dim = {st.dimension}," in title and f"m - symmetries = {st.symmetry_bound}" in title

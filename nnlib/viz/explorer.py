@@ -17,22 +17,35 @@ calls the same render function, so the twin's frames are the widget's pictures.
 
 from __future__ import annotations
 
+import io
 from typing import Callable, Mapping, Sequence
 
 from ..live import LiveFigure, live_widget  # (nnlib/live.py moves to viz/ once free)
 
-__all__ = ["live_renderer", "explorer"]
+__all__ = ["live_renderer", "figure_png", "explorer"]
 
 
-def live_renderer(panels, show: Callable[..., object]) -> Callable[..., bytes]:
+def live_renderer(panels, show: Callable[..., object], *, max_backgrounds: int = 16) -> Callable[..., bytes]:
     """``render(*args, **values) -> PNG bytes``: ``show(*args, **values)`` then a live render of ``panels``.
 
     ``panels`` has ``fig`` and ``moving`` (and optionally ``static_key``, read after each
-    ``show``); the :class:`LiveFigure` is available as ``render.live``.
+    ``show``); the :class:`LiveFigure` (keeping at most ``max_backgrounds`` still backgrounds) is
+    available as ``render.live``.
+
+    >>> from types import SimpleNamespace
+    >>> from matplotlib.figure import Figure
+    >>> fig = Figure(figsize=(3, 2), dpi=50)
+    >>> ax = fig.add_subplot()
+    >>> _ = ax.set(xlim=(0, 1), ylim=(0, 1), title="a moving point")
+    >>> (point,) = ax.plot([0.5], [0.5], "o")
+    >>> panels = SimpleNamespace(fig=fig, moving=[point])
+    >>> render = live_renderer(panels, lambda x: point.set_data([x], [x]))
+    >>> render(x=0.2)[:4], render(x=0.7)[:4], render.live.last_mode
+    (b'\\x89PNG', b'\\x89PNG', 'blit')
     """
     if not callable(show):
         raise TypeError(f"show must be callable; got {type(show).__name__}")
-    live = LiveFigure(panels.fig, panels.moving)
+    live = LiveFigure(panels.fig, panels.moving, max_backgrounds=max_backgrounds)
 
     def render(*args, **values) -> bytes:
         show(*args, **values)
@@ -40,6 +53,13 @@ def live_renderer(panels, show: Callable[..., object]) -> Callable[..., bytes]:
 
     render.live = live
     return render
+
+
+def figure_png(fig) -> bytes:
+    """The PNG of a whole figure, drawn afresh (for a widget whose every move computes more than it draws)."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png")
+    return buf.getvalue()
 
 
 def explorer(render: Callable[..., bytes], controls: Mapping[str, object], *,
