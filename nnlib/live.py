@@ -82,6 +82,19 @@ def nice_limits(values, *, margin: float = 0.06, steps: int = 8) -> tuple[float,
     return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
 
 
+def _root_figure(artist):
+    """The top-level Figure an artist belongs to (None if it has none), on every supported matplotlib.
+
+    ``artist.get_figure(root=True)`` exists from matplotlib 3.10; before it, ``get_figure()`` returns the
+    (sub)figure that holds the artist, and a SubFigure's ``.figure`` is the root Figure (a Figure's is itself).
+    """
+    try:
+        return artist.get_figure(root=True)
+    except TypeError:  # matplotlib < 3.10: get_figure() takes no argument
+        fig = artist.get_figure()
+        return None if fig is None else fig.figure
+
+
 class LiveFigure:
     """A figure kept alive between slider moves, re-rendered by blitting its moving artists.
 
@@ -113,7 +126,7 @@ class LiveFigure:
         for i, a in enumerate(moving):
             if not isinstance(a, Artist):
                 raise TypeError(f"moving[{i}] must be a matplotlib artist; got {type(a).__name__}")
-            if a.get_figure(root=True) is not fig:
+            if _root_figure(a) is not fig:
                 raise ValueError(f"moving[{i}] ({type(a).__name__}) does not belong to fig")
         if not isinstance(max_backgrounds, int) or max_backgrounds < 1:
             raise ValueError(f"max_backgrounds must be a positive integer; got {max_backgrounds!r}")

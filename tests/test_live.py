@@ -122,6 +122,16 @@ def test_bad_arguments_are_named():
         LiveFigure(fig, moving, max_backgrounds=0)
 
 
+def test_an_artist_of_a_subfigure_belongs_to_the_root_figure():
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(4, 2))
+    (line,) = fig.subfigures(1, 2)[1].add_subplot().plot([0, 1], [0, 1])
+    LiveFigure(fig, [line])  # accepted: the subfigure's artist is drawn on fig
+    with pytest.raises(ValueError, match=r"^moving\[0\] \(Line2D\) does not belong to fig"):
+        LiveFigure(Figure(), [line])
+
+
 def test_live_widget_redraws_on_a_change_and_reports_rejected_values():
     import ipywidgets as w
 
