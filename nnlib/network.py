@@ -28,6 +28,7 @@ over the k layers.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Mapping, Set
 from typing import Sequence
 
 import numpy as np
@@ -60,13 +61,16 @@ def num_weights(widths: Sequence[int]) -> int:
 
 
 def _check_widths(widths) -> tuple[int, ...]:
-    if isinstance(widths, (str, bytes)) or not hasattr(widths, "__len__"):
-        raise TypeError(f"widths must be a sequence of positive integers (d_1, ..., d_(k+1)); got {widths!r}")
+    if (isinstance(widths, (str, bytes, Set, Mapping)) or not hasattr(widths, "__len__")
+            or not hasattr(widths, "__getitem__")):
+        # A set has no order (Architecture({5, 1, 3}) would silently become (1, 3, 5)).
+        raise TypeError(f"widths must be an ordered sequence of positive integers (d_1, ..., d_(k+1)), "
+                        f"a tuple or list; got {type(widths).__name__} {widths!r}")
     if len(widths) < 2:
         raise ValueError(
             f"widths must list at least two layer widths (d_1, ..., d_(k+1)) with k >= 1; got {tuple(widths)!r}"
         )
-    return tuple(check_positive_int(f"widths[{i}]", w) for i, w in enumerate(widths))
+    return tuple(check_positive_int(f"widths[{i}]", w, high=10**6) for i, w in enumerate(widths))
 
 
 @dataclass(frozen=True)
@@ -297,39 +301,80 @@ def jacobian(arch, S, theta) -> np.ndarray:
 
     Computed by reverse-mode differentiation carried for all q outputs at once: for each
     layer, D_i[s, j, a] = d psi[s, j] / d z_i[s, a], and the block of A_i is the outer product
-    D_i[s, j, a] h_{i-1}[s, b].
+    D_i[s, j, a] h_{i-1}[s, b].  The array is in column-major (Fortran) order, each column
+    contiguous (the layout LAPACK works in); its values do not depend on the layout.
     """
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
     return _jacobian(arch, S, arch.unpack(theta))
 
 
+def _activation_derivative(arch: Architecture, z: np.ndarray, h: np.ndarray) -> np.ndarray:
+    """sigma'(z) (h = sigma(z) unused for tanh: 1 - h^2 loses all relative accuracy for |z| >~ 15)."""
+    name = arch.activation.name
+    if name == "relu":
+        return (z > 0).astype(float)
+    return arch.activation.derivative(z)
+
+
 def _jacobian(arch: Architecture, S: np.ndarray, layers) -> np.ndarray:
-    """:func:`jacobian` without argument checks (inner loops of the dimension estimate)."""
-    hs, zs = _forward(arch, S, layers)
-    n, q = S.shape[0], arch.q
+    """:func:`jacobian` without argument checks (inner loops of the dimension estimate).
+
+    Works on transposes throughout, so that every write is a long contiguous run over the
+    samples: the forward pass as z_i^T = A_i h_(i-1)^T + b_i (one BLAS call per layer), the
+    back-propagated D_i^T (rows: units of layer i, columns: the n q outputs) by one BLAS call per
+    layer, and the result J^T (m x n q, C order), returned as its transpose J (an (n q) x m array
+    in column-major order: each column, the derivative along one weight, is contiguous).  The
+    block of A_i is then rows x cols runs of n q products D_i^T[a] * h_(i-1)^T[b].
+    """
+    sigma = arch.activation.function
+    k = arch.k
+    n, q, m = S.shape[0], arch.q, arch.m
+    nq = n * q
+    hts, zts = [np.ascontiguousarray(S.T)], []
+    for i, (A, b) in enumerate(layers):
+        zt = A @ hts[-1]
+        zt += b[:, None]
+        zts.append(zt)
+        if i < k - 1:
+            hts.append(sigma(zt))
     shapes = arch._layer_shapes
-    J = np.empty((n, q, arch.m))
     offsets, off = [], 0
     for rows, cols in shapes:
         offsets.append(off)
         off += rows * cols + rows
-    dsigma = arch.activation.derivative
-    D = np.broadcast_to(np.eye(q), (n, q, q))  # d psi / d z_k
-    for i in range(arch.k - 1, -1, -1):
+    Jt = np.empty((m, nq))  # row c of Jt: d psi[s, j] / d theta_c for all (s, j), s major
+    # Last layer: d psi[s, j] / d z_k[s, a] = delta_ja.
+    rows, cols = shapes[-1]
+    o = offsets[-1]
+    if q == 1:
+        Jt[o : o + cols] = hts[-1]
+        Jt[o + cols] = 1.0
+    else:
+        Jt[o : o + rows * cols + rows] = 0.0
+        blockA = Jt[o : o + rows * cols].reshape(rows, cols, n, q)
+        blockb = Jt[o + rows * cols : o + rows * cols + rows].reshape(rows, n, q)
+        for j in range(q):
+            blockA[j, :, :, j] = hts[-1]
+            blockb[j, :, j] = 1.0
+    Dt = None  # D_i^T[a, s q + j] = d psi[s, j] / d z_i[s, a]
+    for i in range(k - 2, -1, -1):
         rows, cols = shapes[i]
         o = offsets[i]
-        # A 4-D view of the A_i columns of J (written through below). reshape(copy=False), which
-        # raises instead of copying, needs numpy >= 2.1; the check on .base does the same on 2.0.
-        block = J[:, :, o : o + rows * cols].reshape(n, q, rows, cols)
-        if block.base is not J:
-            raise RuntimeError("internal: the Jacobian block is a copy, not a view of J")
-        np.multiply(D[:, :, :, None], hs[i][:, None, None, :], out=block)
-        J[:, :, o + rows * cols : o + rows * cols + rows] = D
-        if i > 0:
-            A, _ = layers[i]
-            D = (D @ A) * dsigma(zs[i - 1])[:, None, :]
-    return J.reshape(n * q, arch.m)
+        ds = _activation_derivative(arch, zts[i], hts[i + 1])  # (rows, n)
+        A = layers[i + 1][0]
+        if Dt is None:
+            Dt = A[0][:, None] * ds if q == 1 else (A.T[:, None, :] * ds[:, :, None]).reshape(rows, nq)
+        else:
+            Dt = A.T @ Dt
+            if q == 1:
+                Dt *= ds
+            else:
+                Dt = (Dt.reshape(rows, n, q) * ds[:, :, None]).reshape(rows, nq)
+        ht = hts[i] if q == 1 else np.repeat(hts[i], q, axis=1)  # (cols, n q)
+        np.multiply(Dt[:, None, :], ht[None, :, :], out=Jt[o : o + rows * cols].reshape(rows, cols, nq))
+        Jt[o + rows * cols : o + rows * cols + rows] = Dt
+    return Jt.T
 
 
 def weight_norm(theta) -> float:
