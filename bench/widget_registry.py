@@ -1,7 +1,7 @@
 """Every widget of the book, with the callback behind it and a sweep of slider values.
 
 A widget cell of a chapter calls an ``*_explorer`` builder of nnlib (``nn.fit_explorer(...)``,
-``cones.cone_explorer(...)``, ...); moving a slider re-runs the builder's *figure callback*.
+``viz.cones.cone_explorer(...)``, ...); moving a slider re-runs the builder's *figure callback*.
 :data:`WIDGETS` maps each builder's name to
 
 * ``chapter``: the notebook whose widget cell calls it;
@@ -197,8 +197,8 @@ WIDGETS: list[Widget] = [
            live="nnlib.viz.fitting.fit_live", scattered=5),
     Widget("nearest_point_explorer", "02_geometry_of_erm", "bench.widget_registry.nearest_point_callback",
            _nearest_setup, _nearest_sweep, live="nnlib.viz.geometry.nearest_point_live"),
-    Widget("cone_explorer", "03_relu_cone", "nnlib.cones.cone_explorer_figure", _none, _cone_sweep,
-           live="nnlib.cones.cone_explorer_live"),
+    Widget("cone_explorer", "03_relu_cone", "nnlib.viz.cones.cone_explorer_figure", _none, _cone_sweep,
+           live="nnlib.viz.cones.cone_explorer_live"),
     Widget("theta_k_explorer", "04_ill_posedness", "nnlib.viz.illposed.theta_k_figure", _none, _theta_k_sweep,
            live="nnlib.viz.illposed.theta_k_live"),
     Widget("boundedness_explorer", "04_ill_posedness", "nnlib.viz.illposed.boundedness_figure",

@@ -11,6 +11,7 @@ import pytest
 
 from nnlib import Architecture, image_dimension
 from nnlib import cones
+from nnlib.viz import cones as viz_cones
 from _helpers import pixels
 
 SHAPES = [(3, 1), (5, 1), (6, 2), (8, 3), (4, 5), (10, 2), (12, 4)]
@@ -278,7 +279,7 @@ def test_cone_cross_section_of_three_points_on_a_line_is_exact():
 
 
 def test_cone_figure_has_titles_labels_and_legends():
-    fig = cones.cone_figure(np.array([[0.0, 0.0], [1.0, 0.0], [0.3, 1.0]]))
+    fig = viz_cones.cone_figure(np.array([[0.0, 0.0], [1.0, 0.0], [0.3, 1.0]]))
     try:
         assert fig._suptitle is not None and fig._suptitle.get_text()
         assert any("rank [S, 1] = 3" in t.get_text() for t in fig.texts)
@@ -294,11 +295,11 @@ def _dims_line(fig) -> str:
 
 
 def test_cone_explorer_figure_switches_between_line_and_plane():
-    fig = cones.cone_explorer_figure(0.0, 1.0, 1.0, 0.0)
+    fig = viz_cones.cone_explorer_figure(0.0, 1.0, 1.0, 0.0)
     assert fig._suptitle.get_text().startswith("three points on the line")
     assert _dims_line(fig) == "rank [S, 1] = 2, largest face dimension = 2, dim span = 2"
     plt.close(fig)
-    fig = cones.cone_explorer_figure(0.0, 1.0, 0.5, 1.0)
+    fig = viz_cones.cone_explorer_figure(0.0, 1.0, 0.5, 1.0)
     assert fig._suptitle.get_text().startswith("three points in the plane")
     assert _dims_line(fig).startswith("rank [S, 1] = 3")
     plt.close(fig)
@@ -306,7 +307,7 @@ def test_cone_explorer_figure_switches_between_line_and_plane():
 
 def test_the_figure_shows_each_face_once_with_its_name_and_the_legend_lists_the_dimensions_present():
     S = np.array([[0.0], [1.0], [1.0]])  # a repeated point: faces of dimensions 1 and 2
-    panels = cones._ConePanels().show(S)
+    panels = viz_cones._ConePanels().show(S)
     try:
         faces = [f for f in cones.relu_cone_faces(S) if f.indices]
         shown = {I for I, name in panels.names.items() if name.get_visible()}
@@ -330,7 +331,7 @@ def test_three_point_faces_agree_with_the_linear_programs_on_degenerate_and_gene
 
 
 def test_cone_explorer_builds_four_sliders_and_an_image():
-    box = cones.cone_explorer(0.0, 1.0, 2.0, 0.0)
+    box = viz_cones.cone_explorer(0.0, 1.0, 2.0, 0.0)
     sliders = [w for row in box.children[:2] for w in row.children]
     assert [s.value for s in sliders] == [0.0, 1.0, 2.0, 0.0]
     assert box.children[2].value[:4] == b"\x89PNG"
@@ -340,18 +341,18 @@ def test_cone_explorer_builds_four_sliders_and_an_image():
 
 def test_the_live_cone_after_other_moves_equals_a_fresh_rendering_pixel_for_pixel():
     target = (0.5, 0.0, -1.0, -1.5)
-    render = cones.cone_explorer_live()
+    render = viz_cones.cone_explorer_live()
     render(0.0, 1.0, 2.0, 0.0)
     render(1.25, -1.75, -1.25, -1.0)   # a cone with faces of dimension 3
     render(0.0, 1.0, 1.0, 0.0)         # fewer faces: stale artists must disappear
     render(-0.5, 0.75, 1.5, 1.25)
     again = render(*target)
-    fresh = cones.cone_explorer_live()(*target)
+    fresh = viz_cones.cone_explorer_live()(*target)
     assert np.array_equal(pixels(again), pixels(fresh))
 
 
 def test_a_cone_move_that_keeps_the_dimensions_is_a_blit_and_changes_the_picture():
-    render = cones.cone_explorer_live()
+    render = viz_cones.cone_explorer_live()
     first = render(0.0, 1.0, 2.0, 0.0)
     assert render.live.last_mode == "full"
     second = render(0.0, 1.5, 2.0, 0.0)   # same rank, face dimensions and span: same legends
@@ -366,10 +367,10 @@ def test_a_cone_move_that_keeps_the_dimensions_is_a_blit_and_changes_the_picture
 def test_the_live_cone_draws_what_the_static_figure_draws():
     from IPython.core.pylabtools import print_figure
 
-    render = cones.cone_explorer_live()
+    render = viz_cones.cone_explorer_live()
     render(1.0, 2.0, 1.5, 0.0)
     live = pixels(render(-1.25, 1.25, 1.5, 0.25))
-    fig = cones.cone_explorer_figure(-1.25, 1.25, 1.5, 0.25)
+    fig = viz_cones.cone_explorer_figure(-1.25, 1.25, 1.5, 0.25)
     static = pixels(print_figure(fig, "png", bbox_inches=None))
     plt.close(fig)
     assert live.shape == static.shape
@@ -402,11 +403,11 @@ def test_bad_inputs_name_the_argument():
     with pytest.raises(ValueError, match=r"^indices must be distinct integers"):
         cones.face_point(S, (0, 0))
     with pytest.raises(ValueError, match=r"^h must lie in the slider range"):
-        cones.cone_explorer(0.0, 1.0, 2.0, 5.0)
+        viz_cones.cone_explorer(0.0, 1.0, 2.0, 5.0)
     with pytest.raises(ValueError, match=r"^s2 must contain only finite"):
-        cones.cone_explorer_live()(0.0, float("nan"), 2.0, 0.0)
+        viz_cones.cone_explorer_live()(0.0, float("nan"), 2.0, 0.0)
     with pytest.raises(TypeError, match=r"^s1 must be an array of real numbers"):
-        cones.cone_explorer_figure("one", 1.0, 2.0, 0.0)
+        viz_cones.cone_explorer_figure("one", 1.0, 2.0, 0.0)
     with pytest.raises(ValueError, match=r"^S must have n = 3 rows"):
         cones._three_point_faces(np.zeros((4, 1)))
     with pytest.raises(TypeError, match=r"^rng must be"):
