@@ -66,8 +66,18 @@ def _tanh_prime(x):
     # tanh'(x) = sech^2 x = 4 e^{-2|x|} / (1 + e^{-2|x|})^2: no cancellation, so full relative
     # accuracy in both tails (1 - tanh^2 x keeps none for |x| >~ 15 and is exactly 0 from 19.1 on);
     # it underflows to 0 only where sech^2 x itself is below the smallest double (|x| > ~373).
-    e = np.exp(-2.0 * np.abs(x))
-    return 4.0 * e / ((1.0 + e) * (1.0 + e))
+    e = np.abs(x)
+    if not isinstance(e, np.ndarray) or e.dtype != np.float64:  # scalars and other dtypes
+        e = np.exp(-2.0 * e)
+        return 4.0 * e / ((1.0 + e) * (1.0 + e))
+    # The same operations in place on one new array (the same bits, three temporaries fewer; the
+    # Jacobian of a tanh network spends most of its time here).
+    e *= -2.0
+    np.exp(e, out=e)
+    d = e + 1.0
+    d *= d
+    e *= 4.0
+    return np.divide(e, d, out=e)
 
 
 def _sigmoid(x):
