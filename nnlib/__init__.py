@@ -42,6 +42,8 @@ from .fitting import (
     gradient_descent,
     least_squares_fit,
     multistart_gradient_descent,
+    step_size_scan,
+    verdict_margin,
     weight_decay_fit,
 )
 from .geometry import NearestPoint, nearest_point
@@ -116,6 +118,8 @@ __all__ = [
     "fit_explorer",
     "fit_history_figure",
     "fit_trend",
+    "verdict_margin",
+    "step_size_scan",
     "FitResult",
     "FitTrend",
     "generic",

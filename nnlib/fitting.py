@@ -24,6 +24,9 @@ __all__ = [
     "FitResult",
     "FitTrend",
     "fit_trend",
+    "verdict_margin",
+    "StepScan",
+    "step_size_scan",
     "gradient_descent",
     "multistart_gradient_descent",
     "least_squares_fit",
@@ -425,20 +428,9 @@ def fit_trend(result: FitResult, *, tail: float = 0.5, min_drop: float = 0.01, f
     flat : float in (0, 1)
         Largest relative loss change over the tail for ``"stalled"``.
     """
-    from ._checks import check_open_unit
-
-    if not isinstance(result, FitResult):
-        raise TypeError(f"result must be a FitResult; got {type(result).__name__}")
-    tail = check_open_unit("tail", tail)
-    min_drop = check_open_unit("min_drop", min_drop)
-    flat = check_open_unit("flat", flat)
+    tail, min_drop, flat = _check_trend_args(result, tail, min_drop, flat)
     steps = result.steps
-    if len(steps) < 3:
-        raise ValueError("result must have at least 3 recorded points to judge a trend (lower record_every)")
-    start = steps[-1] - tail * (steps[-1] - steps[0])
-    sel = steps >= start
-    if sel.sum() < 2:
-        sel[-2:] = True
+    sel = _tail_selection(steps, tail)
     L, N, it = result.loss_history[sel], result.norm_history[sel], steps[sel] + 1.0
     loss_drop = float((L[0] - L[-1]) / L[0]) if L[0] > 0 else 0.0
     norm_growth = float(N[-1] - N[0])
@@ -455,6 +447,125 @@ def fit_trend(result: FitResult, *, tail: float = 0.5, min_drop: float = 0.01, f
     else:
         verdict = "unsettled"
     return FitTrend(verdict, loss_drop, norm_growth, loss_slope, norm_slope)
+
+
+def _check_trend_args(result, tail, min_drop, flat):
+    from ._checks import check_open_unit
+
+    if not isinstance(result, FitResult):
+        raise TypeError(f"result must be a FitResult; got {type(result).__name__}")
+    if len(result.steps) < 3:
+        raise ValueError("result must have at least 3 recorded points to judge a trend (lower record_every)")
+    return check_open_unit("tail", tail), check_open_unit("min_drop", min_drop), check_open_unit("flat", flat)
+
+
+def _tail_selection(steps, tail: float) -> np.ndarray:
+    """The recorded points of the last ``tail`` of a run (by iteration count), at least two."""
+    start = steps[-1] - tail * (steps[-1] - steps[0])
+    sel = steps >= start
+    if sel.sum() < 2:
+        sel[-2:] = True
+    return sel
+
+
+def verdict_margin(result: FitResult, *, tail: float = 0.5, min_drop: float = 0.01, flat: float = 1e-3) -> dict:
+    """How far a run is from getting another :func:`fit_trend` verdict (same arguments).
+
+    :func:`fit_trend` decides with three tests on the tail of the run: the loss fell by at least
+    ``min_drop`` (relative), it never rose between recorded points, ``||theta||`` grew; and, for a
+    run that is not escaping, whether the loss changed by less than ``flat``.  Each test compares a
+    statistic with a threshold; its *margin* is the signed distance, relative to the tail's first
+    loss or norm: ``loss_drop - min_drop``, the smallest relative fall ``-max(diff L) / L[0]``,
+    ``norm_growth / N[0]``, ``flat - |loss_drop|``.  A change of the run's last bits (another BLAS
+    kernel) that moves every statistic by less than the margin leaves the verdict as it is.
+
+    Returns
+    -------
+    dict
+        ``"escape"``: the signed margin of the escaping test.  For an escaping run, the smallest of
+        its three margins (all >= 0); for another run, the most negative of the margins that fail
+        (the test passes only if every failing margin turns positive).  ``"verdict"``: the unsigned
+        margin of the verdict: ``escape`` for an escaping run; for another run the smaller of
+        ``|escape|`` and ``|flat - |loss_drop||`` (stalled against unsettled); ``inf`` for a
+        diverged run (decided by the solver, not by a threshold).
+    """
+    tail, min_drop, flat = _check_trend_args(result, tail, min_drop, flat)
+    if result.status == "diverged":
+        return {"escape": -math.inf, "verdict": math.inf}
+    sel = _tail_selection(result.steps, tail)
+    L, N = result.loss_history[sel], result.norm_history[sel]
+    drop = float((L[0] - L[-1]) / L[0]) if L[0] > 0 else 0.0
+    scale = L[0] if L[0] > 0 else 1.0
+    tests = np.array([drop - min_drop, float(-np.max(np.diff(L))) / scale, float(N[-1] - N[0]) / N[0]])
+    escape = float(tests.min()) if np.all(tests >= 0) else float(tests[tests < 0].min())
+    if escape >= 0:
+        return {"escape": escape, "verdict": escape}
+    return {"escape": escape, "verdict": min(-escape, abs(flat - abs(drop)))}
+
+
+@dataclass(frozen=True)
+class StepScan:
+    """What gradient descent does at each of several step sizes (:func:`step_size_scan`).
+
+    Attributes
+    ----------
+    steps : ndarray, shape (s,)
+        The step sizes.
+    diverged_at : ndarray of int, shape (s, n)
+        For step size i and start j, the iteration at which the run blew up (the loss or a
+        weight became non-finite or exceeded 1e12), or -1 if it ran all ``n_steps``.
+    final_loss : ndarray, shape (s, n)
+        The loss at the end of the run (NaN for a run that blew up).
+    n_steps : int
+    """
+
+    steps: np.ndarray
+    diverged_at: np.ndarray
+    final_loss: np.ndarray
+    n_steps: int
+
+    @property
+    def n_diverged(self) -> np.ndarray:
+        """Number of starts that blew up, per step size."""
+        return (self.diverged_at >= 0).sum(axis=1)
+
+
+def step_size_scan(arch, S, T, thetas0, steps, *, n_steps: int = 1000) -> StepScan:
+    """Run gradient descent from the rows of ``thetas0`` with each step size in ``steps``.
+
+    The same iteration as :func:`multistart_gradient_descent` (vectorised over the starts, a
+    start that blows up is stopped), recording for each run only when it blew up and its final
+    loss: a survey of the step-size range of a widget or a text.
+    """
+    arch, S, T = _check_problem(arch, S, T)
+    thetas0 = as_matrix("thetas0", thetas0, cols=arch.m)
+    n_steps = check_nonnegative_int("n_steps", n_steps)
+    steps = np.atleast_1d(np.asarray(steps, dtype=float))
+    if steps.ndim != 1 or steps.size == 0 or not np.all(np.isfinite(steps) & (steps > 0)):
+        raise ValueError(f"steps must be a non-empty 1-d array of positive step sizes; got {steps!r}")
+    n = thetas0.shape[0]
+    diverged_at = np.full((steps.size, n), -1)
+    final_loss = np.full((steps.size, n), np.nan)
+    for i, step in enumerate(steps):
+        thetas = thetas0.copy()
+        with np.errstate(over="ignore", invalid="ignore"):
+            values, grads = _batch_loss_gradient(arch, S, T, thetas)
+        alive = np.ones(n, dtype=bool)
+        for it in range(1, n_steps + 1):
+            idx = np.flatnonzero(alive)
+            if idx.size == 0:
+                break
+            new = thetas[idx] - step * grads[idx]
+            with np.errstate(over="ignore", invalid="ignore"):
+                ok = np.all(np.isfinite(new), axis=1) & (np.max(np.abs(new), axis=1) <= _BLOW_UP)
+                new_values, new_grads = _batch_loss_gradient(arch, S, T, np.where(ok[:, None], new, thetas[idx]))
+                ok &= np.isfinite(new_values) & (new_values <= _BLOW_UP) & np.all(np.isfinite(new_grads), axis=1)
+            keep = idx[ok]
+            thetas[keep], values[keep], grads[keep] = new[ok], new_values[ok], new_grads[ok]
+            alive[idx[~ok]] = False
+            diverged_at[i, idx[~ok]] = it
+        final_loss[i, alive] = values[alive]
+    return StepScan(steps, diverged_at, final_loss, n_steps)
 
 
 def least_squares_fit(

@@ -5,7 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnlib.fitting import FitResult, FitTrend, fit_trend, gradient_descent, multistart_gradient_descent
+from nnlib.fitting import (
+    FitResult,
+    FitTrend,
+    fit_trend,
+    gradient_descent,
+    multistart_gradient_descent,
+    step_size_scan,
+    verdict_margin,
+)
 from nnlib.network import Architecture, loss, loss_gradient
 from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
 
@@ -282,6 +290,79 @@ def test_fit_trend_refuses_something_other_than_a_fit_result():
 def test_fit_trend_needs_at_least_three_recorded_points():
     with pytest.raises(ValueError, match=r"^result\b"):
         fit_trend(_result([2.0, 1.0], [1.0, 2.0]))
+
+
+# ------------------------------------------------------------------------------ verdict_margin
+
+
+def test_verdict_margin_of_an_escaping_run_is_its_closest_test():
+    it = np.arange(101) + 1.0
+    res = _result(10.0 / it, np.sqrt(it))
+    m = verdict_margin(res)
+    # Tail 50..100: the smallest relative fall is the last one, (10/100 - 10/101) / (10/51).
+    smallest_fall = (10 / 100 - 10 / 101) / (10 / 51)
+    assert fit_trend(res).verdict == "escaping"
+    assert m["escape"] == pytest.approx(smallest_fall, rel=1e-9) and m["verdict"] == m["escape"] > 0
+
+
+def test_verdict_margin_says_how_far_a_rising_loss_is_from_escaping_and_from_stalled():
+    loss = np.linspace(1.0, 1.1, 51)  # tail 25..50: the loss rises by 0.05 / 1.05
+    res = _result(loss, np.linspace(1, 2, 51))
+    m = verdict_margin(res)
+    drop = (loss[25] - loss[-1]) / loss[25]
+    assert fit_trend(res).verdict == "unsettled"
+    assert drop - 0.01 < 0 and m["escape"] == pytest.approx(drop - 0.01)  # the failing test farthest from passing
+    assert m["verdict"] == pytest.approx(abs(drop) - 1e-3)  # nearer: |drop| against flat
+
+
+def test_verdict_margin_is_small_exactly_when_a_small_change_flips_the_verdict():
+    # A run whose loss falls by 1.05 % over the tail: escaping, 0.0005 from the threshold.
+    loss = np.array([1.2, 1.1, 1.0, 1.0 - 0.0105 / 2, 1.0 - 0.0105])  # tail: the last three points
+    res = _result(loss, np.linspace(1, 2, 5))
+    m = verdict_margin(res)
+    assert fit_trend(res).verdict == "escaping" and m["verdict"] == pytest.approx(0.0005, rel=0.05)
+    assert fit_trend(res, min_drop=0.0105 + 2 * m["verdict"]).verdict != "escaping"
+
+
+def test_verdict_margin_of_a_diverged_run_is_infinite():
+    it = np.arange(20) + 1.0
+    assert verdict_margin(_result(1 / it, it, status="diverged"))["verdict"] == np.inf
+
+
+def test_verdict_margin_refuses_bad_input_like_fit_trend():
+    with pytest.raises(TypeError, match=r"^result\b"):
+        verdict_margin([1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match=r"^flat\b"):
+        verdict_margin(_result(np.linspace(2, 1, 10), np.linspace(1, 2, 10)), flat=2.0)
+
+
+# ------------------------------------------------------------------------------ step_size_scan
+
+
+def test_step_size_scan_agrees_with_multistart_gradient_descent():
+    arch, S, T = _smooth_problem()
+    thetas0 = np.stack([arch.random_theta(s) for s in range(3)])
+    scan = step_size_scan(arch, S, T, thetas0, [1e-3, 1e-2], n_steps=50)
+    for i, step in enumerate([1e-3, 1e-2]):
+        runs = multistart_gradient_descent(arch, S, T, thetas0=thetas0, step=step, n_steps=50)
+        np.testing.assert_array_equal(scan.final_loss[i], [r.final_loss for r in runs])
+    assert scan.n_diverged.tolist() == [0, 0] and np.all(scan.diverged_at == -1)
+
+
+def test_step_size_scan_records_when_a_too_large_step_blows_up():
+    # f(theta) = loss of a linear 1-1 network: a step above 2 / curvature makes the iterates grow geometrically.
+    arch = Architecture((1, 1), "identity")
+    S, T = np.array([[1.0], [2.0]]), np.array([[1.0], [0.0]])
+    scan = step_size_scan(arch, S, T, np.array([[0.5, 0.0]]), [0.01, 10.0], n_steps=200)
+    assert scan.diverged_at[0, 0] == -1 and np.isfinite(scan.final_loss[0, 0])
+    assert 1 <= scan.diverged_at[1, 0] <= 200 and np.isnan(scan.final_loss[1, 0])
+    assert scan.n_diverged.tolist() == [0, 1]
+
+
+def test_step_size_scan_refuses_bad_steps():
+    arch, S, T = _smooth_problem()
+    with pytest.raises(ValueError, match=r"^steps\b"):
+        step_size_scan(arch, S, T, np.zeros((1, arch.m)), [0.1, -1.0])
 
 
 # ------------------------------------------------------------------------------------ bad input

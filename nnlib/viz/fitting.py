@@ -17,7 +17,7 @@ import ipywidgets as w
 import numpy as np
 
 from .._checks import as_matrix, check_nonnegative_int, check_positive_float, check_positive_int
-from ..fitting import FitResult, _Descent, gradient_descent
+from ..fitting import FitResult, _Descent
 from ..network import _check_arch, _check_sample
 from .plotting import _FitHistoryPanels
 
@@ -46,16 +46,22 @@ def fit_history_figure(arch, S, T, *, step: float, n_steps: int, seed: int, init
     n_steps = check_nonnegative_int("n_steps", n_steps)
     seed = check_nonnegative_int("seed", seed)
     max_steps = _check_max_steps(max_steps)
-    res = gradient_descent(arch, S, T, step=step, n_steps=n_steps, rng=seed, init_scale=init_scale,
-                           record_every=_record_every(n_steps))
+    step = check_positive_float("step", step)
+    arch = _check_arch(arch)
+    S = _check_sample(arch, S)
+    T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
+    res = _RunCache(arch, S, T, init_scale=init_scale, max_runs=1).result(seed, step, n_steps)
     return fit_result_figure(res, seed=seed, step=step, max_steps=max_steps)
 
 
 def _title(result: FitResult, seed: int, step: float) -> str:
     # Plain Unicode (no mathtext): the title changes on every move, and parsing a new mathtext
     # string costs about 8 ms.
-    return (f"seed {seed}, step {step:.3g}: final loss {result.final_loss:.3g}, final ‖θ‖ = {result.final_norm:.3g}"
-            + (" (diverged)" if result.status == "diverged" else ""))
+    if result.status == "diverged":
+        last = int(result.steps[-1])
+        return (f"seed {seed}, step {step:.3g}: diverged (step {last + 1} blows up; at step {last}: "
+                f"loss {result.final_loss:.3g}, ‖θ‖ = {result.final_norm:.3g})")
+    return f"seed {seed}, step {step:.3g}: final loss {result.final_loss:.3g}, final ‖θ‖ = {result.final_norm:.3g}"
 
 
 def fit_result_figure(result: FitResult, *, seed: int, step: float, max_steps: int | None = None):
@@ -100,7 +106,9 @@ class _RunCache:
 
     :meth:`result` returns what ``gradient_descent(arch, S, T, step=step, n_steps=n_steps,
     rng=seed, init_scale=init_scale, record_every=n_steps // 400 or 1)`` returns, bit for bit,
-    advancing the stored run only by the steps it has not taken yet.  A run keeps its iterates
+    advancing the stored run only by the steps it has not taken yet; except a run that blew up
+    before ``n_steps``, which is recorded every ``it // 400`` steps up to its last finite
+    iterate ``it`` (``_up_to_blow_up``), so that its curves show what ended it.  A run keeps its iterates
     (12 floats a step for the Theorem-1 network, 12 MB for 100 000 steps with the histories).
     """
 
@@ -124,7 +132,22 @@ class _RunCache:
             before = run.it
             run.advance(n_steps)
             self.steps_taken += run.it - before
+        if run.status == "diverged" and run.it < n_steps:
+            return _up_to_blow_up(run)
         return run.result(n_steps, _record_every(n_steps))
+
+
+def _up_to_blow_up(run) -> FitResult:
+    """A run that blew up after ``run.it`` steps, recorded every ``run.it // 400`` steps and at
+    its last finite iterate: the curves then show the growth that ended it (recorded every
+    ``n_steps // 400`` steps, a blow-up in the first steps would leave one point, an empty plot)."""
+    res = run.result(run.it, _record_every(run.it))
+    if res.steps[-1] != run.it:
+        res = FitResult(res.theta, np.append(res.steps, run.it), np.append(res.loss_history, run.value),
+                        np.append(res.norm_history, run.norm), np.append(res.grad_norm_history, run.gnorm),
+                        res.method, "diverged")
+    return FitResult(res.theta, res.steps, res.loss_history, res.norm_history, res.grad_norm_history,
+                     res.method, "diverged")
 
 
 def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max_runs: int = 4):

@@ -173,7 +173,7 @@ class _FitHistoryPanels:
     ``show(results, labels, title)`` puts the runs on the lines, the labels in the legends and
     sets the limits: x from 1 to 1 + ``max_steps`` (the widget's slider range, so that the steps
     slider never moves them; by default the longest run), with a margin of 0.1 decade; y rounded outward
-    on the log scale (``_log_limits``).  The lines, the legends (drawn over the lines, as in
+    on the log scale to whole decades (``_log_limits``).  The lines, the legends (drawn over the lines, as in
     a fresh drawing, and relabelled when the seed changes) and the title are the ``moving``
     artists of a :class:`nnlib.live.LiveFigure` of ``fig``.
     """
@@ -190,8 +190,13 @@ class _FitHistoryPanels:
         for ax in (ax_loss, ax_norm):
             ax.set_xscale("log")
             ax.set_yscale("log")
-        ax_loss.set(xlabel="1 + gradient step", ylabel=r"loss $\|T-\psi_k(\theta)\|_F^2$", title="the loss goes down")
-        ax_norm.set(xlabel="1 + gradient step", ylabel=r"weight norm $\|\theta\|$", title="the weights grow")
+        ax_loss.set(xlabel="1 + gradient step", ylabel=r"loss $\|T-\psi_k(\theta)\|_F^2$", title="the loss along the run")
+        ax_norm.set(xlabel="1 + gradient step", ylabel=r"weight norm $\|\theta\|$", title="the weight norm along the run")
+        for ax in (ax_loss, ax_norm):
+            # y-limits at whole decades (show) and no minor tick labels: a range below a decade
+            # brought wide minor labels (6x10^1) that pushed the y-label out of the fixed margins.
+            ax.yaxis.set_minor_formatter(matplotlib.ticker.NullFormatter())
+            ax.yaxis.set_label_coords(-0.12, 0.5)
         self.legends = [ax_loss.legend(loc="best"), ax_norm.legend(loc="best")]
         self.title = fig.suptitle(" ") if title else None
         self.fig, self.ax_loss, self.ax_norm = fig, ax_loss, ax_norm
@@ -216,8 +221,9 @@ class _FitHistoryPanels:
             self.title.set_text(title)
         last = max(int(res.steps[-1]) for res in results) if max_steps is None else max_steps
         xlim = (10**-0.1, (last + 1) * 10**0.1)
-        self.ax_loss.set(xlim=xlim, ylim=_log_limits(np.concatenate([res.loss_history for res in results])))
-        self.ax_norm.set(xlim=xlim, ylim=_log_limits(np.concatenate([res.norm_history for res in results])))
+        for ax, key in ((self.ax_loss, "loss_history"), (self.ax_norm, "norm_history")):
+            lo, hi = np.log10(_log_limits(np.concatenate([getattr(res, key) for res in results])))
+            ax.set(xlim=xlim, ylim=(10.0 ** np.floor(lo + 1e-9), 10.0 ** np.ceil(hi - 1e-9)))
         return self
 
 
