@@ -207,8 +207,8 @@ WIDGETS: list[Widget] = [
            lambda: {"path": _ch4_paths()["decay"]}, _decay_sweep, live="nnlib.viz.illposed.weight_decay_live"),
     Widget("dimension_explorer", "05_two_layer_geometry", "nnlib.viz.joins.dimension_explorer_figure", _none,
            _dimension_sweep, live="nnlib.viz.joins.dimension_explorer_live"),
-    Widget("target_explorer", "06_smooth_activations", "nnlib.smooth.target_figure", _none, _target_sweep,
-           live="nnlib.smooth.target_live"),
+    Widget("target_explorer", "06_smooth_activations", "nnlib.viz.smooth.target_figure", _none, _target_sweep,
+           live="nnlib.viz.smooth.target_live"),
     Widget("architecture_explorer", "07_open_questions", "bench.widget_registry.architecture_callback", _none,
            _architecture_sweep, live="nnlib.viz.generic.architecture_live", scattered=12),
 ]

@@ -19,7 +19,7 @@ MODULES = ["nnlib"] + sorted(info.name for info in pkgutil.walk_packages(nnlib._
 # Modules whose work is drawing, solving or validating, where an example would only restate a test.
 WITHOUT_EXAMPLES = {"nnlib", "nnlib._checks", "nnlib.fitting", "nnlib.illposed", "nnlib.viz", "nnlib.viz.plotting",
                     "nnlib.viz.fitting", "nnlib.viz.geometry", "nnlib.viz.illposed", "nnlib.viz.generic",
-                    "nnlib.viz.escape"}
+                    "nnlib.viz.escape", "nnlib.viz.smooth"}
 
 
 def test_module_discovery_finds_the_package():

@@ -7,6 +7,8 @@ import pytest
 
 import nnlib as nn
 from nnlib import geometry, smooth
+from nnlib.viz import smooth as viz_smooth
+from _helpers import pixels
 
 S, T = nn.tanh_example_data()
 TANH = nn.Architecture((1, 1, 1), "tanh")
@@ -180,13 +182,13 @@ def test_sigmoid_bounded_fits_approach_the_same_infimum_from_above():
 
 
 def test_the_widget_callback_draws_a_figure_with_two_titled_panels():
-    fig = smooth.target_figure(0.0, 2.0, 1.0)
+    fig = viz_smooth.target_figure(0.0, 2.0, 1.0)
     assert len(fig.axes) == 2 and all(ax.get_title() for ax in fig.axes)
     assert "NOT attained" in fig.axes[0].get_title()
 
 
 def test_the_widget_builds():
-    box = smooth.target_explorer((0.0, 2.0, 1.0))
+    box = viz_smooth.target_explorer((0.0, 2.0, 1.0))
     controls, image, message = box.children
     assert [sl.value for sl in controls.children] == [0.0, 2.0, 1.0]
     assert image.value[:8] == b"\x89PNG\r\n\x1a\n" and message.value == ""
@@ -235,23 +237,15 @@ def test_running_argmin_keeps_the_first_smallest_and_never_picks_nan():
     assert smooth._running_argmin(with_inf).tolist() == [0, 1, 1, 1]
 
 
-def _pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-
 def test_the_live_picture_after_other_moves_equals_a_fresh_live_picture():
     # (3, 3, 3) has no weights of norm <= 2.06 (|d| = 3 alone): the legend says so, a still
     # change covered by the static key; (9, 0, 0) is beyond the sliders: a wider window.
-    render = smooth.target_live()
+    render = viz_smooth.target_live()
     for t in [(0.0, 2.0, 1.0), (3.0, 3.0, 3.0), (2.1, -2.95, 2.85), (9.0, 0.0, 0.0), (-0.35, 0.25, 0.1)]:
         render(*t)
     for t in [(0.0, 2.0, 1.0), (3.0, 3.0, 3.0), (9.0, 0.0, 0.0)]:
         moved = render(*t)
-        assert np.array_equal(_pixels(moved), _pixels(smooth.target_live()(*t))), t
+        assert np.array_equal(pixels(moved), pixels(viz_smooth.target_live()(*t))), t
 
 
 def test_the_live_picture_is_the_static_figure_but_where_a_curve_leaves_through_a_spine():
@@ -261,12 +255,12 @@ def test_the_live_picture_is_the_static_figure_but_where_a_curve_leaves_through_
 
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-    png = smooth.target_live()(0.0, 2.0, 1.0)
-    fig = smooth.target_figure(0.0, 2.0, 1.0)
+    png = viz_smooth.target_live()(0.0, 2.0, 1.0)
+    fig = viz_smooth.target_figure(0.0, 2.0, 1.0)
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png")
-    live, static = _pixels(png)[..., :3], _pixels(buf.getvalue())[..., :3]
+    live, static = pixels(png)[..., :3], pixels(buf.getvalue())[..., :3]
     rows, cols = np.nonzero(np.any(live != static, axis=2))
     assert rows.size < 30
     y = live.shape[0] - rows  # display coordinates, from the bottom
@@ -280,7 +274,7 @@ def test_the_live_picture_is_the_static_figure_but_where_a_curve_leaves_through_
 
 
 def test_moves_within_the_sliders_range_are_blits():
-    render = smooth.target_live()
+    render = viz_smooth.target_live()
     render(0.0, 2.0, 1.0)
     for t in [(-3.0, 3.0, -3.0), (2.1, -2.95, 2.85), (0.0, 0.25, 1.0)]:
         render(*t)
@@ -290,7 +284,7 @@ def test_moves_within_the_sliders_range_are_blits():
 
 
 def test_a_radius_without_weights_is_named_in_the_legend_and_not_drawn():
-    fig = smooth.target_figure(3.0, 3.0, 3.0)
+    fig = viz_smooth.target_figure(3.0, 3.0, 3.0)
     ax = fig.axes[0]
     assert [text.get_text() for text in ax.get_legend().get_texts()][:3] == [
         "no weights with ‖θ‖ ≤ 2.06", "best fit, ‖θ‖ ≤ 4.24", "best fit, ‖θ‖ ≤ 18"]
@@ -301,16 +295,16 @@ def test_a_radius_without_weights_is_named_in_the_legend_and_not_drawn():
 
 def test_the_live_renderer_names_bad_arguments():
     with pytest.raises(ValueError, match="^radii must be at least two increasing positive numbers"):
-        smooth.target_live(radii=[2.0, 1.0])
+        viz_smooth.target_live(radii=[2.0, 1.0])
     with pytest.raises(ValueError, match="^limit must be"):
-        smooth.target_live(limit=0.0)
-    render = smooth.target_live()
+        viz_smooth.target_live(limit=0.0)
+    render = viz_smooth.target_live()
     with pytest.raises(ValueError, match="^t2 must contain only finite numbers"):
         render(0.0, float("inf"), 1.0)
     with pytest.raises(ValueError, match="^t1 must be a single real number"):
         render([0.0, 1.0], 2.0, 1.0)
     with pytest.raises(ValueError, match="^t must lie in the sliders' range"):
-        smooth.target_explorer((0.0, 4.0, 1.0))
+        viz_smooth.target_explorer((0.0, 4.0, 1.0))
 
 
 # -- bad input -----------------------------------------------------------------------------------
