@@ -148,7 +148,7 @@ def main(total_seconds: float | None = None) -> None:
                        f"{ch['book']['no_change']['n']} no-change builds (`{ch['book']['command']}`).")
     if wd:
         out += ["", "## 2. Widgets", "",
-                "A live widget (`nnlib.live.LiveFigure`) keeps one figure: each move calls its render function "
+                "A live widget (`nnlib.viz.live.LiveFigure`) keeps one figure: each move calls its render function "
                 "(new values -> PNG bytes in memory), which redraws only the moving artists on the cached still "
                 "parts (*blit*), or the whole figure when the axes limits change to ones not seen before (*full*). "
                 "The first pass over the sweep meets every setting for the first time; later passes may reuse "

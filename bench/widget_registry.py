@@ -10,7 +10,7 @@ A widget cell of a chapter calls an ``*_explorer`` builder of nnlib (``nn.fit_ex
   precomputed paths, built as the chapter builds them; not timed);
 * ``sweep``: the slider values to try, a list of keyword dictionaries, drawn from the sliders'
   own ranges and steps;
-* ``live`` (for widgets drawn on a :class:`nnlib.live.LiveFigure`): the factory of the render
+* ``live`` (for widgets drawn on a :class:`nnlib.viz.live.LiveFigure`): the factory of the render
   function the widget calls on every move, ``render(**values) -> PNG bytes``.
 
 ``tests/test_bench_registry.py`` checks that every ``*_explorer`` called in a chapter's widget

@@ -3,7 +3,7 @@
 Every widget of :data:`bench.widget_registry.WIDGETS` is driven headless with a sweep of slider
 values; one move's latency is the time from the new values to the PNG bytes in memory.
 
-* A widget drawn on a :class:`nnlib.live.LiveFigure` (registry field ``live``): its render
+* A widget drawn on a :class:`nnlib.viz.live.LiveFigure` (registry field ``live``): its render
   function is built once (untimed, as when the chapter displays the widget, including the first
   full drawing), then each move calls ``render(**values)``, which updates the figure and returns
   the PNG the widget's image shows.  Each move is also labelled "full" (the still parts drawn

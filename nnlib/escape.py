@@ -277,7 +277,3 @@ def perturbed_targets(T, eps: float, count: int, rng=0) -> np.ndarray:
     gen = as_rng("rng", rng)
     return T[None] + eps * gen.uniform(-1.0, 1.0, size=(count,) + T.shape)
 
-
-# ----------------------------------------------------------------------------------------------
-# Figures and the widget
-# ----------------------------------------------------------------------------------------------

@@ -21,7 +21,8 @@ chapter 7 uses to bring evidence to both:
 * polynomial networks without biases, the setting of Kileel, Trager and Bruna (2019): the
   dimension of the set of polynomial maps (:func:`polynomial_functional_dimension`) and the
   expected dimension (:func:`ktb_expected_dimension`);
-* the architecture explorer widget and its callback.
+
+The architecture explorer is in :mod:`nnlib.viz.generic`.
 
 Every dimension here is a *numerical* rank (the largest Jacobian rank over random weights,
 :func:`nnlib.image_dimension`): evidence, not proof.
@@ -558,7 +559,3 @@ def polynomial_functional_dimension(widths, r: int, *, rng=0, n_points: int = 3,
             best = rep
     return best.rank, best
 
-
-# ----------------------------------------------------------------------------------------------
-# The architecture explorer
-# ----------------------------------------------------------------------------------------------

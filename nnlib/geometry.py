@@ -21,9 +21,9 @@ orthogonal to (1, 1, 1)):
   closure of the image of the 1-1-1 sigmoid network there;
 * :func:`exact_one_unit_fits` -- the weights of a 1-1-1 network reproducing a given response on
   three points exactly (used to follow the smallest such weights as the response moves);
-* :func:`plane_basis`, :func:`plane_coordinates`, :func:`plot_plane_picture` and the widget
-  :func:`nearest_point_explorer` with its figure :func:`nearest_point_figure` and live renderer
-  :func:`nearest_point_live` (one figure kept, only what moves redrawn: :mod:`nnlib.live`).
+* :func:`plane_basis`, :func:`plane_coordinates` -- coordinates in the plane orthogonal to (1, 1, 1);
+* :class:`NearestPointPicture`, :func:`nearest_point_state` -- what the chapter's widget shows for
+  one target (its picture and widget: :mod:`nnlib.viz.geometry`).
 """
 
 from __future__ import annotations

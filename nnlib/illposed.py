@@ -13,8 +13,8 @@ Three groups of helpers:
   ||theta|| <= R, over a list of radii) and :func:`weight_decay_path` (minimisers of
   loss + lambda ||theta||^2 over a list of lambdas), with :func:`rebalance_to_norm`, the
   function-preserving ReLU rescaling used to warm-start one radius from the previous one;
-* **figures and widgets** for chapter 4: plain callbacks (values -> figure) and the ipywidgets
-  that call them.
+
+The chapter's figures and widgets are in :mod:`nnlib.viz.illposed`.
 """
 
 from __future__ import annotations

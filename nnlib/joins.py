@@ -19,7 +19,8 @@ output.  This module
   (:func:`rescaling_directions`);
 * tests membership in the image of a deep network with one neuron per layer
   (:func:`one_neuron_member`, :func:`one_neuron_clamp_weights`);
-* draws the chapter's figures and the dimension explorer widget.
+
+The chapter's figures and the dimension explorer are in :mod:`nnlib.viz.joins`.
 """
 
 from __future__ import annotations
@@ -469,7 +470,3 @@ def one_neuron_clamp_weights(s0: float, s1: float, lo: float, hi: float, k: int 
     layers.append((np.array([[-(hi - lo)]]), np.array([hi])))
     return Architecture((1,) * (k + 1)).pack(layers)
 
-
-# ----------------------------------------------------------------------------------------------
-# Figures and the widget
-# ----------------------------------------------------------------------------------------------

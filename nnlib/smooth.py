@@ -25,8 +25,8 @@ This module provides
   decision rule for attainment;
 * :func:`box_targets`, :func:`box_survey` -- targets drawn uniformly from the box U(eps);
 * :func:`best_fit_path` -- the best loss over weights with ||theta|| <= R (grid search, last layer exact);
-* :func:`target_figure`, :func:`target_live`, :func:`target_explorer` -- the chapter's widget (one
-  figure kept, only what moves redrawn: :mod:`nnlib.live`).
+* :func:`target_state`, :func:`excess_over_infimum`, :func:`target_excess` -- what the chapter's
+  widget shows for one target (its picture and widget: :mod:`nnlib.viz.smooth`).
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""nnlib.live: a live figure redrawn by blitting gives the same picture as drawing it afresh."""
+"""nnlib.viz.live: a live figure redrawn by blitting gives the same picture as drawing it afresh."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image
 
-from nnlib.live import LiveFigure, encode_png, live_widget, nice_limits
+from nnlib.viz.live import LiveFigure, encode_png, live_widget, nice_limits
 
 
 def pixels(png: bytes) -> np.ndarray:

@@ -172,7 +172,7 @@ def test_the_spectrum_panel_wants_one_rank_per_mark():
 
 
 def test_the_spectrum_panel_draws_values_below_the_rounding_level_at_it_so_noise_leaves_the_picture():
-    from nnlib.live import LiveFigure
+    from nnlib.viz.live import LiveFigure
     from nnlib.viz.plotting import _SpectrumPanel
 
     pictures = []

@@ -78,7 +78,7 @@ def test_bytes_that_are_not_a_png_are_refused():
 def test_a_live_renderer_gives_the_frames_the_widget_shows():
     from matplotlib.figure import Figure
 
-    from nnlib.live import LiveFigure
+    from nnlib.viz.live import LiveFigure
 
     fig = Figure(figsize=(2, 2), dpi=40)
     ax = fig.add_subplot()

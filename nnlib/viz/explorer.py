@@ -20,7 +20,7 @@ from __future__ import annotations
 import io
 from typing import Callable, Mapping, Sequence
 
-from ..live import LiveFigure, live_widget  # (nnlib/live.py moves to viz/ once free)
+from .live import LiveFigure, live_widget
 
 __all__ = ["live_renderer", "figure_png", "explorer"]
 

@@ -2,7 +2,7 @@
 
 Each builder separates the *drawing* (a plain function from slider values to a matplotlib
 figure, testable and benchmarkable without a browser) from the *controls* (the ipywidgets that
-call it).  The chapter-1 widget keeps one figure alive (:class:`nnlib.live.LiveFigure`) and one
+call it).  The chapter-1 widget keeps one figure alive (:class:`nnlib.viz.live.LiveFigure`) and one
 gradient-descent run per (seed, step): a run of n steps is the first n steps of any longer run
 from the same start, so moving the steps slider costs only drawing (and the steps not yet
 taken).  On the static web page the widget is drawn in its initial state but cannot recompute
@@ -80,10 +80,10 @@ def fit_result_figure(result: FitResult, *, seed: int, step: float, max_steps: i
 
 def fit_result_live(*, max_steps: int | None = None):
     """The live counterpart of :func:`fit_result_figure`: ``render(result, seed=..., step=...)``
-    returns the same picture as PNG bytes, drawn on one kept figure (:class:`nnlib.live.LiveFigure`,
+    returns the same picture as PNG bytes, drawn on one kept figure (:class:`nnlib.viz.live.LiveFigure`,
     available as ``render.live``), e.g. for the frames of a static twin over computed runs.
     """
-    from ..live import LiveFigure
+    from .live import LiveFigure
 
     max_steps = _check_max_steps(max_steps)
     panels = _FitHistoryPanels(1)
@@ -154,10 +154,10 @@ def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max
     """The live renderer of :func:`fit_explorer`: ``render(step, n_steps, seed)`` returns PNG bytes.
 
     The picture is :func:`fit_history_figure` with this ``max_steps``; one figure is kept and
-    only the curves, legends and title are redrawn (:class:`nnlib.live.LiveFigure`, available
+    only the curves, legends and title are redrawn (:class:`nnlib.viz.live.LiveFigure`, available
     as ``render.live``), and the runs come from a ``_RunCache`` (``render.runs``).
     """
-    from ..live import LiveFigure
+    from .live import LiveFigure
 
     arch = _check_arch(arch)
     S = _check_sample(arch, S)
@@ -200,7 +200,7 @@ def fit_explorer(
     step size, each a new run of up to ``max_steps`` sequential steps (about 0.5 s for 20 000),
     answer when released.  Returns an ``ipywidgets.VBox`` to display.
     """
-    from ..live import live_widget
+    from .live import live_widget
 
     arch = _check_arch(arch)
     S = _check_sample(arch, S)

@@ -17,7 +17,7 @@ from matplotlib.ticker import MaxNLocator
 
 from .._checks import as_matrix, as_vector, check_positive_float, check_positive_int, check_real
 from ..geometry import NearestPointPicture, NearestState, nearest_point_state, plane_coordinates
-from ..live import LiveFigure, nice_limits
+from .live import LiveFigure, nice_limits
 from .explorer import explorer
 from .plotting import new_figure
 

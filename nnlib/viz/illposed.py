@@ -14,7 +14,7 @@ import numpy as np
 
 from .._checks import as_vector, check_positive_float
 from ..illposed import BoundednessPath, WeightDecayPath
-from ..live import nice_limits
+from .live import nice_limits
 from ..network import hidden_layers, weights_map
 from ..paper import theorem1_architecture, theorem1_data, theta_k
 from .explorer import explorer, live_renderer
@@ -38,7 +38,7 @@ class _FitPanels:
     psi_2(theta) (left), the hidden images sigma(alpha_1(s_i)) (right).
 
     :meth:`show` moves what depends on theta (the fit, the hidden images, their labels and the
-    title) and sets limits rounded outward (:func:`nnlib.live.nice_limits`), so that a
+    title) and sets limits rounded outward (:func:`nnlib.viz.live.nice_limits`), so that a
     :class:`~nnlib.viz.live.LiveFigure` of ``fig`` can blit ``moving`` until the points leave the
     window.
     """

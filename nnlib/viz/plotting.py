@@ -74,9 +74,9 @@ def new_figure(ncols: int = 1, *, width: float | None = None, height: float | No
 
 
 def _log_limits(values) -> tuple[float, float]:
-    """Limits for a log axis around the positive finite ``values``: :func:`nnlib.live.nice_limits`
+    """Limits for a log axis around the positive finite ``values``: :func:`nnlib.viz.live.nice_limits`
     of their log10 (6 steps), so that they stay put while a live figure's curve moves a little."""
-    from ..live import nice_limits
+    from .live import nice_limits
 
     v = np.asarray(values, dtype=float).ravel()
     v = v[np.isfinite(v) & (v > 0)]
@@ -103,7 +103,7 @@ class _SpectrumPanel:
     of the axes, has fixed entries.  :meth:`show` moves the values, the threshold, the marks and
     the title, and sets limits that change in coarse steps: the index axis ends at 5, 10, 20,
     40, ... (:func:`_index_limit`), the value axis runs between multiples of three decades
-    (down to 1e-18 at most), so that a :class:`nnlib.live.LiveFigure` of ``fig`` blits
+    (down to 1e-18 at most), so that a :class:`nnlib.viz.live.LiveFigure` of ``fig`` blits
     ``moving`` while the limits stay.  The axes have fixed positions (room for three title
     lines): the layout does not depend on the first setting drawn.  Used by the dimension
     explorer of chapter 5 and the architecture explorer of chapter 7.
@@ -175,7 +175,7 @@ class _FitHistoryPanels:
     slider never moves them; by default the longest run), with a margin of 0.1 decade; y rounded outward
     on the log scale to whole decades (``_log_limits``).  The lines, the legends (drawn over the lines, as in
     a fresh drawing, and relabelled when the seed changes) and the title are the ``moving``
-    artists of a :class:`nnlib.live.LiveFigure` of ``fig``.
+    artists of a :class:`nnlib.viz.live.LiveFigure` of ``fig``.
     """
 
     def __init__(self, n_lines: int = 1, *, title: bool = True):

@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from .._checks import as_vector, check_positive_float
-from ..live import nice_limits
+from .live import nice_limits
 from ..network import Architecture
 from ..smooth import ClosureVerdict, FitPath, excess_over_infimum, target_radii, target_state
 from .explorer import explorer, live_renderer
@@ -38,7 +38,7 @@ class _TargetPanels:
     and ``‖θ‖`` of those weights against R.  The legends sit under the panels, where no data go.
     :meth:`show` moves the data and the left title (one line of plain text: a moving text costs
     about 10 ms to draw); the windows are fixed (the values -limit - 1/2 .. limit + 1/2 of the
-    sliders, widened by :func:`nnlib.live.nice_limits` only for a target beyond them; the right
+    sliders, widened by :func:`nnlib.viz.live.nice_limits` only for a target beyond them; the right
     panel 1e-18 .. 1e3), so that a :class:`~nnlib.viz.live.LiveFigure` blits every move.  The legend
     of the left panel says which R have no fit at all (:attr:`static_key`).
     """

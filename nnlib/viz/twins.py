@@ -231,7 +231,7 @@ def static_twin(
     function : callable
         ``function(value)`` returns a ``matplotlib.figure.Figure``: the live widget's own figure
         function with the other arguments fixed.  Each figure is rendered to PNG and closed.
-        Or it returns PNG bytes: the live widget's render function (:mod:`nnlib.live`), whose
+        Or it returns PNG bytes: the live widget's render function (:mod:`nnlib.viz.live`), whose
         frames are then exactly the pictures the widget shows, at the figure's own resolution
         (``dpi`` does not apply), and come faster (one figure, mostly blitted).
     values : sequence
