@@ -17,7 +17,9 @@ rotated every round so that a burst of load on the shared machine hits all of th
   (M = max(nq, m), N = min(nq, m)) at the dgemm rate measured in the same rounds (a 600 x 600
   product, 2 * 600^3 flops).
 
-All four implementations are checked to agree to 1e-10 relative before timing.  JAX and PyTorch are
+Wall-time medians are the headline; CPU-time medians (``time.process_time``) are recorded beside them,
+since on a loaded machine wall time also counts the time other processes held the core.
+All implementations are checked to agree to 1e-10 relative before timing.  JAX and PyTorch are
 optional (``pip install -e ".[bench]"``); a peer that is not installed is reported as such.
 
     .venv/bin/python -m bench.speed [--repeats 5] [--quick] [--no-dimension]
@@ -43,6 +45,8 @@ TARGET_FLOOR_RATIO = 2.0  # nnlib / memory-write floor, two-layer rungs
 TARGET_DIM_QR_RATIO = 2.0  # image_dimension default call / one QR
 COPY_BYTES = 128 * 2**20
 GEMM_N = 600
+#: The dimension part is skipped above this many QR flops (8-128-128-4 on 500 points: 1.5e11, minutes per round).
+MAX_DIM_FLOPS = 2e10
 
 # (widths, activation, n, why): the ladder of bench.autodiff, then rungs of chapters 5 and 7.
 RUNGS = [
@@ -115,15 +119,17 @@ def interleaved(fns: dict, *, rounds: int, min_time: float) -> dict:
         one = time.perf_counter() - t0
         inner[name] = max(1, int(min_time / max(one, 1e-9))) if min_time > 0 else 1
     samples = {name: [] for name in fns}
+    cpu = {name: [] for name in fns}
     names = list(fns)
     for r in range(rounds):
         for name in names[r % len(names):] + names[:r % len(names)]:
             fn, k = fns[name], inner[name]
-            t0 = time.perf_counter()
+            c0, t0 = time.process_time(), time.perf_counter()
             for _ in range(k):
                 fn()
             samples[name].append((time.perf_counter() - t0) / k)
-    return {name: stats(v) for name, v in samples.items()}
+            cpu[name].append((time.process_time() - c0) / k)
+    return {name: {**stats(v), "cpu_median": float(np.median(cpu[name]))} for name, v in samples.items()}
 
 
 def main(argv=None) -> None:
@@ -196,6 +202,14 @@ def main(argv=None) -> None:
         if bad:
             raise AssertionError(f"{arch}: Jacobians differ from nnlib's by {bad} relative (> {TOL:g})")
         fns["copy_probe"] = copy
+        # The activations alone (sigma and sigma' of every hidden pre-activation, as nnlib's Jacobian
+        # evaluates them): numpy's elementwise functions, a part of nnlib's time no layout change removes.
+        layers = arch.unpack(theta)
+        hidden_z, h = [], S.T.copy()
+        for A, b in layers[:-1]:
+            hidden_z.append(A @ h + b[:, None])
+            h = arch.activation.function(hidden_z[-1])
+        fns["activation_probe"] = lambda: [(arch.activation.function(z), arch.activation.derivative(z)) for z in hidden_z]
         small = nq * m < 2e5
         t = interleaved(fns, rounds=args.repeats, min_time=0.05 if small else 0.0)
         bandwidth = COPY_BYTES / t["copy_probe"]["median"]
@@ -209,13 +223,17 @@ def main(argv=None) -> None:
             "copy_bandwidth_gbs": bandwidth / 1e9, "memory_floor_s": floor,
             "best_peer": best_peer, "jac_ratio": t["nnlib"]["median"] / peers[best_peer] if peers else None,
             "floor_ratio": t["nnlib"]["median"] / floor,
+            # the same ratios from CPU time (process_time), less sensitive to the other processes' load
+            "jac_ratio_cpu": (t["nnlib"]["cpu_median"] / min(t[k]["cpu_median"] for k in peers)) if peers else None,
+            "floor_ratio_cpu": t["nnlib"]["cpu_median"] / (8.0 * nq * m / (COPY_BYTES / t["copy_probe"]["cpu_median"])),
+            "activations_s": t["activation_probe"]["median"],
             "load": load()[0],
         }
         msg = (f"[speed] {rung['label']} n={n}: nnlib {1e3 * t['nnlib']['median']:.3f} ms"
                + "".join(f", {k} {1e3 * v:.3f} ms" for k, v in peers.items())
                + f", floor {1e3 * floor:.3f} ms ({bandwidth / 1e9:.1f} GB/s)"
                + (f", jax compile {compile_s:.2f} s" if compile_s is not None else ""))
-        if not args.no_dimension:
+        if not args.no_dimension and _qr_flops(nq, m) <= MAX_DIM_FLOPS:
             dfns = {
                 "svd": lambda: np.linalg.svd(J, compute_uv=False),
                 "qr": lambda: scipy.linalg.qr(J, mode="r", check_finite=False),
@@ -235,6 +253,7 @@ def main(argv=None) -> None:
                 "dim_qr_ratio": td["dimension_default"]["median"] / td["qr"]["median"],
                 "dim_svd_ratio": td["dimension_default"]["median"] / td["svd"]["median"],
                 "dim_floor_ratio": td["dimension_default"]["median"] / qr_floor,
+                "dim_qr_ratio_cpu": td["dimension_default"]["cpu_median"] / td["qr"]["cpu_median"],
                 "qr_floor_ratio": td["qr"]["median"] / qr_floor,
                 "svd_floor_ratio": td["svd"]["median"] / qr_floor,
             })
