@@ -41,6 +41,8 @@ __all__ = [
     "check_bool",
     "check_choice",
     "as_rng",
+    "check_arch",
+    "check_sample",
 ]
 
 #: The largest integer the integer checks accept by default: what fits in an int64 (numpy's
@@ -262,3 +264,17 @@ def as_rng(name: str, value) -> np.random.Generator:
             raise ValueError(f"{name} must be a non-negative integer seed or a numpy.random.Generator; got {value}")
         return np.random.default_rng(int(value))
     raise TypeError(f"{name} must be a non-negative integer seed or a numpy.random.Generator; got {value!r}")
+
+
+def check_arch(arch):
+    """``arch`` if it is an :class:`nnlib.network.Architecture`, else a TypeError naming it."""
+    from .network import Architecture  # (network imports this module: the class is looked up on call)
+
+    if not isinstance(arch, Architecture):
+        raise TypeError(f"arch must be an nnlib Architecture, e.g. Architecture((2, 2, 2), 'relu'); got {arch!r}")
+    return arch
+
+
+def check_sample(arch, S) -> np.ndarray:
+    """The sample ``S`` as a finite float n x p matrix for the (checked) architecture ``arch``."""
+    return as_matrix("S", S, cols=arch.p)

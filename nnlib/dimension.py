@@ -50,15 +50,18 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.linalg
 
+from . import _kernel
 from ._checks import (
     as_matrix,
     as_rng,
+    check_arch,
     check_nonnegative_int,
     check_open_unit,
     check_positive_float,
     check_positive_int,
+    check_sample,
 )
-from .network import Architecture, _check_arch, _check_sample, _jacobian, jacobian  # noqa: F401 (jacobian: re-exported name)
+from .network import Architecture, jacobian  # noqa: F401 (jacobian: re-exported name)
 
 __all__ = [
     "RankReport",
@@ -94,7 +97,7 @@ TIE_RTOL = 2.0**-40
 # ----------------------------------------------------------------------------------------------
 # Symmetry counts: the proven ceiling of the rank search (used by nnlib.generic for chapter 7)
 # ----------------------------------------------------------------------------------------------
-def _degree(arch: Architecture) -> int | None:
+def polynomial_degree(arch: Architecture) -> int | None:
     """The exponent r of a polynomial activation x^r, or None for other activations."""
     name = arch.activation.name
     return int(name[4:]) if name.startswith("poly") else None
@@ -119,8 +122,8 @@ def rescaling_symmetries(arch) -> int:
     >>> rescaling_symmetries(Architecture((2, 3, 4, 1), "relu")), rescaling_symmetries(Architecture((2, 3, 4, 1), "tanh"))
     (7, 0)
     """
-    arch = _check_arch(arch)
-    if arch.activation.name == "relu" or (_degree(arch) or 1) >= 2:
+    arch = check_arch(arch)
+    if arch.activation.name == "relu" or (polynomial_degree(arch) or 1) >= 2:
         return int(sum(arch.widths[1:-1]))
     return 0
 
@@ -145,8 +148,8 @@ def continuous_symmetries(arch) -> int:
     >>> continuous_symmetries(Architecture((2, 3, 4, 1), "relu")), continuous_symmetries(Architecture((2, 3, 4, 1), "tanh"))
     (7, 0)
     """
-    arch = _check_arch(arch)
-    if arch.activation.name == "identity" or _degree(arch) == 1:
+    arch = check_arch(arch)
+    if arch.activation.name == "identity" or polynomial_degree(arch) == 1:
         return int(sum(d * d for d in arch.widths[1:-1]))
     return rescaling_symmetries(arch)
 
@@ -157,7 +160,7 @@ def symmetry_bound(arch) -> int:
     >>> symmetry_bound(Architecture((2, 2, 2), "relu"))   # Theorem 1's network: 12 - 2
     10
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     return arch.m - continuous_symmetries(arch)
 
 
@@ -341,22 +344,22 @@ def sample_weights(arch, S, rng, *, recipe: str = "gaussian", scale: float = 1.0
     >>> sorted((S @ A.T + b > 0).sum(axis=0).tolist())   # active points of each unit, of 8: 2 to 6
     [2, 4, 5]
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     rng = as_rng("rng", rng)
     scale = check_positive_float("scale", scale)
     if recipe not in RECIPES:
-        theta = arch._random_theta(rng, scale)  # drawn before the error, as always
+        _kernel.random_theta(arch, rng, scale)  # drawn before the error, as always
         raise ValueError(f"recipe must be one of {', '.join(map(repr, RECIPES))}; got {recipe!r}")
     return _sample_weights(arch, S, rng, recipe, scale)
 
 
 def _sample_weights(arch: Architecture, S: np.ndarray, rng: np.random.Generator, recipe: str, scale: float) -> np.ndarray:
     """:func:`sample_weights` without argument checks (the inner loop of :func:`image_dimension`)."""
-    theta = arch._random_theta(rng, scale)
+    theta = _kernel.random_theta(arch, rng, scale)
     if recipe == "gaussian":
         return theta
-    layers = arch._unpack_unchecked(theta)  # views into theta, which is ours: edited in place
+    layers = _kernel.unpack(arch, theta)  # views into theta, which is ours: edited in place
     h = S
     for A, b in layers[:-1]:
         z = h @ A.T
@@ -506,8 +509,8 @@ def streamed_rank(arch, S, theta, *, block_size: int | None = None, rtol: float 
     >>> streamed_rank(arch, S, theta, block_size=2).rank == numerical_rank(jacobian(arch, S, theta)).rank
     True
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     layers = arch.unpack(theta)
     if method not in ("qr", "gram"):
         raise ValueError(f"method must be 'qr' or 'gram'; got {method!r}")
@@ -518,7 +521,7 @@ def streamed_rank(arch, S, theta, *, block_size: int | None = None, rtol: float 
         rtol = max(shape) * np.finfo(float).eps if rtol is None else check_open_unit("rtol", rtol)
         R = None
         for start in range(0, n, b):
-            Jb = _jacobian(arch, S[start : start + b], layers)
+            Jb = _kernel.jacobian(arch, S[start : start + b], layers)
             R = np.linalg.qr(Jb if R is None else np.vstack([R, Jb]), mode="r")
         s = np.linalg.svd(R, compute_uv=False)
         return _rank_report(s, shape, rtol, "streamed-qr")
@@ -526,7 +529,7 @@ def streamed_rank(arch, S, theta, *, block_size: int | None = None, rtol: float 
     rtol = min(0.5, 10 * noise) if rtol is None else check_open_unit("rtol", rtol)
     G = np.zeros((m, m))
     for start in range(0, n, b):
-        Jb = _jacobian(arch, S[start : start + b], layers)
+        Jb = _kernel.jacobian(arch, S[start : start + b], layers)
         G += Jb.T @ Jb
     lam = np.linalg.eigvalsh(G)[::-1][: min(shape)]
     s = np.sqrt(np.clip(lam, 0.0, None))
@@ -598,8 +601,8 @@ def jacobian_flags(arch, S, theta, *, columns: bool = True) -> tuple:
     >>> jacobian_flags(arch, S, theta), jacobian_flags(arch, 1e4 * S, theta)
     ((), ('underflow', 'ill-scaled'))
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     layers = arch.unpack(theta)
     flags = []
     if arch.activation.name in ("tanh", "sigmoid"):
@@ -617,7 +620,7 @@ def jacobian_flags(arch, S, theta, *, columns: bool = True) -> tuple:
         if under:
             flags.append("underflow")
     if columns:
-        norms = np.linalg.norm(_jacobian(arch, S, layers), axis=0)
+        norms = np.linalg.norm(_kernel.jacobian(arch, S, layers), axis=0)
         nonzero = norms[norms > 0]
         if nonzero.size and nonzero.min() < ILL_SCALED_RATIO * nonzero.max():
             flags.append("ill-scaled")
@@ -714,8 +717,8 @@ def image_dimension(
     >>> rep.dimension, rep.ceiling                          # 12 weights less 2 rescalings
     (10, 10)
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     mu, sigma, standardise = sample_standardisation(S)
     if standardise:  # the same image of weights (the first layer is affine), weights drawn to fit it
         S = (S - mu) / sigma
@@ -754,7 +757,7 @@ def image_dimension(
                 continue
             theta = _sample_weights(arch, S, g, recipe, scale)
             if block_size is None:
-                rep = _jacobian_rank(_jacobian(arch, S, arch._unpack_unchecked(theta)), rtol)
+                rep = _jacobian_rank(_kernel.jacobian(arch, S, _kernel.unpack(arch, theta)), rtol)
             else:
                 rep = streamed_rank(arch, S, theta, block_size=block_size, rtol=rtol)
             ranks.append(rep.rank)

@@ -42,9 +42,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, as_vector, check_open_unit, check_positive_float, check_positive_int
+from ._checks import as_matrix, as_rng, as_vector, check_arch, check_open_unit, check_positive_float, check_positive_int, check_sample
 from .fitting import least_squares_fit
-from .network import _check_arch, _check_sample, loss_gradient
+from .network import loss_gradient
 
 __all__ = [
     "VERDICTS",
@@ -73,7 +73,7 @@ def loss_hessian(arch, S, T, theta, h: float = 1e-5) -> np.ndarray:
     >>> np.round(H, 6).tolist()                           # 2 [[sum s^2, sum s], [sum s, n]]
     [[10.0, 6.0], [6.0, 4.0]]
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     theta = as_vector("theta", theta, length=arch.m)
     h = check_positive_float("h", h)
     H = np.empty((arch.m, arch.m))
@@ -125,8 +125,8 @@ def classify_fit(arch, S, T, theta0, *, rounds: int = 8, budget: int = 200, grow
     >>> classify_fit(theorem1_architecture(), S, T, theta_k(5.0)).verdict   # start on the escape path (17)
     'escape'
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     theta = as_vector("theta0", theta0, length=arch.m)
     rounds = check_positive_int("rounds", rounds)
@@ -213,8 +213,8 @@ def survey_target(arch, S, T, n_starts: int = 16, *, rng=0, init_scale: float = 
     >>> sv.reading
     'escape below every other fit'
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     n_starts = check_positive_int("n_starts", n_starts)
     gen = as_rng("rng", rng)

@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import scipy.optimize
 
-from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_float, check_positive_int, check_tolerance
-from .network import _batch_loss_gradient, _check_arch, _check_sample, _forward, _loss_gradient, jacobian
+from . import _kernel
+from ._checks import as_matrix, as_rng, as_vector, check_arch, check_nonnegative_int, check_positive_float, check_positive_int, check_sample, check_tolerance
+from .network import jacobian
 
 __all__ = [
     "FitResult",
@@ -28,6 +29,7 @@ __all__ = [
     "StepScan",
     "step_size_scan",
     "gradient_descent",
+    "Descent",
     "multistart_gradient_descent",
     "least_squares_fit",
     "best_of_starts",
@@ -83,8 +85,8 @@ _SAFE_SQUARED_NORM = 0.99 * _BLOW_UP**2  # below it, no entry of theta can excee
 
 def _check_problem(arch, S, T):
     """Validate an (architecture, sample, responses) triple, as every solver does first."""
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     return arch, S, T
 
@@ -142,47 +144,13 @@ def gradient_descent(
     n_steps = check_nonnegative_int("n_steps", n_steps)
     record_every = check_positive_int("record_every", record_every)
     gtol = check_tolerance("gtol", gtol, allow_zero=True)
-    run = _Descent(arch, S, T, _starting_point(arch, theta0, rng, init_scale), step, record_every=record_every,
+    run = Descent(arch, S, T, _starting_point(arch, theta0, rng, init_scale), step, record_every=record_every,
                    start="theta0" if theta0 is not None else "init_scale")
     run.advance(n_steps, gtol=gtol)
     return run.result(n_steps, record_every)
 
 
-def _two_layer_loss_gradient(arch, S, T):
-    """``theta -> (loss, gradient)`` for a two-layer network: the arithmetic of
-    :func:`nnlib.network._loss_gradient`, operation for operation (the same values to the last
-    bit), in fewer numpy calls (no per-layer lists, in-place additions, the gradient written into
-    its slots).  About 1.5 times faster on the Theorem-1 network, where each call costs ~0.5 us."""
-    (r1, c1), (r2, c2) = arch._layer_shapes
-    a1, b1 = r1 * c1, r1 * c1 + r1
-    a2, b2 = b1 + r2 * c2, b1 + r2 * c2 + r2
-    m, relu = arch.m, arch.activation.name == "relu"
-    sigma, dsigma = arch.activation.function, arch.activation.derivative
-    matmul = np.matmul
-
-    def loss_gradient(theta):
-        A1, A2 = theta[:a1].reshape(r1, c1), theta[b1:a2].reshape(r2, c2)
-        z1 = matmul(S, A1.T)
-        z1 += theta[a1:b1]
-        h1 = np.maximum(z1, 0.0) if relu else sigma(z1)
-        R = matmul(h1, A2.T)  # psi_2(theta) - T, built in place
-        R += theta[a2:b2]
-        R -= T
-        value = float(np.sum(R * R))
-        R *= 2.0  # dL/dz_2
-        grad = np.empty(m)
-        matmul(R.T, h1, out=grad[b1:a2].reshape(r2, c2))
-        np.sum(R, axis=0, out=grad[a2:b2])
-        G = matmul(R, A2)
-        G *= (z1 > 0) if relu else dsigma(z1)  # dL/dz_1
-        matmul(G.T, S, out=grad[:a1].reshape(r1, c1))
-        np.sum(G, axis=0, out=grad[a1:b1])
-        return value, grad
-
-    return loss_gradient
-
-
-class _Descent:
+class Descent:
     """A gradient-descent run that can be resumed: the iterate reached so far and its histories.
 
     :func:`gradient_descent` is one such run advanced ``n_steps`` times.  A run from a given
@@ -207,7 +175,7 @@ class _Descent:
         self.arch, self.S, self.T, self.step = arch, S, T, step
         self.record_every, self.keep_thetas = record_every, keep_thetas
         with np.errstate(over="ignore", invalid="ignore"):
-            value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+            value, grad = _kernel.loss_gradient(arch, S, T, _kernel.unpack(arch, theta))
             gg = float(grad.dot(grad))
             tt = float(theta.dot(theta))
             finite = np.isfinite(value) and np.isfinite(gg) and np.isfinite(tt)
@@ -227,17 +195,17 @@ class _Descent:
             self._thetas[0] = theta
         self._rows = 1
 
-    def advance(self, n_steps: int, gtol: float = 0.0) -> "_Descent":
+    def advance(self, n_steps: int, gtol: float = 0.0) -> "Descent":
         """Take steps until ``n_steps`` iterations are done (or the run diverges / converges)."""
         arch, S, T, step, every = self.arch, self.S, self.T, self.step, self.record_every
         theta, value, grad, gnorm, it = self.theta, self.value, self.grad, self.gnorm, self.it
         hist, thetas, rows = self._hist, self._thetas, self._rows
         sqrt, isfinite = math.sqrt, math.isfinite  # (correctly rounded, as numpy's sqrt)
         if arch.k == 2:
-            loss_gradient = _two_layer_loss_gradient(arch, S, T)
+            loss_gradient = _kernel.two_layer_loss_gradient(arch, S, T)
         else:
-            def loss_gradient(theta, unpack=arch._unpack_unchecked):
-                return _loss_gradient(arch, S, T, unpack(theta))
+            def loss_gradient(theta, unpack=arch.unpack):
+                return _kernel.loss_gradient(arch, S, T, unpack(theta))
         # One errstate for the whole loop (entering it costs ~2 us, a tenth of a step): the loss
         # and gradient of large weights may overflow, which the checks below catch; so may
         # theta - step * grad, where the old loop let numpy warn before reporting "diverged".
@@ -345,7 +313,7 @@ def multistart_gradient_descent(
         n_starts = thetas.shape[0]
     alive = np.ones(n_starts, dtype=bool)
     with np.errstate(over="ignore", invalid="ignore"):
-        values, grads = _batch_loss_gradient(arch, S, T, thetas)
+        values, grads = _kernel.batch_loss_gradient(arch, S, T, thetas)
         bad = ~(
             np.isfinite(values)
             & np.isfinite(np.linalg.norm(grads, axis=1))
@@ -368,7 +336,7 @@ def multistart_gradient_descent(
         new = thetas[idx] - step * grads[idx]
         with np.errstate(over="ignore", invalid="ignore"):
             ok = np.all(np.isfinite(new), axis=1) & (np.max(np.abs(new), axis=1) <= _BLOW_UP)
-            new_values, new_grads = _batch_loss_gradient(arch, S, T, np.where(ok[:, None], new, thetas[idx]))
+            new_values, new_grads = _kernel.batch_loss_gradient(arch, S, T, np.where(ok[:, None], new, thetas[idx]))
             ok &= np.isfinite(new_values) & (new_values <= _BLOW_UP) & np.all(np.isfinite(new_grads), axis=1)
         keep = idx[ok]
         thetas[keep], values[keep], grads[keep] = new[ok], new_values[ok], new_grads[ok]
@@ -549,7 +517,7 @@ def step_size_scan(arch, S, T, thetas0, steps, *, n_steps: int = 1000) -> StepSc
     for i, step in enumerate(steps):
         thetas = thetas0.copy()
         with np.errstate(over="ignore", invalid="ignore"):
-            values, grads = _batch_loss_gradient(arch, S, T, thetas)
+            values, grads = _kernel.batch_loss_gradient(arch, S, T, thetas)
         alive = np.ones(n, dtype=bool)
         for it in range(1, n_steps + 1):
             idx = np.flatnonzero(alive)
@@ -558,7 +526,7 @@ def step_size_scan(arch, S, T, thetas0, steps, *, n_steps: int = 1000) -> StepSc
             new = thetas[idx] - step * grads[idx]
             with np.errstate(over="ignore", invalid="ignore"):
                 ok = np.all(np.isfinite(new), axis=1) & (np.max(np.abs(new), axis=1) <= _BLOW_UP)
-                new_values, new_grads = _batch_loss_gradient(arch, S, T, np.where(ok[:, None], new, thetas[idx]))
+                new_values, new_grads = _kernel.batch_loss_gradient(arch, S, T, np.where(ok[:, None], new, thetas[idx]))
                 ok &= np.isfinite(new_values) & (new_values <= _BLOW_UP) & np.all(np.isfinite(new_grads), axis=1)
             keep = idx[ok]
             thetas[keep], values[keep], grads[keep] = new[ok], new_values[ok], new_grads[ok]
@@ -609,7 +577,7 @@ def least_squares_fit(
     target = T.ravel()
 
     def residual(theta):
-        _, zs = _forward(arch, S, arch._unpack_unchecked(theta))
+        _, zs = _kernel.forward(arch, S, _kernel.unpack(arch, theta))
         r = zs[-1].ravel() - target
         losses.append(float(r @ r))
         norms.append(float(np.linalg.norm(theta)))
@@ -644,7 +612,7 @@ def best_of_starts(arch, S, T, n_starts: int = 10, *, rng=0, init_scale: float =
     n_starts = check_positive_int("n_starts", n_starts)
     gen = as_rng("rng", rng)
     scale = check_positive_float("init_scale", init_scale)
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     results = [least_squares_fit(arch, S, T, arch.random_theta(gen, scale=scale), **kwargs) for _ in range(n_starts)]
     best = min(results, key=lambda r: r.final_loss)
     return best, results
@@ -736,7 +704,7 @@ def constrained_fit(
     target = T.ravel()
 
     def fun(theta):
-        value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+        value, grad = _kernel.loss_gradient(arch, S, T, _kernel.unpack(arch, theta))
         losses.append(float(value))
         norms.append(float(np.linalg.norm(theta)))
         return value, grad
@@ -745,7 +713,7 @@ def constrained_fit(
 
     def residual(u):
         th = R * u / np.linalg.norm(u)
-        _, zs = _forward(arch, S, arch._unpack_unchecked(th))
+        _, zs = _kernel.forward(arch, S, _kernel.unpack(arch, th))
         r = zs[-1].ravel() - target
         losses.append(float(r @ r))
         norms.append(R)
@@ -788,7 +756,7 @@ def constrained_fit(
     norms.append(nrm)
     n = len(losses)
     grad_hist = np.full(n, np.nan)
-    _, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+    _, grad = _kernel.loss_gradient(arch, S, T, _kernel.unpack(arch, theta))
     grad_hist[-1] = _kkt_residual(grad, theta, R)
     return FitResult(
         theta, np.arange(n), np.array(losses), np.array(norms), grad_hist,
@@ -798,7 +766,7 @@ def constrained_fit(
 
 def _psi(arch, S, theta) -> np.ndarray:
     # psi_k(theta) without argument checks (internal)
-    _, zs = _forward(arch, S, arch._unpack_unchecked(theta))
+    _, zs = _kernel.forward(arch, S, _kernel.unpack(arch, theta))
     return zs[-1]
 
 
@@ -855,7 +823,7 @@ def weight_decay_fit(
     eye = root * np.eye(arch.m)
 
     def residual(theta):
-        _, zs = _forward(arch, S, arch._unpack_unchecked(theta))
+        _, zs = _kernel.forward(arch, S, _kernel.unpack(arch, theta))
         r = zs[-1].ravel() - target
         losses.append(float(r @ r))
         norms.append(float(np.linalg.norm(theta)))

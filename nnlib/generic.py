@@ -35,11 +35,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, check_nonnegative_int, check_positive_int, check_real, check_tolerance, check_widths
-from .dimension import (DimensionReport, RankReport, _degree, continuous_symmetries, image_dimension, numerical_rank,
-                        sample_weights, symmetry_bound)
+from ._checks import as_matrix, as_rng, check_arch, check_nonnegative_int, check_positive_int, check_real, check_tolerance, check_widths
+from .dimension import DimensionReport, RankReport, continuous_symmetries, polynomial_degree, image_dimension, numerical_rank, sample_weights, symmetry_bound
 from .fitting import least_squares_fit
-from .network import Architecture, _check_arch, jacobian
+from .network import Architecture, jacobian
 
 #: The search behind chapter 7's dimension rows and its CSVs (experiments/): no early stop at the
 #: symmetry bound (the rows test that count), no "balanced" points: the search the CSVs were made with.
@@ -84,12 +83,12 @@ def symmetry_directions(arch, theta) -> np.ndarray:
     >>> symmetry_directions(arch, np.arange(7.0)).shape
     (2, 7)
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     layers = arch.unpack(theta)
     if arch.activation.name == "relu":
         c = 1.0
-    elif (_degree(arch) or 1) >= 2:
-        c = float(_degree(arch))
+    elif (polynomial_degree(arch) or 1) >= 2:
+        c = float(polynomial_degree(arch))
     else:
         return np.zeros((0, arch.m))
     rows = []
@@ -144,7 +143,7 @@ def jacobian_kernel(arch, S, theta, rtol: float | None = None) -> KernelReport:
     >>> rep.kernel_dimension >= rep.symmetry_rank == 2
     True
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     J = jacobian(arch, S, theta)
     rep = numerical_rank(J, rtol)
     _, _, Vt = np.linalg.svd(J)
@@ -170,7 +169,7 @@ def max_rank_weights(arch, S, rng=0, n_points: int = 20) -> np.ndarray:
     >>> numerical_rank(jacobian(arch, S, max_rank_weights(arch, S))).rank   # m - 3 rescalings
     10
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     S = as_matrix("S", S, cols=arch.p)
     rng = as_rng("rng", rng)
     best, best_rank = None, -1
@@ -265,7 +264,7 @@ def generic_dimension(arch, n: int, *, rng=0, n_points: int | None = None, scale
     >>> row.m, row.symmetry_bound, row.dimension
     (25, 19, 19)
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     n = check_positive_int("n", n)
     rng = as_rng("rng", rng)
     S = rng.standard_normal((n, arch.p))
@@ -346,7 +345,7 @@ def alternating_breakpoint_weights(arch, S, rng=0) -> np.ndarray:
     >>> numerical_rank(jacobian(arch, S, alternating_breakpoint_weights(arch, S))).rank
     16
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     if arch.k != 2 or arch.p != 1 or arch.activation.name != "relu":
         raise ValueError(f"arch must be a two-layer ReLU network with one input (1-d-q); got {arch!r}")
     S = as_matrix("S", S, cols=1)
@@ -450,7 +449,7 @@ def zero_loss_fraction(arch, S, targets, *, n_starts: int = 4, rng=0, rtol: floa
     value is at most ``rtol``; the caller applies the threshold (and :func:`wilson_interval`).
     Returns an array of N relative losses.
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     S = as_matrix("S", S, cols=arch.p)
     targets = np.asarray(targets, dtype=float)
     if targets.ndim != 3 or targets.shape[1:] != (S.shape[0], arch.q):
@@ -494,8 +493,8 @@ def polynomial_space_bound(arch) -> int:
     >>> polynomial_space_bound(Architecture((2, 5, 1), "poly2"))   # quadratics in 2 variables
     6
     """
-    arch = _check_arch(arch)
-    r = _degree(arch)
+    arch = check_arch(arch)
+    r = polynomial_degree(arch)
     if r is None:
         raise ValueError(f"arch must have a polynomial activation x^r; got {arch.activation.name!r}")
     D = r ** (arch.k - 1)

@@ -32,9 +32,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_finite_array, as_matrix, as_rng, as_vector, check_positive_float, check_positive_int, check_real
+from . import _kernel
+from ._checks import as_finite_array, as_matrix, as_rng, as_vector, check_arch, check_positive_float, check_positive_int, check_real, check_sample
 from .fitting import FitResult, least_squares_fit
-from .network import Architecture, _batch_unpack, _check_arch, _check_sample, loss_gradient
+from .network import Architecture, loss_gradient
 
 __all__ = [
     "three_point_sample",
@@ -69,7 +70,7 @@ def three_point_sample() -> np.ndarray:
 
 
 def _check_two_layer(arch) -> Architecture:
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     if arch.k != 2:
         raise ValueError(f"arch must be a two-layer network (k = 2); got k = {arch.k} for widths {arch.widths}")
     return arch
@@ -90,14 +91,14 @@ def batch_weights_map(arch, S, thetas) -> np.ndarray:
     >>> batch_weights_map(arch, [[0.0], [1.0]], [[2.0, -1.0, 3.0, 0.5], [1.0, 0.0, 1.0, 0.0]])[:, :, 0].tolist()
     [[0.5, 3.5], [0.0, 1.0]]
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     thetas = as_matrix("thetas", thetas, cols=arch.m)
     return _batch_forward(arch, S, thetas)
 
 
 def _batch_forward(arch: Architecture, S: np.ndarray, thetas: np.ndarray) -> np.ndarray:
-    layers = _batch_unpack(arch, thetas)
+    layers = _kernel.batch_unpack(arch, thetas)
     h = np.broadcast_to(S, (thetas.shape[0],) + S.shape)
     for i, (A, b) in enumerate(layers):
         h = h @ A.transpose(0, 2, 1) + b[:, None, :]
@@ -112,8 +113,8 @@ def image_sample(arch, S, n_samples: int = 1000, *, rng=0, scale: float = 1.0) -
     The weights are ``arch.random_theta(rng, scale=scale)`` draws from one generator.  Returns an
     array of shape (n_samples, n * q): each row is psi_k(theta) flattened row by row.
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     n_samples = check_positive_int("n_samples", n_samples)
     gen = as_rng("rng", rng)
     scale = check_positive_float("scale", scale)
@@ -200,7 +201,7 @@ def best_output_layer(arch, S, T, hidden_thetas) -> tuple[np.ndarray, np.ndarray
     ([[1.0, 0.0, 1.0, 0.0]], 0.0)
     """
     arch = _check_two_layer(arch)
-    S = _check_sample(arch, S)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     d2, p = arch.widths[1], arch.p
     hidden = as_matrix("hidden_thetas", hidden_thetas, cols=d2 * (p + 1))
@@ -227,37 +228,9 @@ def _best_output_layer(arch, S, T, hidden):
 
 def _best_output_layer_one_unit(arch, S, T, hidden):
     """:func:`_best_output_layer` for one hidden unit, in closed form (simple linear regression of T on h)."""
-    features = _one_unit_features(arch, S, hidden)
-    c, d, losses = _one_unit_last_layer(features, T)
+    features = _kernel.one_unit_features(arch, S, hidden)
+    c, d, losses = _kernel.one_unit_last_layer(features, T)
     return np.concatenate([hidden, c, d], axis=1), losses
-
-
-def _one_unit_features(arch, S, hidden):
-    """What :func:`_best_output_layer_one_unit` computes from the first layer alone (not from T).
-
-    The hidden outputs h = sigma(a s_i + b) of every grid row, their means and centred values,
-    sum of squares, and which rows are constant: a widget that searches the same grid for many
-    targets computes these once (:class:`NearestPointPicture`, the chapter-6 widget).
-    """
-    p = arch.p
-    with np.errstate(over="ignore"):
-        h = arch.activation.function(hidden[:, :p] @ S.T + hidden[:, p:])  # (B, n)
-    mean = h.mean(axis=1, keepdims=True)
-    hc = h - mean
-    ss = np.einsum("bi,bi->b", hc, hc)
-    flat = ss <= 1e-28 * (1.0 + np.einsum("bi,bi->b", h, h))  # h constant: only the bias can fit
-    return h, mean, hc, np.where(flat, 1.0, ss)[:, None], flat[:, None]
-
-
-def _one_unit_last_layer(features, T):
-    """The best (c, d) for each grid row and its loss, from :func:`_one_unit_features`; shapes (B, q), (B, q), (B,)."""
-    h, mean, hc, denominator, flat = features
-    Tc = T - T.mean(axis=0)  # (n, q)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        c = np.where(flat, 0.0, (hc @ Tc) / denominator)  # (B, q)
-    d = T.mean(axis=0)[None, :] - c * mean
-    R = h[:, :, None] * c[:, None, :] + d[:, None, :] - T[None, :, :]
-    return c, d, np.einsum("bij,bij->b", R, R)
 
 
 def hidden_weight_grid(arch, radius: float, n_per_axis: int = 101) -> np.ndarray:
@@ -330,7 +303,7 @@ def nearest_point(arch, S, T, hidden_grid, *, refine: bool = True, max_nfev: int
         Evaluation budget of the refinement.
     """
     arch = _check_two_layer(arch)
-    S = _check_sample(arch, S)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     d2, p = arch.widths[1], arch.p
     hidden = as_matrix("hidden_grid", hidden_grid, cols=d2 * (p + 1))
@@ -348,7 +321,7 @@ def _nearest_point(arch, S, T, hidden, refine, max_nfev, features=None) -> Neare
         j = int(np.argmin(losses))
         theta, grid_loss = thetas[j], float(losses[j])
     else:  # the same numbers, without assembling the weights of every grid row
-        c, d, losses = _one_unit_last_layer(features, T)
+        c, d, losses = _kernel.one_unit_last_layer(features, T)
         j = int(np.argmin(losses))
         theta, grid_loss = np.concatenate([hidden[j], c[j], d[j]]), float(losses[j])
     fit = None
@@ -377,7 +350,7 @@ def best_loss_within_radius(arch, S, T, radii, *, n_per_axis: int = 201) -> tupl
         ||theta|| of the grid point attaining it (last layer included).
     """
     arch = _check_two_layer(arch)
-    S = _check_sample(arch, S)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     radii = as_vector("radii", radii)
     if radii.size == 0 or np.any(radii <= 0):
@@ -549,10 +522,10 @@ def saturation_depth(arch, S, theta) -> float:
 
     (pre-activations -90, -60, -30: the first two outputs tie to within e^-60.)
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     if arch.widths != (1, 1, 1):
         raise ValueError(f"arch must be a 1-1-1 network; got widths {arch.widths}")
-    S = _check_sample(arch, S)
+    S = check_sample(arch, S)
     if S.shape[0] < 2:
         raise ValueError(f"S must have at least 2 samples; got {S.shape[0]}")
     theta = as_vector("theta", theta, length=arch.m)
@@ -595,7 +568,7 @@ class NearestPointPicture:
         None unless the network has one hidden unit; the searches of the widget reuse them.
         """
         if self._features is None and self.arch.k == 2 and self.arch.widths[1] == 1:
-            object.__setattr__(self, "_features", _one_unit_features(self.arch, self.S, self.grid))
+            object.__setattr__(self, "_features", _kernel.one_unit_features(self.arch, self.S, self.grid))
         return self._features
 
 

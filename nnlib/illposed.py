@@ -23,9 +23,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, as_vector, check_nonnegative_int, check_positive_float, check_positive_int
+from ._checks import as_matrix, as_rng, as_vector, check_arch, check_nonnegative_int, check_positive_float, check_positive_int, check_sample
 from .fitting import constrained_fit, weight_decay_fit
-from .network import Architecture, _check_arch, _check_sample, weights_map
+from .network import Architecture, weights_map
 
 __all__ = [
     "TARGET_POSITIONS",
@@ -395,7 +395,7 @@ def theta_k_table(ks, S=None, T=None) -> dict:
 
 
 def _check_two_layer_relu(arch) -> Architecture:
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     if arch.k != 2 or arch.activation.name != "relu":
         raise ValueError(f"arch must be a two-layer ReLU network; got {arch!r}")
     return arch
@@ -516,7 +516,7 @@ def price_of_boundedness(
     depends much less on where single solver runs stop (the last bits of the arithmetic).
     """
     arch = _check_two_layer_relu(arch)
-    S = _check_sample(arch, S)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     radii = as_vector("radii", radii)
     if np.any(radii <= 0) or np.any(np.diff(radii) <= 0):
@@ -603,8 +603,8 @@ def weight_decay_path(
     sample point, where the loss is not differentiable and a Gauss-Newton run can stop at once.
     Decision rule: the lowest regularised objective wins.
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     lambdas = as_vector("lambdas", lambdas)
     if np.any(lambdas <= 0):
@@ -654,8 +654,8 @@ def weight_decay_from_price(arch, S, T, path: BoundednessPath, lambdas) -> Weigh
     depend on the last bits of the arithmetic, this is a deterministic function of the price: it
     is as stable as the price, and its norms are those of the radius grid (quantised to it).
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     lambdas = as_vector("lambdas", lambdas)
     if np.any(lambdas <= 0):

@@ -31,10 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 import scipy.optimize
 
-from ._checks import as_matrix, as_rng, as_vector, check_bool, check_nonnegative_int, check_positive_int, check_real, check_tolerance
+from ._checks import as_matrix, as_rng, as_vector, check_arch, check_bool, check_nonnegative_int, check_positive_int, check_real, check_tolerance
 from .cones import augmented_sample, rank_S1, relu_projection
 from .dimension import image_dimension, numerical_rank
-from .network import Architecture, _check_arch, jacobian, weights_map
+from .network import Architecture, jacobian, weights_map  # noqa: F401 (used by the docstring examples)
 
 __all__ = [
     "JoinDecomposition",
@@ -58,7 +58,7 @@ __all__ = [
 
 
 def _two_layer_relu(arch) -> Architecture:
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     if arch.k != 2 or arch.activation.name != "relu":
         raise ValueError(f"arch must be a two-layer ReLU network (widths (p, d, q)); got {arch!r}")
     return arch

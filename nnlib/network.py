@@ -33,7 +33,8 @@ from typing import Sequence
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, as_vector, check_positive_float, check_positive_int
+from . import _kernel
+from ._checks import as_matrix, as_rng, as_vector, check_arch, check_positive_float, check_positive_int, check_sample
 from .activations import Activation, get_activation
 
 __all__ = [
@@ -143,16 +144,7 @@ class Architecture:
             raise ValueError(
                 f"theta must have length m = {self.m} for widths {self.widths}; got length {theta.shape[0]}"
             )
-        return self._unpack_unchecked(theta)
-
-    def _unpack_unchecked(self, theta: np.ndarray) -> list[tuple[np.ndarray, np.ndarray]]:
-        layers, off = [], 0
-        for rows, cols in self._layer_shapes:
-            A = theta[off : off + rows * cols].reshape(rows, cols)
-            off += rows * cols
-            layers.append((A, theta[off : off + rows]))
-            off += rows
-        return layers
+        return _kernel.unpack(self, theta)
 
     def pack(self, layers) -> np.ndarray:
         """Inverse of :meth:`unpack`: stack [(A_1, b_1), ..., (A_k, b_k)] into theta in R^m."""
@@ -172,39 +164,7 @@ class Architecture:
 
         ``rng`` is a seed or a ``numpy.random.Generator`` (nnlib never uses global random state).
         """
-        return self._random_theta(as_rng("rng", rng), check_positive_float("scale", scale))
-
-    def _random_theta(self, rng: np.random.Generator, scale: float) -> np.ndarray:
-        """:meth:`random_theta` without argument checks (inner loops); the same draws in the same order."""
-        parts = []
-        for rows, cols in self._layer_shapes:
-            parts.append((rng.standard_normal((rows, cols)) * scale / np.sqrt(cols)).ravel())
-            parts.append(rng.standard_normal(rows) * scale)
-        return np.concatenate(parts)
-
-
-def _check_arch(arch) -> Architecture:
-    if not isinstance(arch, Architecture):
-        raise TypeError(f"arch must be an nnlib Architecture, e.g. Architecture((2, 2, 2), 'relu'); got {arch!r}")
-    return arch
-
-
-def _check_sample(arch: Architecture, S) -> np.ndarray:
-    return as_matrix("S", S, cols=arch.p)
-
-
-def _forward(arch: Architecture, S: np.ndarray, layers):
-    """Pre-activations z_i and activations h_i of every layer (h_0 = S, output = z_k)."""
-    sigma = arch.activation
-    hs, zs = [S], []
-    h = S
-    for i, (A, b) in enumerate(layers):
-        z = h @ A.T + b
-        zs.append(z)
-        if i < len(layers) - 1:
-            h = sigma.function(z)
-            hs.append(h)
-    return hs, zs
+        return _kernel.random_theta(self, as_rng("rng", rng), check_positive_float("scale", scale))
 
 
 def network(arch, theta, X) -> np.ndarray:
@@ -217,10 +177,10 @@ def network(arch, theta, X) -> np.ndarray:
     >>> network(arch, theta, [[0.0], [1.0]]).ravel().tolist()   # 3 max(2x - 1, 0) + 0.5
     [0.5, 3.5]
     """
-    arch = _check_arch(arch)
+    arch = check_arch(arch)
     X = as_matrix("X", X, cols=arch.p)
     layers = arch.unpack(theta)
-    _, zs = _forward(arch, X, layers)
+    _, zs = _kernel.forward(arch, X, layers)
     return zs[-1]
 
 
@@ -235,9 +195,9 @@ def weights_map(arch, S, theta) -> np.ndarray:
     theta : array, shape (m,)
         The weights, packed as described in the module docstring.
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
-    _, zs = _forward(arch, S, arch.unpack(theta))
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
+    _, zs = _kernel.forward(arch, S, arch.unpack(theta))
     return zs[-1]
 
 
@@ -247,16 +207,16 @@ def hidden_layers(arch, S, theta) -> list[np.ndarray]:
     Useful for pictures of what the hidden layers do to the sample (e.g. the ReLU projection of
     Definition 2 in the proof of Theorem 1).
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
-    hs, _ = _forward(arch, S, arch.unpack(theta))
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
+    hs, _ = _kernel.forward(arch, S, arch.unpack(theta))
     return hs[1:]
 
 
 def loss(arch, S, T, theta) -> float:
     """The squared empirical risk ||T - psi_k(theta)||_F^2, the objective of (5) and (9) squared."""
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     R = weights_map(arch, S, theta) - T
     return float(np.sum(R * R))
@@ -270,26 +230,10 @@ def loss_gradient(arch, S, T, theta) -> tuple[float, np.ndarray]:
     value : float
     gradient : ndarray, shape (m,), packed like theta.
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
-    return _loss_gradient(arch, S, T, arch.unpack(theta))
-
-
-def _loss_gradient(arch: Architecture, S: np.ndarray, T: np.ndarray, layers) -> tuple[float, np.ndarray]:
-    """:func:`loss_gradient` without argument checks, for solvers' inner loops."""
-    hs, zs = _forward(arch, S, layers)
-    R = zs[-1] - T
-    value = float(np.sum(R * R))
-    grads = [None] * arch.k
-    G = 2.0 * R  # dL/dz_k, shape (n, d_{k+1})
-    dsigma = arch.activation.derivative
-    for i in range(arch.k - 1, -1, -1):
-        A, _ = layers[i]
-        grads[i] = (G.T @ hs[i], G.sum(axis=0))
-        if i > 0:
-            G = (G @ A) * dsigma(zs[i - 1])
-    return value, np.concatenate([np.concatenate([gA.ravel(), gb]) for gA, gb in grads])
+    return _kernel.loss_gradient(arch, S, T, arch.unpack(theta))
 
 
 def jacobian(arch, S, theta) -> np.ndarray:
@@ -304,77 +248,9 @@ def jacobian(arch, S, theta) -> np.ndarray:
     D_i[s, j, a] h_{i-1}[s, b].  The array is in column-major (Fortran) order, each column
     contiguous (the layout LAPACK works in); its values do not depend on the layout.
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
-    return _jacobian(arch, S, arch.unpack(theta))
-
-
-def _activation_derivative(arch: Architecture, z: np.ndarray, h: np.ndarray) -> np.ndarray:
-    """sigma'(z) (h = sigma(z) unused for tanh: 1 - h^2 loses all relative accuracy for |z| >~ 15)."""
-    name = arch.activation.name
-    if name == "relu":
-        return (z > 0).astype(float)
-    return arch.activation.derivative(z)
-
-
-def _jacobian(arch: Architecture, S: np.ndarray, layers) -> np.ndarray:
-    """:func:`jacobian` without argument checks (inner loops of the dimension estimate).
-
-    Works on transposes throughout, so that every write is a long contiguous run over the
-    samples: the forward pass as z_i^T = A_i h_(i-1)^T + b_i (one BLAS call per layer), the
-    back-propagated D_i^T (rows: units of layer i, columns: the n q outputs) by one BLAS call per
-    layer, and the result J^T (m x n q, C order), returned as its transpose J (an (n q) x m array
-    in column-major order: each column, the derivative along one weight, is contiguous).  The
-    block of A_i is then rows x cols runs of n q products D_i^T[a] * h_(i-1)^T[b].
-    """
-    sigma = arch.activation.function
-    k = arch.k
-    n, q, m = S.shape[0], arch.q, arch.m
-    nq = n * q
-    hts, zts = [np.ascontiguousarray(S.T)], []
-    for i, (A, b) in enumerate(layers):
-        zt = A @ hts[-1]
-        zt += b[:, None]
-        zts.append(zt)
-        if i < k - 1:
-            hts.append(sigma(zt))
-    shapes = arch._layer_shapes
-    offsets, off = [], 0
-    for rows, cols in shapes:
-        offsets.append(off)
-        off += rows * cols + rows
-    Jt = np.empty((m, nq))  # row c of Jt: d psi[s, j] / d theta_c for all (s, j), s major
-    # Last layer: d psi[s, j] / d z_k[s, a] = delta_ja.
-    rows, cols = shapes[-1]
-    o = offsets[-1]
-    if q == 1:
-        Jt[o : o + cols] = hts[-1]
-        Jt[o + cols] = 1.0
-    else:
-        Jt[o : o + rows * cols + rows] = 0.0
-        blockA = Jt[o : o + rows * cols].reshape(rows, cols, n, q)
-        blockb = Jt[o + rows * cols : o + rows * cols + rows].reshape(rows, n, q)
-        for j in range(q):
-            blockA[j, :, :, j] = hts[-1]
-            blockb[j, :, j] = 1.0
-    Dt = None  # D_i^T[a, s q + j] = d psi[s, j] / d z_i[s, a]
-    for i in range(k - 2, -1, -1):
-        rows, cols = shapes[i]
-        o = offsets[i]
-        ds = _activation_derivative(arch, zts[i], hts[i + 1])  # (rows, n)
-        A = layers[i + 1][0]
-        if Dt is None:
-            Dt = A[0][:, None] * ds if q == 1 else (A.T[:, None, :] * ds[:, :, None]).reshape(rows, nq)
-        else:
-            Dt = A.T @ Dt
-            if q == 1:
-                Dt *= ds
-            else:
-                Dt = (Dt.reshape(rows, n, q) * ds[:, :, None]).reshape(rows, nq)
-        ht = hts[i] if q == 1 else np.repeat(hts[i], q, axis=1)  # (cols, n q)
-        np.multiply(Dt[:, None, :], ht[None, :, :], out=Jt[o : o + rows * cols].reshape(rows, cols, nq))
-        Jt[o + rows * cols : o + rows * cols + rows] = Dt
-    return Jt.T
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
+    return _kernel.jacobian(arch, S, arch.unpack(theta))
 
 
 def weight_norm(theta) -> float:
@@ -395,47 +271,10 @@ def batch_loss_gradient(arch, S, T, thetas) -> tuple[np.ndarray, np.ndarray]:
     values : ndarray, shape (B,)
     gradients : ndarray, shape (B, m)
     """
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     thetas = as_matrix("thetas", thetas, cols=arch.m)
-    return _batch_loss_gradient(arch, S, T, thetas)
+    return _kernel.batch_loss_gradient(arch, S, T, thetas)
 
 
-def _batch_unpack(arch: Architecture, thetas: np.ndarray):
-    layers, off = [], 0
-    B = thetas.shape[0]
-    for rows, cols in arch.layer_shapes:
-        A = thetas[:, off : off + rows * cols].reshape(B, rows, cols)
-        off += rows * cols
-        layers.append((A, thetas[:, off : off + rows]))
-        off += rows
-    return layers
-
-
-def _batch_loss_gradient(arch: Architecture, S: np.ndarray, T: np.ndarray, thetas: np.ndarray):
-    """Batched loss and gradient without argument checks (the inner loop of multi-start solvers)."""
-    layers = _batch_unpack(arch, thetas)
-    sigma, dsigma = arch.activation.function, arch.activation.derivative
-    hs, zs = [np.broadcast_to(S, (thetas.shape[0],) + S.shape)], []
-    for i, (A, b) in enumerate(layers):
-        z = hs[-1] @ A.transpose(0, 2, 1) + b[:, None, :]
-        zs.append(z)
-        if i < arch.k - 1:
-            hs.append(sigma(z))
-    R = zs[-1] - T
-    values = np.einsum("bij,bij->b", R, R)
-    grad = np.empty_like(thetas)
-    offsets, off = [], 0
-    for rows, cols in arch.layer_shapes:
-        offsets.append(off)
-        off += rows * cols + rows
-    G = 2.0 * R
-    for i in range(arch.k - 1, -1, -1):
-        rows, cols = arch.layer_shapes[i]
-        o = offsets[i]
-        grad[:, o : o + rows * cols] = (G.transpose(0, 2, 1) @ hs[i]).reshape(-1, rows * cols)
-        grad[:, o + rows * cols : o + rows * cols + rows] = G.sum(axis=1)
-        if i > 0:
-            G = (G @ layers[i][0]) * dsigma(zs[i - 1])
-    return values, grad

@@ -36,8 +36,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from . import _kernel
 from ._checks import as_finite_array, as_rng, as_vector, check_positive_float, check_positive_int
-from .geometry import _one_unit_features, _one_unit_last_layer, nearest_monotone_vectors
+from .geometry import nearest_monotone_vectors
 from .network import Architecture
 from .robust import resolved_excess, resolved_excess_bound
 
@@ -402,7 +403,7 @@ def best_fit_path(t, radii, *, S=(0.0, 1.0, 2.0), activation: str = "tanh", n_a:
         raise ValueError(f"n_b must be at least 3; got {n_b}")
     top = max(float(radii.max()), 0.02)
     arch, hidden, features = _candidate_grid(tuple(s.tolist()), activation, top, n_a, n_b)
-    c, d, losses = _one_unit_last_layer(features, t[:, None])
+    c, d, losses = _kernel.one_unit_last_layer(features, t[:, None])
     thetas = np.concatenate([hidden, c, d], axis=1)
     norms = np.linalg.norm(thetas, axis=1)
     order = np.argsort(norms, kind="stable")
@@ -435,7 +436,7 @@ def _candidate_grid(s: tuple, activation: str, top: float, n_a: int, n_b: int):
     reach = np.abs(a) * float(np.max(np.abs(s))) + 6.0
     b = -reach[:, None] + 2 * reach[:, None] * np.linspace(0.0, 1.0, n_b)[None, :]
     hidden = np.stack([np.repeat(a, n_b), b.ravel()], axis=1)
-    features = _one_unit_features(arch, s[:, None], hidden)
+    features = _kernel.one_unit_features(arch, s[:, None], hidden)
     for arr in (hidden, *features):
         arr.setflags(write=False)
     return arch, hidden, features

@@ -17,7 +17,7 @@ import nnlib
 MODULES = ["nnlib"] + sorted(info.name for info in pkgutil.walk_packages(nnlib.__path__, "nnlib."))
 
 # Modules whose work is drawing, solving or validating, where an example would only restate a test.
-WITHOUT_EXAMPLES = {"nnlib", "nnlib._checks", "nnlib.fitting", "nnlib.illposed", "nnlib.viz", "nnlib.viz.plotting",
+WITHOUT_EXAMPLES = {"nnlib", "nnlib._checks", "nnlib._kernel", "nnlib.fitting", "nnlib.illposed", "nnlib.viz", "nnlib.viz.plotting",
                     "nnlib.viz.fitting", "nnlib.viz.geometry", "nnlib.viz.illposed", "nnlib.viz.generic",
                     "nnlib.viz.escape", "nnlib.viz.smooth"}
 

@@ -14,6 +14,7 @@ from nnlib.fitting import (
     step_size_scan,
     verdict_margin,
 )
+from nnlib import _kernel
 from nnlib.network import Architecture, loss, loss_gradient
 from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
 
@@ -482,20 +483,20 @@ def test_best_of_starts_returns_the_lowest_final_loss_of_its_starts():
 
 
 # ------------------------------------------------------- gradient_descent: the same iterates as before
-# gradient_descent runs on a resumable _Descent with cheaper per-step checks (issue 7).  The loop
+# gradient_descent runs on a resumable Descent with cheaper per-step checks (issue 7).  The loop
 # below is the one it replaced (commit 7340851), kept as the reference: the new loop must give the
 # same iterates, histories and status to the last bit.
 
 
 def _reference_gradient_descent(arch, S, T, theta0=None, *, step, n_steps, rng=0, record_every=1, gtol=0.0):
     from nnlib.fitting import _BLOW_UP
-    from nnlib.network import _loss_gradient
+    from nnlib._kernel import loss_gradient as _loss_gradient
 
     theta = arch.random_theta(rng) if theta0 is None else theta0.copy()
     steps, losses, norms, gnorms = [], [], [], []
     status = "finished"
     with np.errstate(over="ignore", invalid="ignore"):
-        value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+        value, grad = _loss_gradient(arch, S, T, _kernel.unpack(arch, theta))
     for it in range(n_steps + 1):
         if it % record_every == 0 or it == n_steps:
             steps.append(it)
@@ -517,7 +518,7 @@ def _reference_gradient_descent(arch, S, T, theta0=None, *, step, n_steps, rng=0
             status = "diverged"
             break
         with np.errstate(over="ignore", invalid="ignore"):
-            new_value, new_grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(new_theta))
+            new_value, new_grad = _loss_gradient(arch, S, T, _kernel.unpack(arch, new_theta))
         if not np.isfinite(new_value) or new_value > _BLOW_UP or not np.all(np.isfinite(new_grad)):
             status = "diverged"
             break
@@ -577,11 +578,11 @@ def test_gradient_descent_gives_the_reference_loops_iterates_on_deeper_networks(
 
 
 def test_a_descent_run_advanced_in_pieces_serves_every_shorter_run_bit_for_bit():
-    from nnlib.fitting import _Descent
+    from nnlib.fitting import Descent
 
     S, T = theorem1_data()
     arch = theorem1_architecture()
-    run = _Descent(arch, S, T, arch.random_theta(9), 5e-3, keep_thetas=True)
+    run = Descent(arch, S, T, arch.random_theta(9), 5e-3, keep_thetas=True)
     for target in (100, 1000, 2500):
         run.advance(target)
         assert run.it == target
@@ -592,11 +593,11 @@ def test_a_descent_run_advanced_in_pieces_serves_every_shorter_run_bit_for_bit()
 
 
 def test_a_diverged_run_serves_the_diverged_result_for_every_longer_request():
-    from nnlib.fitting import _Descent
+    from nnlib.fitting import Descent
 
     S, T = theorem1_data()
     arch = theorem1_architecture()
-    run = _Descent(arch, S, T, arch.random_theta(0), 3.0, keep_thetas=True).advance(1000)
+    run = Descent(arch, S, T, arch.random_theta(0), 3.0, keep_thetas=True).advance(1000)
     assert run.status == "diverged" and run.it < 1000
     for n in (run.it - 1, run.it, run.it + 1, 1000, 5000):
         _assert_identical(run.result(n, 1), gradient_descent(arch, S, T, step=3.0, n_steps=n, rng=0))
@@ -604,8 +605,8 @@ def test_a_diverged_run_serves_the_diverged_result_for_every_longer_request():
 
 @pytest.mark.parametrize("activation", ["relu", "tanh", "sigmoid", "identity", "poly2", "poly3"])
 def test_the_two_layer_loss_gradient_equals_the_general_one_bit_for_bit(activation):
-    from nnlib.fitting import _two_layer_loss_gradient
-    from nnlib.network import _loss_gradient
+    from nnlib._kernel import two_layer_loss_gradient as _two_layer_loss_gradient
+    from nnlib._kernel import loss_gradient as _loss_gradient
 
     arch = Architecture((3, 4, 2), activation)
     rng = np.random.default_rng(1)
@@ -613,7 +614,7 @@ def test_the_two_layer_loss_gradient_equals_the_general_one_bit_for_bit(activati
     fast = _two_layer_loss_gradient(arch, S, T)
     for seed in range(20):
         theta = arch.random_theta(seed, scale=2.0)
-        value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta))
+        value, grad = _loss_gradient(arch, S, T, _kernel.unpack(arch, theta))
         fast_value, fast_grad = fast(theta)
         assert fast_value == value and np.array_equal(fast_grad, grad)
 
@@ -653,11 +654,11 @@ def _kink_start():
 
 
 def test_the_two_layer_loss_gradient_equals_the_general_one_at_a_relu_kink():
-    from nnlib.fitting import _two_layer_loss_gradient
-    from nnlib.network import _loss_gradient
+    from nnlib._kernel import two_layer_loss_gradient as _two_layer_loss_gradient
+    from nnlib._kernel import loss_gradient as _loss_gradient
 
     arch, S, T, theta0 = _kink_start()
-    value, grad = _loss_gradient(arch, S, T, arch._unpack_unchecked(theta0))
+    value, grad = _loss_gradient(arch, S, T, _kernel.unpack(arch, theta0))
     fast_value, fast_grad = _two_layer_loss_gradient(arch, S, T)(theta0)
     assert fast_value == value and np.array_equal(fast_grad, grad)
 

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 import nnlib as nn
+from nnlib import _kernel
 from nnlib import geometry as g
 from nnlib.viz import geometry as viz_g
 from _helpers import pixels
@@ -319,7 +320,7 @@ def test_cached_grid_features_give_the_last_layers_of_best_output_layer(pictures
     picture = pictures["sigmoid"]
     T = np.array([[0.3], [-1.2], [2.0]])
     thetas, losses = g.best_output_layer(picture.arch, picture.S, T, picture.grid)
-    c, d, cached_losses = g._one_unit_last_layer(picture.grid_features(), T)
+    c, d, cached_losses = _kernel.one_unit_last_layer(picture.grid_features(), T)
     assert np.array_equal(thetas[:, 2:3], c) and np.array_equal(thetas[:, 3:4], d)
     assert np.array_equal(losses, cached_losses)
 

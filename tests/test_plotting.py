@@ -161,9 +161,9 @@ def test_the_spectrum_panel_index_axis_ends_at_5_10_20_40_so_small_moves_keep_it
 
 
 def test_the_spectrum_panel_wants_one_rank_per_mark():
-    from nnlib.viz.plotting import _SpectrumPanel
+    from nnlib.viz.plotting import SpectrumPanel
 
-    panel = _SpectrumPanel([("computed rank", "k", "-")])
+    panel = SpectrumPanel([("computed rank", "k", "-")])
     panel.show([3.0, 1.0, 1e-17], 1e-15, (2,), "a title")
     assert panel.marks[0].get_xdata()[0] == 2.5 and panel.ax.get_xlim() == (0.0, 5.0)
     with pytest.raises(ValueError, match="^ranks must hold 1 entries"):
@@ -173,11 +173,11 @@ def test_the_spectrum_panel_wants_one_rank_per_mark():
 
 def test_the_spectrum_panel_draws_values_below_the_rounding_level_at_it_so_noise_leaves_the_picture():
     from nnlib.viz.live import LiveFigure
-    from nnlib.viz.plotting import _SpectrumPanel
+    from nnlib.viz.plotting import SpectrumPanel
 
     pictures = []
     for tail in ([3e-17, 1e-18], [5e-17, 0.0]):   # two kernels' rounding noise
-        panel = _SpectrumPanel([("computed rank", "k", "-")], noise=True)
+        panel = SpectrumPanel([("computed rank", "k", "-")], noise=True)
         panel.show([3.0, 1.0] + tail, 1e-15, (2,), "a title", noise_level=1e-15)
         assert panel.curve.get_xdata().tolist() == [1, 2] and panel.noise.get_xdata().tolist() == [3, 4]
         assert panel.noise.get_ydata().tolist() == [1e-15, 1e-15]
@@ -187,12 +187,12 @@ def test_the_spectrum_panel_draws_values_below_the_rounding_level_at_it_so_noise
 
 
 def test_the_spectrum_panel_wants_a_positive_noise_level_and_a_panel_built_for_it():
-    from nnlib.viz.plotting import _SpectrumPanel
+    from nnlib.viz.plotting import SpectrumPanel
 
-    plain = _SpectrumPanel([("computed rank", "k", "-")])
+    plain = SpectrumPanel([("computed rank", "k", "-")])
     with pytest.raises(ValueError, match="^noise_level needs a panel built with noise=True"):
         plain.show([3.0, 1e-17], 1e-15, (1,), "t", noise_level=1e-15)
-    noisy = _SpectrumPanel([("computed rank", "k", "-")], noise=True)
+    noisy = SpectrumPanel([("computed rank", "k", "-")], noise=True)
     with pytest.raises(ValueError, match="^noise_level must be a positive number"):
         noisy.show([3.0, 1e-17], 1e-15, (1,), "t", noise_level=0.0)
     noisy.show([3.0, 1e-17], 1e-15, (1,), "t")       # without a level every value is drawn as it is

@@ -16,10 +16,9 @@ from collections import OrderedDict
 import ipywidgets as w
 import numpy as np
 
-from .._checks import as_matrix, check_nonnegative_int, check_positive_float, check_positive_int
-from ..fitting import FitResult, _Descent
-from ..network import _check_arch, _check_sample
-from .plotting import _FitHistoryPanels
+from .._checks import as_matrix, check_arch, check_nonnegative_int, check_positive_float, check_positive_int, check_sample
+from ..fitting import FitResult, Descent
+from .plotting import FitHistoryPanels
 
 __all__ = ["fit_history_figure", "fit_result_figure", "fit_result_live", "fit_live", "fit_explorer", "STEP_RANGE"]
 
@@ -47,8 +46,8 @@ def fit_history_figure(arch, S, T, *, step: float, n_steps: int, seed: int, init
     seed = check_nonnegative_int("seed", seed)
     max_steps = _check_max_steps(max_steps)
     step = check_positive_float("step", step)
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     res = _RunCache(arch, S, T, init_scale=init_scale, max_runs=1).result(seed, step, n_steps)
     return fit_result_figure(res, seed=seed, step=step, max_steps=max_steps)
@@ -75,7 +74,7 @@ def fit_result_figure(result: FitResult, *, seed: int, step: float, max_steps: i
     seed = check_nonnegative_int("seed", seed)
     step = check_positive_float("step", step)
     max_steps = _check_max_steps(max_steps)
-    return _FitHistoryPanels(1).show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps).fig
+    return FitHistoryPanels(1).show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps).fig
 
 
 def fit_result_live(*, max_steps: int | None = None):
@@ -86,7 +85,7 @@ def fit_result_live(*, max_steps: int | None = None):
     from .live import LiveFigure
 
     max_steps = _check_max_steps(max_steps)
-    panels = _FitHistoryPanels(1)
+    panels = FitHistoryPanels(1)
     live = LiveFigure(panels.fig, panels.moving)
 
     def render(result, *, seed, step):
@@ -124,7 +123,7 @@ class _RunCache:
         run = self._runs.pop(key, None)
         if run is None:
             theta0 = self.arch.random_theta(seed, scale=self.init_scale)
-            run = _Descent(self.arch, self.S, self.T, theta0, step, keep_thetas=True)
+            run = Descent(self.arch, self.S, self.T, theta0, step, keep_thetas=True)
         self._runs[key] = run
         while len(self._runs) > self.max_runs:
             self._runs.popitem(last=False)
@@ -159,12 +158,12 @@ def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max
     """
     from .live import LiveFigure
 
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     max_steps = check_positive_int("max_steps", max_steps)
     runs = _RunCache(arch, S, T, init_scale=init_scale, max_runs=max_runs)
-    panels = _FitHistoryPanels(1)
+    panels = FitHistoryPanels(1)
     live = LiveFigure(panels.fig, panels.moving)
 
     def render(step, n_steps, seed):
@@ -202,8 +201,8 @@ def fit_explorer(
     """
     from .live import live_widget
 
-    arch = _check_arch(arch)
-    S = _check_sample(arch, S)
+    arch = check_arch(arch)
+    S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     step = check_positive_float("step", step)
     if not STEP_RANGE[0] <= step <= STEP_RANGE[1]:

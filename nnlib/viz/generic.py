@@ -14,7 +14,7 @@ from ..dimension import image_dimension
 from ..generic import gap_text, symmetry_bound
 from ..network import Architecture
 from .explorer import explorer, live_renderer
-from .plotting import _SpectrumPanel
+from .plotting import SpectrumPanel
 
 __all__ = ["architecture_figure", "architecture_live", "architecture_explorer"]
 
@@ -36,7 +36,7 @@ _ARCHITECTURE_MARKS = (("computed dimension", "k", "-"), ("m - symmetries", "C3"
 
 
 def _show_architecture(panel, arch, n: int, rep, sb: int):
-    """Draw the state of :func:`_architecture_state` on a spectrum panel (``viz.plotting._SpectrumPanel``)."""
+    """Draw the state of :func:`_architecture_state` on a spectrum panel (``viz.plotting.SpectrumPanel``)."""
     nq = n * arch.q
     s = rep.best.singular_values
     # Plain Unicode (no mathtext): the title changes on every move.  The gap and the values below
@@ -59,7 +59,7 @@ def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: 
     the gap is printed by :func:`gap_text`, so the picture is the same for every BLAS kernel.  Returns the matplotlib figure (the spectrum panel of
     :mod:`nnlib.viz.plotting` that the live widget keeps).
     """
-    return _show_architecture(_SpectrumPanel(_ARCHITECTURE_MARKS, noise=True),
+    return _show_architecture(SpectrumPanel(_ARCHITECTURE_MARKS, noise=True),
                               *_architecture_state(widths, activation, n, seed, degree, n_points)).fig
 
 
@@ -73,7 +73,7 @@ def architecture_live(*, seed: int = 0, n_points: int = 60):
     """
     seed = check_nonnegative_int("seed", seed)
     n_points = check_positive_int("n_points", n_points)
-    panel = _SpectrumPanel(_ARCHITECTURE_MARKS, noise=True)
+    panel = SpectrumPanel(_ARCHITECTURE_MARKS, noise=True)
 
     def show(depth, width, p, q, activation, n):
         depth = check_positive_int("depth", depth)

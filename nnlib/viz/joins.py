@@ -17,7 +17,7 @@ from ..geometry import plane_coordinates
 from ..joins import corollary2_bounds, corollary4_formulas, rescaled_dimension, theorem3_dimension
 from ..network import Architecture
 from .explorer import explorer, live_renderer
-from .plotting import _SpectrumPanel, new_figure
+from .plotting import SpectrumPanel, new_figure
 
 __all__ = ["singular_value_figure", "join_locus_figure", "dimension_explorer_figure", "dimension_explorer_live",
            "dimension_explorer"]
@@ -108,7 +108,7 @@ def _show_dimension(panel, rep, title: str):
 def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu", *, seed: int = 0):
     """The widget's figure: Jacobian spectrum, computed dimension and the formulas of §5 side by side
     (the spectrum panel of :mod:`nnlib.viz.plotting`, which the live widget keeps)."""
-    return _show_dimension(_SpectrumPanel(_DIMENSION_MARKS, noise=True), *_dimension_state(n, p, d, q, k, activation, seed)).fig
+    return _show_dimension(SpectrumPanel(_DIMENSION_MARKS, noise=True), *_dimension_state(n, p, d, q, k, activation, seed)).fig
 
 
 def dimension_explorer_live(*, seed: int = 0):
@@ -124,7 +124,7 @@ def dimension_explorer_live(*, seed: int = 0):
     (b'\\x89PNG', b'\\x89PNG', 'blit')
     """
     seed = check_nonnegative_int("seed", seed)
-    panel = _SpectrumPanel(_DIMENSION_MARKS, noise=True)
+    panel = SpectrumPanel(_DIMENSION_MARKS, noise=True)
 
     def show(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu"):
         _show_dimension(panel, *_dimension_state(n, p, d, q, k, activation, seed))

@@ -95,7 +95,7 @@ def _index_limit(x: float) -> float:
     return limit
 
 
-class _SpectrumPanel:
+class SpectrumPanel:
     """The singular values of a Jacobian (log scale), built once: the values, the rank threshold,
     vertical marks between s_r and s_(r+1) for given ranks r, and a title.
 
@@ -138,7 +138,7 @@ class _SpectrumPanel:
     def moving(self) -> list:
         return [self.curve, *([self.noise] if self.noise is not None else []), self.threshold, *self.marks, self.title]
 
-    def show(self, singular_values, tolerance: float, ranks, title: str, *, noise_level: float | None = None) -> "_SpectrumPanel":
+    def show(self, singular_values, tolerance: float, ranks, title: str, *, noise_level: float | None = None) -> "SpectrumPanel":
         """Draw ``singular_values`` with the threshold ``tolerance`` and a mark after each of ``ranks``
         (values below ``noise_level``, if given, at that level: see the class)."""
         sv = np.maximum(np.asarray(singular_values, dtype=float), 1e-300)
@@ -167,7 +167,7 @@ class _SpectrumPanel:
         return self
 
 
-class _FitHistoryPanels:
+class FitHistoryPanels:
     """The fit-history figure, built once: the loss and ||theta|| against 1 + step, log-log.
 
     ``show(results, labels, title)`` puts the runs on the lines, the labels in the legends and
@@ -205,7 +205,7 @@ class _FitHistoryPanels:
     def moving(self) -> list:
         return [*self.loss_lines, *self.norm_lines, *self.legends] + ([self.title] if self.title else [])
 
-    def show(self, results, labels, title: str = "", *, max_steps: int | None = None) -> "_FitHistoryPanels":
+    def show(self, results, labels, title: str = "", *, max_steps: int | None = None) -> "FitHistoryPanels":
         if len(results) != len(self.loss_lines) or len(labels) != len(results):
             raise ValueError(f"results and labels must hold {len(self.loss_lines)} entries each")
         for res, label, l_line, n_line in zip(results, labels, self.loss_lines, self.norm_lines):
@@ -238,7 +238,7 @@ def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequen
     title : str
         Figure title.
 
-    The drawing is the one the chapter-1 widget keeps alive (``_FitHistoryPanels``).
+    The drawing is the one the chapter-1 widget keeps alive (``FitHistoryPanels``).
     """
     if isinstance(results, FitResult):
         results = [results]
@@ -250,7 +250,7 @@ def plot_fit_history(results: FitResult | Sequence[FitResult], *, labels: Sequen
         labels = [f"run {i + 1}" for i in range(len(results))] if len(results) > 1 else ["gradient descent"]
     if len(labels) != len(results):
         raise ValueError(f"labels must have one entry per result ({len(results)}); got {len(labels)}")
-    return _FitHistoryPanels(len(results), title=bool(title)).show(list(results), list(labels), title).fig
+    return FitHistoryPanels(len(results), title=bool(title)).show(list(results), list(labels), title).fig
 
 
 def plot_sample_and_response(S, T, *, title: str = "the sample S and the responses T"):
