@@ -170,6 +170,7 @@ $(VENV)/.lite-installed: $(VENV)/.installed
 # ---------------------------------------------------------------- test
 # Each step stops the make on failure; pytest's exit code 5 ("no tests ran")
 # is a failure too.
+#  0. ruff check (lint, configured in [tool.ruff] of pyproject.toml);
 #  1. the nnlib unit tests (tests/test_*.py);
 #  2. nbval: every notebook in chapters/ is re-executed and its stored outputs
 #     compared (strict, not --nbval-lax); tests/nbval_sanitize.cfg masks only
@@ -185,6 +186,7 @@ $(VENV)/.lite-installed: $(VENV)/.installed
 #  5. the JupyterLite copy (make lite) and its browser test (tests/browser/check_lite.py: chapter 1
 #     run by Pyodide in Chromium, offline, a widget slider moved; timings in _build/lite-timings.json).
 test: venv assets _build/.cache-inputs
+	$(BIN)/ruff check .
 	$(BIN)/pytest tests
 	$(BIN)/pytest --nbval chapters --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 	$(JB_BUILD)

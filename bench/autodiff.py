@@ -17,7 +17,6 @@ tanh and ReLU) this times
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 

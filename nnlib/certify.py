@@ -355,9 +355,13 @@ def _column_map(arch: Architecture):
     for i, (rows, cols) in enumerate(arch.layer_shapes):
         for a in range(rows):
             for b in range(cols):
-                layer.append(i); unit.append(a); inp.append(b)
+                layer.append(i)
+                unit.append(a)
+                inp.append(b)
         for a in range(rows):
-            layer.append(i); unit.append(a); inp.append(-1)
+            layer.append(i)
+            unit.append(a)
+            inp.append(-1)
     return np.array(layer), np.array(unit), np.array(inp)
 
 

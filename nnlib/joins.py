@@ -388,9 +388,11 @@ def _affine_feasible(s, x, lo_idx, hi_idx, mid_idx, slope_sign: int, tol: float)
     b_eq = x[mid_idx] if len(mid_idx) else None
     A_ub, b_ub = [], []
     for i in lo_idx:
-        A_ub.append([s[i], 1.0]); b_ub.append(x[i])
+        A_ub.append([s[i], 1.0])
+        b_ub.append(x[i])
     for i in hi_idx:
-        A_ub.append([-s[i], -1.0]); b_ub.append(-x[i])
+        A_ub.append([-s[i], -1.0])
+        b_ub.append(-x[i])
     bounds = [(0, None) if slope_sign > 0 else (None, 0) if slope_sign < 0 else (None, None), (None, None)]
     if A_eq is not None:
         # least squares on the middle first: equality up to tol

@@ -3,7 +3,6 @@ Corollary 1) and its faces F_I(S) (structure (24))."""
 
 from __future__ import annotations
 
-from itertools import combinations
 
 import matplotlib.pyplot as plt
 import numpy as np

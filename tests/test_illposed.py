@@ -203,7 +203,7 @@ def test_theta_k_figure_has_two_titled_panels_with_legends():
 
 def test_theta_k_figure_draws_the_fit_and_hidden_images_of_theta_k():
     """The points drawn are psi_2(theta_k) and sigma(alpha_1(s_i)), not just some points."""
-    arch, (S, T) = theorem1_architecture(), theorem1_data()
+    arch, (S, _) = theorem1_architecture(), theorem1_data()
     fig = viz_ip.theta_k_figure(5)
     ax_out, ax_hid = fig.axes
     drawn_fit = ax_out.collections[1].get_offsets()

@@ -8,7 +8,7 @@ import pytest
 from matplotlib.collections import PathCollection
 from matplotlib.figure import Figure
 
-from nnlib.fitting import FitResult, gradient_descent
+from nnlib.fitting import gradient_descent
 from nnlib.paper import theorem1_architecture, theorem1_data
 from nnlib.viz.plotting import BOOK_STYLE, new_figure, plot_fit_history, plot_sample_and_response, use_book_style
 
