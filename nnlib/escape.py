@@ -42,7 +42,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ._checks import as_matrix, as_rng, as_vector, check_arch, check_open_unit, check_positive_float, check_positive_int, check_sample
+from ._checks import as_matrix, as_rng, as_vector, check_arch, check_open_unit, check_positive_float, check_positive_int, check_real, check_sample
 from .fitting import least_squares_fit
 from .network import loss_gradient
 
@@ -219,6 +219,7 @@ def survey_target(arch, S, T, n_starts: int = 16, *, rng=0, init_scale: float = 
     n_starts = check_positive_int("n_starts", n_starts)
     gen = as_rng("rng", rng)
     init_scale = check_positive_float("init_scale", init_scale)
+    margin = check_real("margin", margin, low=0.0, high=1.0, high_open=True, what="a relative margin")
     starts = [arch.random_theta(gen, scale=init_scale) for _ in range(n_starts)]
     if extra_starts is not None:
         starts += list(as_matrix("extra_starts", extra_starts, cols=arch.m))
