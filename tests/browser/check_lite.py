@@ -161,11 +161,10 @@ def wait_for(predicate, timeout_s, what, poll_s=0.25):
         time.sleep(poll_s)
 
 
-def image_digest(page, index: int) -> str:
-    data = page.evaluate(
-        """async (i) => { const img = document.querySelectorAll('.jupyter-widgets img')[i];
-             const buf = await (await fetch(img.src)).arrayBuffer();
-             return Array.from(new Uint8Array(buf)); }""", index)
+def image_digest(image) -> str:
+    data = image.evaluate(
+        """async (img) => { const buf = await (await fetch(img.src)).arrayBuffer();
+             return Array.from(new Uint8Array(buf)); }""")
     return hashlib.sha256(bytes(data)).hexdigest()
 
 
@@ -234,15 +233,15 @@ def test_chapter_runs_live_in_the_browser_offline(browser, site, proxy, chapter)
         assert stderr == [], f"stderr output: {stderr}"
 
         # The live widget: its picture, then a slider moved.
-        images = page.locator(".jupyter-widgets img")
+        images = page.locator(".jupyter-widgets img >> visible=true")
         wait_for(lambda: images.count() > 0, 60, "a live widget's picture")
         # A reader's drag of the chapter-1 explorer's "number of steps" slider (any slider elsewhere).
         rows = page.locator(".widget-slider", has_text="number of steps")
         if rows.count() == 0:
-            rows = page.locator(".widget-slider")
+            rows = page.locator(".widget-slider >> visible=true")
         assert rows.count() > 0, "the live widget has no slider"
         images.first.scroll_into_view_if_needed()
-        before_digest = image_digest(page, 0)
+        before_digest = image_digest(images.first)
         row = rows.first
         row.scroll_into_view_if_needed()
         readout = row.locator(".widget-readout")
@@ -256,7 +255,7 @@ def test_chapter_runs_live_in_the_browser_offline(browser, site, proxy, chapter)
         page.mouse.up()
         after_readout = readout.inner_text() if readout.count() else None
         assert after_readout != before_readout, f"the drag did not move the slider ({before_readout!r})"
-        wait_for(lambda: image_digest(page, 0) != before_digest, 120,
+        wait_for(lambda: image_digest(images.first) != before_digest, 120,
                  f"the widget's picture to change (slider {before_readout!r} -> {after_readout!r})")
         t_redraw = time.perf_counter() - t_move
 
