@@ -32,6 +32,7 @@ def _spread(st: dict, fmt=_s) -> str:
 
 def main(total_seconds: float | None = None) -> None:
     ch, wd, ad, sc = read("chapters"), read("widgets"), read("autodiff"), read("scaling")
+    sp = read("speed")
     info = machine()
     out = ["# Benchmark results", "",
            "Written by `make bench` (`.venv/bin/python -m bench.run`); raw numbers in `bench/raw/` "
@@ -44,7 +45,7 @@ def main(total_seconds: float | None = None) -> None:
            f"matplotlib {info['matplotlib']}, torch {info['torch']}",
            "- load average (1 min) before/after each part: "
            + "; ".join(f"{name} {d['load_before'][0]}/{d['load_after'][0]}" for name, d in
-                       (("chapters", ch), ("widgets", wd), ("autodiff", ad), ("scaling", sc)) if d)
+                       (("chapters", ch), ("widgets", wd), ("autodiff", ad), ("scaling", sc), ("speed", sp)) if d)
            + f"; now {load()[0]}. The machine is shared (2 cores): timings above a load of 2 are inflated.",
            "", "## Targets", "", "| target | measured | ratio | verdict |", "| --- | --- | --- | --- |"]
     if ch:
@@ -101,6 +102,8 @@ def main(total_seconds: float | None = None) -> None:
                    f"{cap['cap_mib_above_startup']} MiB allowed) | whole Jacobian: {runs['whole']['status']}; "
                    f"streamed QR: rank {runs['qr']['rank']} in {runs['qr']['seconds']:.1f} s, peak +{runs['qr']['peak_increase_mib']:.0f} MiB | "
                    f"- | {_verdict(ok)} |")
+    if sp:
+        out += speed_targets(sp)
     out += ["", "Widget ratios are median/50 ms and p95/150 ms. Dimension ratios are (default call / one SVD) / 2. "
             "The default call stops at the proven ceiling min(nq, m - unit rescalings) (for ReLU, whose positive "
             "rescalings of hidden units leave psi_k unchanged, and x^r; min(nq, m) for tanh); the comparison "
@@ -132,6 +135,8 @@ def main(total_seconds: float | None = None) -> None:
                               f"at this size")
                 why.append(f"- dimension estimate, {r['arch'].split(':')[0]}, n = {r['n']}: default call "
                            f"{r['dim_default_ratio']:.1f} × one SVD: {reason}.")
+    if sp:
+        why += speed_why(sp)
     if why:
         out += ["", "## Why the misses", ""] + why
     if ch:
@@ -167,6 +172,8 @@ def main(total_seconds: float | None = None) -> None:
                        f"{fp} | {modes} | {cb} | {w['setup_s']:.1f} s | `{w['slowest_values']}` |")
     if ad:
         out += ["", "## 3. Jacobian and dimension estimate", "",
+                f"`python -m bench.autodiff`, {ad.get('date_utc', '?')} UTC, load {ad['load_before'][0]} before "
+                f"(its nnlib timings are those of the code at that date; section 6 times the current code against JAX too). "
                 f"float64, CPU, one thread for numpy and torch ({ad['torch_threads']} torch thread). "
                 f"nnlib and torch.func agree to {ad['tolerance']:g} relative on every rung (checked before timing).", "",
                 "| architecture | n | nq × m | max rel. diff | nnlib | jacrev | jacfwd | one SVD | dim, 1 point | dim, default (points) | dim, with bound (points) | dim |",
@@ -192,8 +199,30 @@ def main(total_seconds: float | None = None) -> None:
     cf = read("certify")
     if cf:
         out += certify_section(cf)
-    (ROOT / "bench" / "RESULTS.md").write_text("\n".join(out) + "\n")
+    if sp:
+        out += speed_section(sp)
+    pw = read("page_weights")
+    if pw:
+        out += page_weights_section(pw)
+    path = ROOT / "bench" / "RESULTS.md"
+    text = "\n".join(out) + "\n"
+    path.write_text(text + (_hand_written(path.read_text(), text) if path.exists() else ""))
     print("wrote bench/RESULTS.md")
+
+
+def _hand_written(old: str, new: str) -> str:
+    """The ``## `` sections of the old RESULTS.md that the report does not write (added by hand, e.g. the
+    browser copy's timings), to be kept at the end of the new one."""
+    generated = {line for line in new.splitlines() if line.startswith("## ")}
+    keep, current = [], None
+    for line in old.splitlines():
+        if line.startswith("## "):
+            current = [] if line not in generated and not line.startswith("## 6. ") else None
+            if current is not None:
+                keep.append(current)
+        if current is not None:
+            current.append(line)
+    return "".join("\n" + "\n".join(sec).rstrip("\n") + "\n" for sec in keep)
 
 
 def certify_section(cf: dict) -> list[str]:
@@ -220,6 +249,166 @@ def certify_section(cf: dict) -> list[str]:
         cpu = r.get("cpu", {}).get("median", float("nan"))
         out.append(f"| {r['bits']} | {r['lower']} of {r['upper']} | {_ms(r['time']['median'])} | {_ms(cpu)} | "
                    f"{_ms(r['verify']['median'])} |")
+    return out
+
+
+def _two_layer(r: dict) -> bool:
+    return r["k"] == 2
+
+
+def speed_targets(sp: dict) -> list[str]:
+    """Target rows of bench/speed.py: nnlib <= best peer, the memory-write floor, the dimension estimate <= 2 QRs."""
+    out = []
+    for r in sp["rungs"]:
+        t = r["times"]
+        if r["best_peer"]:
+            out.append(f"| Jacobian {r['label']}, n = {r['n']}: nnlib ≤ best of JAX jit / torch.func | "
+                       f"{_ms(t['nnlib']['median'])} vs {_ms(t[r['best_peer']]['median'])} ({r['best_peer']}); "
+                       f"CPU-time ratio {r['jac_ratio_cpu']:.2f} | {r['jac_ratio']:.2f} | "
+                       f"{_verdict(r['jac_ratio'] <= sp['target_jac_ratio'])} |")
+    for r in sp["rungs"]:
+        t = r["times"]
+        if _two_layer(r):
+            out.append(f"| Jacobian {r['label']}, n = {r['n']}: nnlib ≤ 2 × memory-write floor "
+                       f"({r['result_mib']:.1f} MiB at {r['copy_bandwidth_gbs']:.1f} GB/s = {_ms(r['memory_floor_s'])}) | "
+                       f"{_ms(t['nnlib']['median'])}; CPU-time ratio {r['floor_ratio_cpu']:.1f} | "
+                       f"{r['floor_ratio'] / sp['target_floor_ratio']:.2f} | "
+                       f"{_verdict(r['floor_ratio'] <= sp['target_floor_ratio'])} |")
+    for r in sp["rungs"]:
+        if "dim_times" not in r:
+            continue
+        d = r["dim_times"]
+        out.append(f"| dimension estimate {r['label']}, n = {r['n']}: default call ≤ 2 × one QR ({_ms(d['qr']['median'])}) | "
+                   f"{_ms(d['dimension_default']['median'])} ({r['points_used']} points, rank {r['dimension']}); "
+                   f"one SVD {_ms(d['svd']['median'])}; QR flop floor {_ms(r['qr_flop_floor_s'])} | "
+                   f"{r['dim_qr_ratio'] / sp['target_dim_qr_ratio']:.2f} | "
+                   f"{_verdict(r['dim_qr_ratio'] <= sp['target_dim_qr_ratio'])} |")
+    return out
+
+
+def speed_why(sp: dict) -> list[str]:
+    """One line per missed target of bench/speed.py, with the measured cause."""
+    why = []
+    for r in sp["rungs"]:
+        t = r["times"]
+        nn_t = t["nnlib"]["median"]
+        act = r.get("activations_s", float("nan"))
+        miss_peer = r["best_peer"] and r["jac_ratio"] > sp["target_jac_ratio"]
+        miss_floor = _two_layer(r) and r["floor_ratio"] > sp["target_floor_ratio"]
+        if not (miss_peer or miss_floor):
+            continue
+        parts = []
+        if r["m"] * r["nq"] < 1e4:
+            parts.append(f"the result has {r['nq'] * r['m']} entries: nnlib's {_ms(nn_t)} is the Python/numpy "
+                         f"dispatch of its ~{4 + 6 * r['k']} array operations (about 1-2 µs each), against one call "
+                         "of a compiled XLA program")
+        if r["activation"] != "relu" and act == act and act > 0.2 * nn_t:
+            parts.append(f"evaluating {r['activation']} and its derivative on the hidden pre-activations alone takes "
+                         f"{_ms(act)} ({act / nn_t:.0%} of nnlib's time; {act / r['memory_floor_s']:.1f} × the memory "
+                         "floor): numpy evaluates float64 tanh with scalar libm calls on this AVX2 CPU, and the stable "
+                         "derivative 4e/(1+e)^2, e = exp(-2|z|), takes an exp and a division more (XLA fuses a vectorised "
+                         "approximation into the same loop)"
+                         + (f"; without them nnlib would take {_ms(nn_t - act)}" if act < nn_t else
+                            " (timed apart in the same rounds, as long as nnlib's whole call)"))
+        if r["result_mib"] > 100:
+            parts.append(f"the result is {r['result_mib']:.0f} MiB, a fresh array at every call: its pages are first "
+                         "touched (faulted in and zeroed by the kernel) inside the call, and between two nnlib calls the "
+                         "peers' equally large arrays are allocated and freed (measured alone, not interleaved, at load "
+                         "~9: 907 ms CPU for the first call, 62-65 ms CPU and ~195 ms wall for the next ones; np.empty + "
+                         "fill of the same size 34 ms CPU, refilling warm memory 18 ms); a kernel that returns a new "
+                         "array cannot avoid this")
+        if miss_floor and not parts:
+            parts.append(f"nnlib writes the result once, but computes each entry as a product of two factors read "
+                         f"from D_i^T and h^T; its time is {r['floor_ratio']:.1f} × the floor in wall time, "
+                         f"{r['floor_ratio_cpu']:.1f} × in CPU time")
+        what = []
+        if miss_peer:
+            what.append(f"{r['jac_ratio']:.2f} × {r['best_peer']} (CPU time {r['jac_ratio_cpu']:.2f} ×)")
+        if miss_floor:
+            what.append(f"{r['floor_ratio']:.1f} × the memory-write floor")
+        why.append(f"- Jacobian {r['label']}, n = {r['n']}: " + " and ".join(what) + ": " + "; ".join(parts) + ".")
+    for r in sp["rungs"]:
+        if "dim_times" in r and r["dim_qr_ratio"] > sp["target_dim_qr_ratio"]:
+            d = r["dim_times"]
+            if r["dimension"] < r["ceiling"]:
+                cause = (f"its float64 rank {r['dimension']} stays below the ceiling {r['ceiling']}, so it tries all "
+                         f"{r['points_used']} points (the rank decision needs every one; see image_dimension's notes)")
+            elif r["nq"] * r["m"] < 1e4:
+                cause = "the matrix is tiny: the time is the Python overhead of drawing weights, the Jacobian and the decision"
+            elif r["points_used"] > 1:
+                cause = (f"it reached the ceiling {r['ceiling']} only at point {r['points_used']} (the earlier points' "
+                         "float64 ranks were lower), each point costing weights, a Jacobian and a QR + SVD of the "
+                         f"{min(r['nq'], r['m'])} × {min(r['nq'], r['m'])} factor")
+            else:
+                cause = (f"one point: the singular values need the SVD of the {min(r['nq'], r['m'])} × "
+                         f"{min(r['nq'], r['m'])} triangular factor after the QR, and for a nearly square Jacobian "
+                         f"that costs more than the QR itself (one SVD of J: {d['svd']['median'] / d['qr']['median']:.1f} QRs)")
+            why.append(f"- dimension estimate {r['label']}, n = {r['n']}: {r['dim_qr_ratio']:.1f} × one QR: {cause}.")
+    return why
+
+
+def speed_section(sp: dict) -> list[str]:
+    """## 6: nnlib's Jacobian against jit-compiled JAX and torch.func, and against the hardware floors (bench/speed.py)."""
+    v = sp["versions"]
+    out = ["", "## 6. Jacobian against jit-compiled JAX, and the hardware floors", "",
+           f"`python -m bench.speed` ({sp['date_utc']} UTC; load {sp['load_before'][0]} before, {sp['load_after'][0]} after; "
+           f"{sp['repeats']} interleaved rounds, medians of wall time). float64, one thread: numpy/OpenBLAS "
+           f"(OMP_NUM_THREADS=1), torch {v['torch']} (1 thread), JAX {v['jax']} with `XLA_FLAGS={sp['xla_flags']}`. "
+           "JAX: `jax.jit(jax.vmap(jax.jacrev(nu), in_axes=(None, 0)))`, compiled before timing (compile time "
+           "apart). Every peer agrees with nnlib to "
+           f"{sp['tolerance']:g} relative (checked before timing). Memory-write floor: bytes of the (n q) × m result "
+           f"over the copy bandwidth measured in the same rounds (`np.copyto` of {sp['copy_bytes'] // 2**20} MiB). "
+           f"QR flop floor: 2 M N² − ⅔ N³ flops (M = max(nq, m), N = min(nq, m)) at the dgemm rate measured in "
+           f"the same rounds ({sp['gemm_n']} × {sp['gemm_n']} product). Ratios: nnlib / best peer and nnlib / floor, "
+           "wall time (CPU time in brackets).", "",
+           "| network | n | nq × m | nnlib | JAX jit (compile) | torch jacrev | torch jacfwd | nnlib / best peer | "
+           "memory floor | nnlib / floor | σ and σ′ alone |",
+           "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in sp["rungs"]:
+        t = r["times"]
+        g = lambda k: _ms(t[k]["median"]) if k in t else "n/a"  # noqa: E731
+        jx = f"{g('jax')} ({r['jax_compile_s']:.2f} s)" if "jax" in t else "not installed"
+        out.append(f"| {r['label']} | {r['n']} | {r['nq']} × {r['m']} | {g('nnlib')} | {jx} | {g('torch_jacrev')} | "
+                   f"{g('torch_jacfwd') if 'torch_jacfwd' in t else 'skipped'} | "
+                   f"{r['jac_ratio']:.2f} ({r['jac_ratio_cpu']:.2f}) | {_ms(r['memory_floor_s'])} | "
+                   f"{r['floor_ratio']:.1f} ({r['floor_ratio_cpu']:.1f}) | {_ms(r.get('activations_s', float('nan')))} |")
+    if any("dim_times" in r for r in sp["rungs"]):
+        out += ["", "Dimension estimate (`image_dimension(arch, S, rng=1)`, default call) against one QR "
+                "(`scipy.linalg.qr(J, mode='r')`), one SVD and the QR's flop floor, interleaved in the same rounds:", "",
+                "| network | n | nq × m | dgemm GF/s | QR flop floor | one QR | one SVD | default call (points) | "
+                "call / QR | call / flop floor | QR / floor | SVD / floor | rank |",
+                "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+        for r in sp["rungs"]:
+            if "dim_times" not in r:
+                continue
+            d = r["dim_times"]
+            out.append(f"| {r['label']} | {r['n']} | {r['nq']} × {r['m']} | {r['dgemm_gflops']:.1f} | "
+                       f"{_ms(r['qr_flop_floor_s'])} | {_ms(d['qr']['median'])} | {_ms(d['svd']['median'])} | "
+                       f"{_ms(d['dimension_default']['median'])} ({r['points_used']}) | {r['dim_qr_ratio']:.2f} | "
+                       f"{r['dim_floor_ratio']:.1f} | {r['qr_floor_ratio']:.1f} | {r['svd_floor_ratio']:.1f} | "
+                       f"{r['dimension']} of {r['ceiling']} |")
+    return out
+
+
+def page_weights_section(pw: dict) -> list[str]:
+    """The book's page weights before and after issue 18's cuts (bench/raw/page_weights.json).
+
+    The numbers come from the browser test's measure (tests/browser/check_book.py,
+    test_page_weight_per_page_within_budget: bytes of every response body of a page's first load at
+    1280 px, no scrolling, and the number of requests), run on the two builds named in the file.
+    """
+    out = ["", "## 6. Page weight", "", pw["method"], "",
+           "| page | before: MB | requests | after: MB | requests | after, widgets woken: MB | requests |",
+           "| --- | --- | --- | --- | --- | --- | --- |"]
+    after_woken = pw.get("after_woken", {})
+    for page, before in pw["before"].items():
+        after = pw["after"].get(page)
+        woken = after_woken.get(page)
+        cells = [f"{before['bytes'] / 1e6:.2f}", str(before["requests"])]
+        cells += [f"{after['bytes'] / 1e6:.2f}", str(after["requests"])] if after else ["n/a", "n/a"]
+        cells += [f"{woken['bytes'] / 1e6:.2f}", str(woken["requests"])] if woken else ["=", "="]
+        out.append(f"| {page} | " + " | ".join(cells) + " |")
+    out += ["", pw["notes"]]
     return out
 
 
