@@ -1,0 +1,107 @@
+"""The findings of issue 15's sweep, each now refused clearly or answered correctly.
+
+Each test is one finding: a bad input that was accepted silently, an unclear error, a tolerance
+that ignored scale, a failure reported as success, an endless loop, inconsistent faces.
+(The fuzz test over the whole API is tests/test_api_fuzz.py.)
+"""
+
+import time
+
+import numpy as np
+import pytest
+
+import nnlib as nn
+from nnlib import cones, dimension, generic, joins
+
+ARCH = nn.Architecture((2, 2, 1))
+S = np.array([[0.0, 1.0], [1.0, 0.5], [2.0, -1.0]])
+T = np.array([[0.5], [1.0], [-0.5]])
+THETA = np.linspace(-1.0, 1.0, ARCH.m)
+LINE = [[0.0], [1.0], [2.0]]
+
+
+def test_a_complex_sample_is_refused_not_cut_to_its_real_part():
+    with pytest.raises(TypeError, match=r"^S must be real"):
+        nn.loss(ARCH, S + 5j, T, THETA)
+
+
+@pytest.mark.parametrize("call", [lambda: nn.Architecture({5, 1, 3}), lambda: nn.num_weights({3, 2})])
+def test_a_set_is_not_a_list_of_widths(call):
+    with pytest.raises(TypeError, match=r"^widths must be an ordered sequence"):
+        call()
+
+
+def test_wilson_interval_refuses_a_negative_z():
+    with pytest.raises(ValueError, match=r"^z must be"):
+        nn.wilson_interval(1, 10, z=-1)
+
+
+def test_one_neuron_member_refuses_a_nan_tolerance():
+    with pytest.raises(ValueError, match=r"^tol must be"):
+        joins.one_neuron_member([0.0, 1.0, 2.0], [0.0, 1.0, 2.0], 2, tol=float("nan"))
+
+
+def test_local_dimension_refuses_a_zero_step():
+    with pytest.raises(ValueError, match=r"^eps must be"):
+        cones.local_dimension(LINE, [1.0, 0.5], eps=0)
+
+
+def test_face_point_refuses_fractional_indices_instead_of_truncating_them():
+    with pytest.raises(TypeError, match=r"^indices must be"):
+        cones.face_point(LINE, (1.9, 2.2))
+
+
+def test_default_n_points_refuses_negative_sizes():
+    with pytest.raises(ValueError, match=r"^nq must be a positive integer"):
+        dimension.default_n_points(-5, 0)
+
+
+def test_an_overflowing_start_names_the_argument_the_caller_passed():
+    with pytest.raises(ValueError, match=r"^init_scale is too large"):
+        nn.gradient_descent(ARCH, S * 1e200, T, init_scale=1e200, n_steps=2)
+    with pytest.raises(ValueError, match=r"^theta0 is too large"):
+        nn.gradient_descent(ARCH, S * 1e200, T, np.full(ARCH.m, 1e200), n_steps=2)
+
+
+def test_theta_k_of_a_subnormal_k_names_k_not_an_internal_matrix():
+    with pytest.raises(ValueError, match=r"^k must lie between"):
+        nn.theta_k(1e-320)
+
+
+def test_in_relu_cone_is_scale_invariant():
+    for scale in (1e-300, 1e-7, 1.0, 1e7, 1e300):
+        assert not nn.in_relu_cone(scale * np.array([1.0, 0.0, 1.0]), LINE)
+        assert nn.in_relu_cone(scale * np.array([0.0, 0.5, 1.5]), LINE)
+
+
+def test_relu_cone_preimage_finds_a_member_scaled_by_1e20():
+    x = 1e20 * np.array([0.0, 0.5, 1.5])
+    theta = cones.relu_cone_preimage(x, LINE)
+    assert theta is not None
+    np.testing.assert_allclose(cones.psi_1(LINE, theta[None, :-1], theta[-1:]).ravel(), x, rtol=1e-9)
+
+
+def test_a_least_squares_fit_that_overflows_says_diverged_not_finished():
+    with np.errstate(all="ignore"):
+        res = nn.least_squares_fit(nn.Architecture((1, 2, 1)), np.array(LINE), 1e150 * np.array(LINE), max_nfev=50)
+    assert res.status == "diverged"
+
+
+def test_parameter_count_width_is_bounded_for_huge_n():
+    t0 = time.process_time()
+    assert generic.parameter_count_width(10**6, 2, 1) == 333333  # (p + q) d + q >= n q: d = ceil((n q - q) / (p + q))
+    with pytest.raises(ValueError, match=r"^n must be a positive integer"):
+        generic.parameter_count_width(10**12, 2, 1)
+    assert time.process_time() - t0 < 5
+
+
+@pytest.mark.parametrize("delta", [1e-6, 1e-8, 1e-9, 1e-10, 1e-11, 1e-12, 1e-13, 0.0])
+@pytest.mark.parametrize("scale", [1e-100, 1.0, 1e100])
+def test_relu_cone_faces_agree_with_their_dimensions_for_nearly_collinear_samples(delta, scale):
+    # The middle point s_1 is a face on its own exactly when the three points are not collinear,
+    # which is exactly when the top face has dimension 3 (rank [S, 1]).
+    Sd = scale * np.array([[0.0, 0.0], [1.0, delta], [2.0, 0.0]])
+    faces = cones.relu_cone_faces(Sd)
+    singletons = {f.indices for f in faces if len(f.indices) == 1}
+    assert ((1,) in singletons) == (faces[-1].dimension == 3)
+    assert cones._three_point_faces(Sd) == faces
