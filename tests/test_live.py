@@ -11,10 +11,7 @@ from matplotlib.figure import Figure
 from PIL import Image
 
 from nnlib.viz.live import LiveFigure, encode_png, live_widget, nice_limits
-
-
-def pixels(png: bytes) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
+from _helpers import pixels
 
 
 def two_panel(x0: float, y0: float):

@@ -15,6 +15,7 @@ from nnlib.fitting import gradient_descent
 from nnlib.network import Architecture
 from nnlib.paper import theorem1_architecture, theorem1_data
 from nnlib.viz.fitting import fit_explorer, fit_history_figure, fit_result_figure
+from _helpers import pixels
 
 S, T = theorem1_data()
 ARCH = theorem1_architecture()
@@ -168,14 +169,6 @@ def test_fit_explorer_refuses_bad_data_and_architecture():
 # ------------------------------------------------------------------- the live widget (fit_live)
 
 
-def _pixels(png: bytes) -> np.ndarray:
-    import io
-
-    from PIL import Image
-
-    return np.asarray(Image.open(io.BytesIO(png)).convert("RGBA"))
-
-
 def _same_result(a, b):
     return a.status == b.status and all(np.array_equal(getattr(a, f), getattr(b, f)) for f in
                                         ("theta", "steps", "loss_history", "norm_history", "grad_norm_history"))
@@ -240,7 +233,7 @@ def test_the_live_figure_after_other_moves_equals_a_fresh_renderer_pixel_for_pix
         render(**values)
     moved = render(**target)
     fresh = fit_live(ARCH, S, T, max_steps=3000)(**target)
-    assert np.array_equal(_pixels(moved), _pixels(fresh))
+    assert np.array_equal(pixels(moved), pixels(fresh))
 
 
 def test_a_steps_move_that_keeps_the_limits_is_a_blit_and_really_changes_the_picture():
@@ -251,7 +244,7 @@ def test_a_steps_move_that_keeps_the_limits_is_a_blit_and_really_changes_the_pic
     assert render.live.last_mode == "full"
     second = render(step=5e-3, n_steps=2900, seed=9)
     assert render.live.last_mode == "blit"
-    assert not np.array_equal(_pixels(first), _pixels(second))
+    assert not np.array_equal(pixels(first), pixels(second))
 
 
 def test_the_live_picture_shows_the_static_figures_curves_and_title():

@@ -18,6 +18,7 @@ import numpy as np
 
 from .._checks import as_matrix, check_arch, check_nonnegative_int, check_positive_float, check_positive_int, check_sample
 from ..fitting import FitResult, Descent
+from .explorer import explorer, live_renderer
 from .plotting import FitHistoryPanels
 
 __all__ = ["fit_history_figure", "fit_result_figure", "fit_result_live", "fit_live", "fit_explorer", "STEP_RANGE"]
@@ -82,22 +83,17 @@ def fit_result_live(*, max_steps: int | None = None):
     returns the same picture as PNG bytes, drawn on one kept figure (:class:`nnlib.viz.live.LiveFigure`,
     available as ``render.live``), e.g. for the frames of a static twin over computed runs.
     """
-    from .live import LiveFigure
-
     max_steps = _check_max_steps(max_steps)
     panels = FitHistoryPanels(1)
-    live = LiveFigure(panels.fig, panels.moving)
 
-    def render(result, *, seed, step):
+    def show(result, *, seed, step):
         if not isinstance(result, FitResult):
             raise TypeError(f"result must be a FitResult; got {type(result).__name__}")
         seed = check_nonnegative_int("seed", seed)
         step = check_positive_float("step", step)
         panels.show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps)
-        return live.render()
 
-    render.live = live
-    return render
+    return live_renderer(panels, show)
 
 
 class _RunCache:
@@ -156,17 +152,14 @@ def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max
     only the curves, legends and title are redrawn (:class:`nnlib.viz.live.LiveFigure`, available
     as ``render.live``), and the runs come from a ``_RunCache`` (``render.runs``).
     """
-    from .live import LiveFigure
-
     arch = check_arch(arch)
     S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     max_steps = check_positive_int("max_steps", max_steps)
     runs = _RunCache(arch, S, T, init_scale=init_scale, max_runs=max_runs)
     panels = FitHistoryPanels(1)
-    live = LiveFigure(panels.fig, panels.moving)
 
-    def render(step, n_steps, seed):
+    def show(step, n_steps, seed):
         step = check_positive_float("step", step)
         n_steps = check_nonnegative_int("n_steps", n_steps)
         seed = check_nonnegative_int("seed", seed)
@@ -174,9 +167,9 @@ def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max
             raise ValueError(f"n_steps must lie in [0, max_steps = {max_steps}]; got {n_steps}")
         result = runs.result(seed, step, n_steps)
         panels.show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps)
-        return live.render()
 
-    render.live, render.runs = live, runs
+    render = live_renderer(panels, show)
+    render.runs = runs
     return render
 
 
@@ -199,8 +192,6 @@ def fit_explorer(
     step size, each a new run of up to ``max_steps`` sequential steps (about 0.5 s for 20 000),
     answer when released.  Returns an ``ipywidgets.VBox`` to display.
     """
-    from .live import live_widget
-
     arch = check_arch(arch)
     S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
@@ -226,5 +217,5 @@ def fit_explorer(
     seed_slider = w.IntSlider(value=seed, min=0, max=max_seed, description="seed", style=style, layout=layout,
                               continuous_update=False)  # a new seed is a new run of n_steps steps
     render = fit_live(arch, S, T, max_steps=max_steps)
-    return live_widget(render, {"step": step_slider, "n_steps": steps_slider, "seed": seed_slider},
+    return explorer(render, {"step": step_slider, "n_steps": steps_slider, "seed": seed_slider},
                        rows=[["step", "n_steps"], ["seed"]])

@@ -17,8 +17,8 @@ from matplotlib.ticker import MaxNLocator
 
 from .._checks import as_matrix, as_vector, check_positive_float, check_positive_int, check_real
 from ..geometry import NearestPointPicture, NearestState, nearest_point_state, plane_coordinates
-from .live import LiveFigure, nice_limits
-from .explorer import explorer
+from .explorer import explorer, live_renderer
+from .live import nice_limits
 from .plotting import new_figure
 
 __all__ = ["plot_plane_picture", "nearest_point_figure", "nearest_point_live", "nearest_point_explorer"]
@@ -127,6 +127,7 @@ class _NearestPointPanel:
         self.title = ax.set_title(" ", fontsize=9)  # two lines: the verdict, then the numbers
         self.fig, self.ax = fig, ax
         self.shown = None
+        self.static_key = None  # the activation shown: its sectors, samples and legend are still artists
 
     @property
     def moving(self) -> list:
@@ -148,7 +149,7 @@ class _NearestPointPanel:
                 for a in artists:
                     a.set_visible(k == key)
             self.ax.legend_ = self.legends[key]
-            self.shown = key
+            self.shown = self.static_key = key
         res, name = state.res, self.names[key]
         tp = plane_coordinates(state.T.ravel())
         bp = plane_coordinates(res.point.ravel())
@@ -236,10 +237,9 @@ def nearest_point_live(pictures, *, max_nfev: int = 200, cache_size: int = 256):
     max_nfev = check_positive_int("max_nfev", max_nfev)
     cache_size = check_positive_int("cache_size", cache_size)
     panel = _NearestPointPanel(pictures)
-    live = LiveFigure(panel.fig, panel.moving)
     cache: OrderedDict = OrderedDict()
 
-    def render(t1, t2, t3, activation):
+    def show(t1, t2, t3, activation):
         activation = _check_choice(activation)
         t = (check_real("t1", t1), check_real("t2", t2), check_real("t3", t3))
         key = (activation, *t)
@@ -251,10 +251,8 @@ def nearest_point_live(pictures, *, max_nfev: int = 200, cache_size: int = 256):
         else:
             cache.move_to_end(key)
         panel.show(activation, state)
-        return live.render(static_key=activation)
 
-    render.live = live
-    return render
+    return live_renderer(panel, show)
 
 
 def nearest_point_explorer(t=(0.0, 0.0, 1.0), *, activation: str = "sigmoid", pictures=None, limit: float = 3.0):
