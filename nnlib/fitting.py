@@ -206,7 +206,7 @@ class Descent:
         else:
             def loss_gradient(theta, unpack=arch.unpack):
                 return _kernel.loss_gradient(arch, S, T, unpack(theta))
-        # One errstate for the whole loop (entering it costs ~2 us, a tenth of a step): the loss
+        # One errstate for the whole loop (entering it costs a noticeable fraction of a step): the loss
         # and gradient of large weights may overflow, which the checks below catch; so may
         # theta - step * grad, where the old loop let numpy warn before reporting "diverged".
         with np.errstate(over="ignore", invalid="ignore"):

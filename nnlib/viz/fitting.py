@@ -56,7 +56,7 @@ def fit_history_figure(arch, S, T, *, step: float, n_steps: int, seed: int, init
 
 def _title(result: FitResult, seed: int, step: float) -> str:
     # Plain Unicode (no mathtext): the title changes on every move, and parsing a new mathtext
-    # string costs about 8 ms.
+    # string is slow (bench/NOTES.md).
     if result.status == "diverged":
         last = int(result.steps[-1])
         return (f"seed {seed}, step {step:.3g}: diverged (step {last + 1} blows up; at step {last}: "
@@ -189,8 +189,7 @@ def fit_explorer(
     Moving a slider redraws the two curves (loss and ||theta||) of :func:`fit_history_figure`
     on one live figure (:func:`fit_live`).  The number of steps answers while it is dragged
     (shorter runs are served from the longest one kept, longer ones extend it); the seed and the
-    step size, each a new run of up to ``max_steps`` sequential steps (about 0.5 s for 20 000),
-    answer when released.  Returns an ``ipywidgets.VBox`` to display.
+    step size, each a new run of up to ``max_steps`` sequential steps, answer when released.  Returns an ``ipywidgets.VBox`` to display.
     """
     arch = check_arch(arch)
     S = check_sample(arch, S)

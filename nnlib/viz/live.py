@@ -202,9 +202,8 @@ def encode_png(pixels, *, level: int = 1) -> bytes:
     """Lossless PNG of an 8-bit RGB or RGBA image (rows of pixels), in a few milliseconds.
 
     Rows are stored unfiltered and compressed by zlib.  Pillow tries the five PNG filters on
-    every row, which makes files of plots about 7 % smaller but takes three times as long
-    (a 980 x 340 figure: 2.1 ms against 6.6 ms here); for a widget redrawn on every slider move
-    the time matters more.
+    every row, which makes files of plots a little smaller but takes several times as long
+    (bench/NOTES.md); for a widget redrawn on every slider move the time matters more.
 
     >>> import io
     >>> from PIL import Image

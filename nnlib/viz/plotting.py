@@ -42,9 +42,8 @@ NORM_COLOUR = "tab:red"
 #: How a notebook renders a figure to PNG (IPython's inline backend, for ``plt.show()`` and for
 #: ``display(fig)`` in widget callbacks). The inline backend's default, ``bbox_inches="tight"``,
 #: draws every figure twice (once to measure the ink, once to render it). With constrained layout
-#: the figure already fits its canvas: on 2026-11-23 no figure of chapters 1-7 had ink outside
-#: its canvas. One draw is enough, which halves the time per figure (the theta_k widget figure:
-#: 0.49 s -> 0.25 s), and so per widget redraw.
+#: the figure already fits its canvas, so one draw is enough, which halves the time per figure and
+#: per widget redraw (measurements: bench/NOTES.md).
 PRINT_FIGURE_KWARGS = {"bbox_inches": None}
 
 

@@ -36,8 +36,8 @@ class _TargetPanels:
     Left: the target, the nearest point(s) of the closure and the best fits with ``‖θ‖ <= R`` for
     three R, under a title with the target and the verdict; right: the best loss above the infimum
     and ``‖θ‖`` of those weights against R.  The legends sit under the panels, where no data go.
-    :meth:`show` moves the data and the left title (one line of plain text: a moving text costs
-    about 10 ms to draw); the windows are fixed (the values -limit - 1/2 .. limit + 1/2 of the
+    :meth:`show` moves the data and the left title (one line of plain text: mathtext would be
+    parsed again on every move); the windows are fixed (the values -limit - 1/2 .. limit + 1/2 of the
     sliders, widened by :func:`nnlib.viz.live.nice_limits` only for a target beyond them; the right
     panel 1e-18 .. 1e3), so that a :class:`~nnlib.viz.live.LiveFigure` blits every move.  The legend
     of the left panel says which R have no fit at all (:attr:`static_key`).

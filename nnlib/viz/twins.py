@@ -185,8 +185,8 @@ _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def _png(fig, dpi: float) -> bytes:
     """The figure as PNG bytes (RGB) at ``dpi``, drawn once on an Agg canvas.
 
-    The same pixels as ``fig.savefig(format="png", dpi=dpi)``, in about 15% less time (savefig
-    lays out the figure in a separate pass before drawing it).  No metadata is written, so the
+    The same pixels as ``fig.savefig(format="png", dpi=dpi)``, in less time (savefig lays out
+    the figure in a separate pass before drawing it; bench/NOTES.md).  No metadata is written, so the
     bytes depend on the picture only, not on the library versions.
     """
     import numpy as np
