@@ -58,6 +58,7 @@ import scipy.sparse
 from ._checks import as_matrix, as_rng, as_vector, check_positive_int
 from .dimension import default_n_points, rescaling_symmetries, sample_weights
 from .generic import polynomial_space_bound
+from .joins import increasing_sample
 from .network import Architecture, jacobian
 
 __all__ = [
@@ -974,8 +975,6 @@ def certified_grid(configs, *, sample: str = "general", rng=0, n_points: int | N
     >>> [r.cell() for r in certified_grid([(5, 1, 2, 1), (12, 2, 2, 2)])]
     ['= 5', '= 10']
     """
-    from .joins import increasing_sample
-
     if sample not in ("general", "increasing", "line"):
         raise ValueError(f"sample must be 'general', 'increasing' or 'line'; got {sample!r}")
     rng = as_rng("rng", rng)

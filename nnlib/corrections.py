@@ -61,8 +61,9 @@ import itertools
 import numpy as np
 
 from ._checks import as_matrix, as_rng, as_vector, check_positive_int, check_tolerance
-from .certify import exact_jacobian
+from .certify import exact_jacobian, jacobian_rank_mod_p
 from .cones import distinct_rows, rank_S1
+from .literature import PRIME
 from .network import Architecture
 
 __all__ = [
@@ -179,9 +180,6 @@ def exact_two_layer_rank(S, d: int, q: int, *, draws: int = 40, rng=0) -> int:
     >>> exact_two_layer_rank(np.array([[0], [1], [2], [3]]), 1, 1)
     3
     """
-    from .certify import jacobian_rank_mod_p
-    from .literature import PRIME
-
     S = np.asarray(S)
     if S.ndim != 2 or not np.issubdtype(S.dtype, np.integer):
         raise TypeError(f"S: expected a 2-D integer array, got dtype {S.dtype} and shape {S.shape}")

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.optimize
 
 from . import _kernel
-from ._checks import as_matrix, as_rng, as_vector, check_arch, check_nonnegative_int, check_positive_float, check_positive_int, check_sample, check_tolerance
+from ._checks import as_matrix, as_rng, as_vector, check_arch, check_nonnegative_int, check_open_unit, check_positive_float, check_positive_int, check_sample, check_tolerance
 from .network import jacobian
 
 __all__ = [
@@ -418,8 +418,6 @@ def fit_trend(result: FitResult, *, tail: float = 0.5, min_drop: float = 0.01, f
 
 
 def _check_trend_args(result, tail, min_drop, flat):
-    from ._checks import check_open_unit
-
     if not isinstance(result, FitResult):
         raise TypeError(f"result must be a FitResult; got {type(result).__name__}")
     if len(result.steps) < 3:

@@ -22,10 +22,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import scipy.optimize
 
 from ._checks import as_matrix, as_rng, as_vector, check_arch, check_nonnegative_int, check_positive_float, check_positive_int, check_sample
 from .fitting import constrained_fit, weight_decay_fit
+from .generic import wilson_interval
 from .network import Architecture, weights_map
+from .paper import theorem1_architecture, theorem1_data, theta_k
 
 __all__ = [
     "TARGET_POSITIONS",
@@ -255,8 +258,6 @@ def _line_record(a, d):
 
 def _adversarial_min(a, d, *, maxiter: int = 400):
     """Nelder-Mead on the unit sphere of (a, d) in R^4, minimising the pattern defect from (a, d)."""
-    import scipy.optimize
-
     def f(v):
         n = np.linalg.norm(v)
         if n == 0:
@@ -371,8 +372,6 @@ def theta_k_table(ks, S=None, T=None) -> dict:
     >>> np.allclose(tab["error"], tab["exact_error"]), np.allclose(tab["norm"], tab["exact_norm"])
     (True, True)
     """
-    from .paper import theorem1_architecture, theorem1_data, theta_k
-
     ks = as_vector("ks", ks)
     if np.any(ks <= 0):
         raise ValueError("ks must be positive")
@@ -680,8 +679,6 @@ def fit_survey_summary(runs, *, small_loss: float = 1e-6, bounded_norm: float = 
     final norm < ``bounded_norm``: these stopped at critical points; NaN if none);
     ``min_loss_norm4`` (smallest final loss * norm^4 over all runs).
     """
-    from .generic import wilson_interval
-
     runs = list(runs)
     if not runs:
         raise ValueError("runs must hold at least one fit result")
@@ -708,8 +705,6 @@ def balanced_theta_k(arch, R: float) -> np.ndarray:
     """
     arch = _check_two_layer_relu(arch)
     R = check_positive_float("R", R)
-    from .paper import theta_k
-
     k = max((R / 2.9) ** 2, 0.05)
     th = balance(arch, theta_k(k))
     out = rebalance_to_norm(arch, th, R)

@@ -32,7 +32,7 @@ import numpy as np
 import scipy.optimize
 
 from ._checks import as_matrix, as_rng, as_vector, check_arch, check_bool, check_nonnegative_int, check_positive_int, check_real, check_tolerance
-from .cones import augmented_sample, rank_S1, relu_projection
+from .cones import augmented_sample, in_relu_cone, rank_S1, relu_projection
 from .dimension import image_dimension, numerical_rank
 from .network import Architecture, jacobian, weights_map  # noqa: F401 (used by the docstring examples)
 
@@ -136,8 +136,6 @@ def in_sum_secant_one_point(x, S, lambdas) -> bool:
     This tests membership in Join(C_max(S), span{1}) with the *sum* reading of the secant
     locus (a cone point with coefficient +1) for d = 1, on a grid of constants.
     """
-    from .cones import in_relu_cone
-
     x = as_vector("x", x)
     lambdas = as_vector("lambdas", lambdas)
     return any(in_relu_cone(x - lam, S) for lam in lambdas)

@@ -48,7 +48,9 @@ from functools import lru_cache
 
 import numpy as np
 
+from . import certify
 from ._checks import as_rng, check_bool, check_nonnegative_int, check_positive_int
+from .network import Architecture
 
 __all__ = [
     "PRIME",
@@ -200,12 +202,10 @@ def rank_mod_p(M, p: int = PRIME) -> int:
     >>> rank_mod_p([[1, 2], [2, 4]])
     1
     """
-    from .certify import rank_mod_p as _rank
-
     p = _check_prime(p)
     if np.ndim(M) != 2:
         raise ValueError(f"M must be a 2-D integer matrix; got shape {np.shape(M)}")
-    return _rank(M, prime=p)
+    return certify.rank_mod_p(M, prime=p)
 
 
 def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.ndarray:
@@ -220,9 +220,6 @@ def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.n
     operation modulo p) at the residues of the integers, with a zero bias in the layers without
     one, whose columns are then dropped.  Needs python-flint (``pip install 'nnlib[certify]'``).
     """
-    from .certify import jacobian_mod_p
-    from .network import Architecture
-
     widths = _check_widths(widths)
     r = _check_degree(r)
     p = _check_prime(p)
@@ -244,7 +241,7 @@ def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.n
         keep += [np.ones(A.size, bool), np.full(widths[i + 1], b is not None)]
     arch = Architecture(widths, f"poly{r}")
     # residues below p < 2^27 are exact float64 integers
-    J = jacobian_mod_p(arch, X.astype(float), np.concatenate(theta).astype(float), prime=p)
+    J = certify.jacobian_mod_p(arch, X.astype(float), np.concatenate(theta).astype(float), prime=p)
     return np.ascontiguousarray(J[:, np.concatenate(keep)])
 
 

@@ -38,6 +38,7 @@ import numpy as np
 
 from . import _kernel
 from ._checks import as_finite_array, as_rng, as_vector, check_positive_float, check_positive_int
+from .generic import wilson_interval
 from .geometry import nearest_monotone_vectors
 from .network import Architecture
 from .robust import resolved_excess, resolved_excess_bound
@@ -278,8 +279,6 @@ class BoxSurvey:
 
         ``which`` is ``"not_attained"``, ``"paper_form"`` or ``"strictly_increasing"``.
         """
-        from .generic import wilson_interval
-
         if which not in ("not_attained", "paper_form", "strictly_increasing"):
             raise ValueError(f"which must be 'not_attained', 'paper_form' or 'strictly_increasing'; got {which!r}")
         counts = np.rint(getattr(self, which) * self.n).astype(int)

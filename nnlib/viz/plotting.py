@@ -15,6 +15,7 @@ import numpy as np
 
 from .._checks import as_matrix
 from ..fitting import FitResult
+from .live import nice_limits
 
 __all__ = ["BOOK_STYLE", "PRINT_FIGURE_KWARGS", "use_book_style", "new_figure", "plot_fit_history", "plot_sample_and_response"]
 
@@ -75,8 +76,6 @@ def new_figure(ncols: int = 1, *, width: float | None = None, height: float | No
 def _log_limits(values) -> tuple[float, float]:
     """Limits for a log axis around the positive finite ``values``: :func:`nnlib.viz.live.nice_limits`
     of their log10 (6 steps), so that they stay put while a live figure's curve moves a little."""
-    from .live import nice_limits
-
     v = np.asarray(values, dtype=float).ravel()
     v = v[np.isfinite(v) & (v > 0)]
     if v.size == 0:
