@@ -352,3 +352,18 @@ def test_best_fit_path_names_bad_radii():
 def test_in_one_unit_image_names_x_of_the_wrong_length():
     with pytest.raises(ValueError, match="^x "):
         smooth.in_one_unit_image([0.0, 1.0])
+
+
+def test_the_widget_figure_draws_the_target_the_closure_points_and_the_excess_of_target_state():
+    """Not just a figure: the points and the curve drawn are the numbers of smooth.target_state."""
+    t, verdict, path = smooth.target_state(0.0, 2.0, 1.0)
+    fig = viz_smooth.target_figure(0.0, 2.0, 1.0)
+    ax1, ax2 = fig.axes
+    s = np.array([0.0, 1.0, 2.0])
+    target, nearest = (c.get_offsets() for c in ax1.collections)
+    np.testing.assert_array_equal(target, np.column_stack([s, t]))
+    np.testing.assert_array_equal(nearest, np.vstack([np.column_stack([s, p]) for p in verdict.nearest]))
+    radii, excess, resolved, _ = smooth.excess_over_infimum(t, verdict, path)
+    (curve,) = [line for line in ax2.get_lines() if line.get_label().startswith("best loss")]
+    np.testing.assert_array_equal(curve.get_xdata(), radii[resolved])
+    np.testing.assert_array_equal(curve.get_ydata(), np.maximum(excess[resolved], 1e-17))
