@@ -223,7 +223,16 @@ def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.n
     widths = _check_widths(widths)
     r = _check_degree(r)
     p = _check_prime(p)
-    X = np.asarray(points, dtype=np.int64) % p
+    if points is None or isinstance(points, (str, bytes)):
+        raise TypeError(f"points must be an integer array of shape (n, {widths[0]}); got {type(points).__name__}")
+    raw = np.asarray(points)
+    if raw.dtype.kind not in "iu" and not (raw.dtype.kind == "f" and np.all(np.isfinite(raw)) and np.all(raw == np.round(raw))):
+        # numpy would cast NaN, 1.5 or complex entries to some integer without a word
+        raise TypeError(f"points must be an integer array of shape (n, {widths[0]}); got {raw.dtype} entries")
+    try:
+        X = np.asarray(points, dtype=np.int64) % p
+    except OverflowError as exc:
+        raise ValueError("points must be an integer array with entries that fit in int64") from exc
     if X.ndim != 2 or X.shape[1] != widths[0]:
         raise ValueError(f"points must be an integer array of shape (n, {widths[0]}); got {X.shape}")
     if len(layers) != len(widths) - 1:

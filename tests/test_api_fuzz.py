@@ -367,7 +367,6 @@ KNOWN = {
         "resolved_excess": ("level", "max_digits", "scale", "ulps"), "resolved_excess_bound": ("level", "scale", "ulps"),
     }.items() for p in ps},
     **{(f, p): _OPEN for f, ps in {"architecture_state": ("n", "seed"), "escape_survey_table": ("eps",)}.items() for p in ps},
-    ("exact_jacobian_mod_p", "points"): "integer points: NaN and complex are cast to integers by numpy (needs an integer-array check)",
     ("rank_mod_p", "M"): "an object array of huge integers is reduced mod p, which is mathematically fine (not a bug)",
     ("jacobian_flags", "columns"): "new in dimension.py (another helper); columns not checked yet",
     **{("Descent", p): "fitting.Descent was made public by another helper during this work; not checked yet"
