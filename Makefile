@@ -6,6 +6,7 @@
 #   make lock     re-resolve requirements-lock.txt (the exact versions make venv installs) with uv
 #   make assets   MathJax and the widget manager into book_vendor/ (needs npm; optional)
 #   make book     build the book into _build/html (warnings are errors), then `make lite`
+#   make pdf      the whole book as one PDF (_build/latex/book.pdf; installs TeX Live from Debian)
 #   make lite     the book's JupyterLite site (every chapter live in the browser) in _build/html/lite
 #   make test     nnlib unit tests, nbval over chapters/, the book build, then the browser test
 #   make test-oldest  the unit tests at the oldest numpy, scipy, matplotlib, ipywidgets allowed
@@ -166,6 +167,24 @@ endif
 $(VENV)/.lite-installed: $(VENV)/.installed
 	$(BIN)/pip install --progress-bar off -e ".[lite]"
 	touch $@
+
+# ---------------------------------------------------------------- pdf
+# The whole book as one PDF, _build/latex/book.pdf: Jupyter Book's pdflatex builder (Sphinx's LaTeX
+# writer, then latexmk) with xelatex as engine (_config.yml, latex:), which takes the prose's
+# Unicode (ψ, Σ, °, ≤) as it is. It executes notebooks like `make book` (same cache). TeX Live comes
+# from Debian's packages, installed here when xelatex or latexmk is missing (apt-get, as root or
+# through sudo). Not part of `make test` (a few minutes more); .ci/run may call it.
+TEX_PACKAGES := texlive-latex-extra texlive-fonts-recommended texlive-xetex texlive-plain-generic latexmk fonts-freefont-otf
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+.PHONY: pdf
+pdf: venv assets _build/.cache-inputs
+	@if ! command -v xelatex >/dev/null || ! command -v latexmk >/dev/null; then \
+	  echo "make pdf: installing TeX Live from Debian: $(TEX_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq; \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
+	fi
+	$(BIN)/jupyter-book build . --builder pdflatex --keep-going
+	@test -s _build/latex/book.pdf && ls -l _build/latex/book.pdf
 
 # ---------------------------------------------------------------- test
 # Each step stops the make on failure; pytest's exit code 5 ("no tests ran")

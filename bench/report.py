@@ -397,7 +397,7 @@ def page_weights_section(pw: dict) -> list[str]:
     test_page_weight_per_page_within_budget: bytes of every response body of a page's first load at
     1280 px, no scrolling, and the number of requests), run on the two builds named in the file.
     """
-    out = ["", "## 6. Page weight", "", pw["method"], "",
+    out = ["", "## 7. Page weight", "", pw["method"], "",
            "| page | before: MB | requests | after: MB | requests | after, widgets woken: MB | requests |",
            "| --- | --- | --- | --- | --- | --- | --- |"]
     after_woken = pw.get("after_woken", {})

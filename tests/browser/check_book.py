@@ -24,8 +24,17 @@ For every page: math is typeset by MathJax (one ``mjx-container`` per math eleme
 error output (traceback, stderr) is in the HTML, and every static twin on the page (the
 kernel-free slider of ``nnlib.twins``) changes the frame shown when its slider is moved; every
 chapter has one. Every live widget (``nnlib.live``) shows the picture stored with its state. The "next" links, followed from the front page, reach every page of _toc.yml in order; chapter pages
-carry Binder, Colab and notebook-download buttons; the API page documents every public nnlib
+carry a notebook-download button, and Binder and Colab buttons exactly when ``repository.url`` is
+real (none for the OWNER/REPO placeholder); the API page documents every public nnlib
 module. A full-page screenshot of each page is saved for people to look at.
+
+Issue 18: the front page opens with the findings generated from the ledger, shows the version and,
+without a repository, says how to run the book locally; no page scrolls sideways and no table or
+widget is clipped at 1280 px and at 390 px (phone screenshots: ``<page>@390.png``); every embedded
+ipywidget is disabled on the static page, with a pointer to the live paths, while the twins stay
+live; each page's first-load bytes and requests are written to ``_build/page-weights.json`` and
+held to a budget (no fontawesome.js; the widget manager only where widgets are, fetched lazily);
+the search finds the notation ("ψ").
 """
 
 from __future__ import annotations
@@ -139,8 +148,8 @@ def browser():
 class Visit:
     """One page opened in a fresh browser context, with everything that went wrong on the way."""
 
-    def __init__(self, browser, url: str):
-        self.context = browser.new_context(viewport={"width": 1280, "height": 900})
+    def __init__(self, browser, url: str, width: int = 1280, height: int = 900):
+        self.context = browser.new_context(viewport={"width": width, "height": height})
         self.page = self.context.new_page()
         self.problems: list[str] = []
         page = self.page
@@ -157,6 +166,20 @@ class Visit:
             """() => (window.MathJax && MathJax.startup && MathJax.startup.promise)
                      ? MathJax.startup.promise.then(() => true) : false"""
         )
+
+    def wake_widgets(self):
+        """Scroll to every embedded widget, as a reader would, so that the widget manager loads
+        (``book_assets/nnlib-book.js`` fetches it only when a widget comes near the viewport),
+        and wait until it has run."""
+        page = self.page
+        n = page.locator(".nnlib-static-widget").count()
+        if not n:
+            return 0
+        for i in range(n):
+            page.locator(".nnlib-static-widget").nth(i).scroll_into_view_if_needed()
+        page.wait_for_selector("html[data-nnlib-widgets=loaded]", state="attached", timeout=30_000)
+        page.wait_for_load_state("networkidle")
+        return n
 
     def close(self):
         self.context.close()
@@ -292,6 +315,7 @@ def test_live_widgets_show_their_picture_on_the_static_page(browser, site, docna
     page = visit.page
     try:
         expected = stored_widget_images(docname)
+        visit.wake_widgets()
         page.wait_for_function(f"document.querySelectorAll('img.widget-image').length >= {expected}", timeout=20_000)
         images = page.locator("img.widget-image")
         assert images.count() == expected, f"{images.count()} widget images on the page, {expected} stored"
@@ -339,8 +363,15 @@ def test_sidebar_of_the_front_page_links_every_page(browser, site):
 
 
 # ------------------------------------------------------------------ launch buttons, downloads
+def repository_is_placeholder() -> bool:
+    """Whether _config.yml's repository.url is still the OWNER/REPO placeholder (or missing)."""
+    url = (yaml.safe_load((ROOT / "_config.yml").read_text()).get("repository") or {}).get("url") or ""
+    return not url or "OWNER/REPO" in url
+
+
 @pytest.mark.parametrize("docname", NOTEBOOKS)
 def test_chapter_page_offers_binder_colab_and_the_notebook(browser, site, docname):
+    """Launch buttons exist exactly when the repository is real; the notebook download always."""
     base, _ = site
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repo = config["repository"]["url"].rstrip("/")
@@ -350,10 +381,16 @@ def test_chapter_page_offers_binder_colab_and_the_notebook(browser, site, docnam
     page = visit.page
     try:
         hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.href)")
-        binder = f"{config['launch_buttons']['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{docname}.ipynb"
-        colab = f"{config['launch_buttons']['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/{docname}.ipynb"
-        assert binder in hrefs, f"no Binder button to {binder}"
-        assert colab in hrefs, f"no Colab button to {colab}"
+        if repository_is_placeholder():
+            # A placeholder builds no button that leads nowhere.
+            dead = [h for h in hrefs if "OWNER/REPO" in h or "mybinder.org" in h or "colab.research.google.com" in h]
+            assert dead == [], f"launch or repository links built from the placeholder: {dead}"
+            assert page.locator(".dropdown-launch-buttons").count() == 0, "a launch menu without a repository"
+        else:
+            binder = f"{config['launch_buttons']['binderhub_url'].rstrip('/')}/v2/gh/{org_repo}/{branch}?urlpath=lab/tree/{docname}.ipynb"
+            colab = f"{config['launch_buttons']['colab_url'].rstrip('/')}/github/{org_repo}/blob/{branch}/{docname}.ipynb"
+            assert binder in hrefs, f"no Binder button to {binder}"
+            assert colab in hrefs, f"no Colab button to {colab}"
         downloads = [h for h in hrefs if h.endswith(f"_sources/{docname}.ipynb")]
         assert downloads, "no download button for the notebook"
         response = page.request.get(downloads[0])
@@ -373,5 +410,203 @@ def test_api_page_documents_every_public_nnlib_module(browser, site):
         missing = [m for m in ["nnlib", *public_nnlib_modules()] if f"module-{m}" not in ids]
         assert missing == [], f"the API page lacks {missing}"
         assert visit.page.locator("dl.py.function").count() > 10, "the API page lists (almost) no functions"
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ front page (issue 18 items 1, 3, 9)
+def test_front_page_opens_with_the_findings_and_says_how_to_run(browser, site):
+    """The findings (generated from the ledger) come first, with links to the ledger and the errata;
+    the version of pyproject.toml is shown; without a real repository the page says how to run
+    the book locally instead of pointing at launch buttons."""
+    import tomllib
+
+    from nnlib import ledger
+
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"{PAGES[0]}.html"))
+    page = visit.page
+    try:
+        headings = page.eval_on_selector_all("article h2", "hs => hs.map(h => h.textContent.trim())")
+        assert headings and headings[0].startswith("What the book found"), f"first section: {headings[:1]}"
+        section = page.locator("article section", has=page.locator("h2", has_text="What the book found")).first
+        text = section.inner_text()
+        for verdict in ("holds", "holds with a correction", "fails", "open"):
+            k = sum(r.verdict == verdict for r in ledger.RECORDS)
+            assert re.search(rf"\b{verdict}: {k}\b", text), f"the count of '{verdict}' ({k}) is not shown"
+        links = section.locator("a").evaluate_all("as => as.map(a => a.href)")
+        assert any(h.split("#")[0].endswith("appendix/claims_ledger.html") for h in links)
+        assert any(h.split("#")[0].endswith("appendix/errata.html") for h in links)
+        with open(ROOT / "pyproject.toml", "rb") as f:
+            version = tomllib.load(f)["project"]["version"]
+        assert f"Version {version}" in page.locator("article").inner_text()
+        body = page.locator("article").inner_text()
+        if repository_is_placeholder():
+            assert "Run it yourself" in body and "make lab" in body
+            assert "The rocket button" not in body, "the front page points at launch buttons that were not built"
+        else:
+            assert "The rocket button" in body
+        assert visit.problems == [], "\n".join(visit.problems)
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ layout at two widths (issue 18 item 4)
+WIDTHS = [1280, 390]
+
+LAYOUT_PROBLEMS = """() => {
+  const problems = [];
+  const vw = document.documentElement.clientWidth;
+  if (document.documentElement.scrollWidth > vw + 1) {
+    problems.push(`the page scrolls sideways: ${document.documentElement.scrollWidth} px wide in a ${vw} px viewport`);
+  }
+  const article = document.querySelector(".bd-article");
+  const right = article ? article.getBoundingClientRect().right : vw;
+  const describe = el => (el.closest("section") && el.closest("section").id) || el.className || el.tagName;
+  document.querySelectorAll(".bd-article table").forEach(t => {
+    const box = t.getBoundingClientRect();
+    const holder = t.parentElement;
+    if (box.right > right + 2 || box.right > vw + 1) {
+      problems.push(`table in ${describe(t)} ends at ${Math.round(box.right)} px, past the column (${Math.round(right)} px)`);
+    }
+    if (holder.scrollWidth > holder.clientWidth + 2) {
+      problems.push(`table in ${describe(t)} scrolls sideways in its container (${holder.scrollWidth} > ${holder.clientWidth} px)`);
+    }
+  });
+  document.querySelectorAll(".nnlib-static-widget, .nnlib-static-twin").forEach(w => {
+    const box = w.getBoundingClientRect();
+    if (box.right > vw + 1 || w.scrollWidth > w.clientWidth + 2) {
+      problems.push(`widget in ${describe(w)} is clipped or scrolls (${w.scrollWidth} px in ${w.clientWidth} px, right edge ${Math.round(box.right)})`);
+    }
+  });
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("docname", PAGES)
+def test_page_fits_the_screen_without_sideways_scrolling(browser, site, docname, width):
+    """No page scrolls sideways at a desktop and at a phone width; no table or widget is clipped.
+    Screenshots at the phone width are saved as <page>@390.png."""
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"{docname}.html"), width=width, height=844 if width < 500 else 900)
+    page = visit.page
+    try:
+        visit.wake_widgets()
+        page.wait_for_timeout(300)
+        problems = page.evaluate(LAYOUT_PROBLEMS)
+        if width != 1280 and not docname.endswith("appendix/api"):  # the API page: ~20 MB of PNG
+            SHOTS.mkdir(parents=True, exist_ok=True)
+            page.screenshot(path=str(SHOTS / screenshot_name(docname).replace(".png", f"@{width}.png")), full_page=True)
+        assert problems == [], "\n".join(problems)
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ honest static widgets (issue 18 item 5)
+WIDGET_PAGES = [p for p in NOTEBOOKS
+                if (lambda nb: bool(nb.get("metadata", {}).get("widgets")))(json.loads((ROOT / f"{p}.ipynb").read_text(encoding="utf-8")))]
+
+
+@pytest.mark.parametrize("docname", WIDGET_PAGES)
+def test_dead_widgets_are_disabled_and_say_where_they_work(browser, site, docname):
+    """Every embedded ipywidget (no kernel behind the page) is inert, its inputs disabled, with a
+    one-line pointer to the live paths above it; a slider does not move when dragged. The static
+    twins are not touched: their sliders stay enabled (the twin test moves them)."""
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"{docname}.html"))
+    page = visit.page
+    try:
+        n = visit.wake_widgets()
+        assert n >= 1
+        page.wait_for_function("document.querySelectorAll('.nnlib-static-widget .jupyter-widgets, .nnlib-static-widget .widget-subarea').length > 0", timeout=20_000)
+        state = page.evaluate("""() => Array.from(document.querySelectorAll('.nnlib-static-widget')).map(w => ({
+            inert: w.hasAttribute('inert'),
+            note: !!(w.closest('.cell_output') || w.parentElement).querySelector('.nnlib-static-note'),
+            enabled: Array.from(w.querySelectorAll('input, select, button, textarea')).filter(e => !e.disabled).length,
+        }))""")
+        assert all(s["inert"] for s in state), f"widgets not marked inert: {state}"
+        assert all(s["note"] for s in state), "a widget without the note pointing to the live paths"
+        assert sum(s["enabled"] for s in state) == 0, f"enabled controls in static widgets: {state}"
+        note = page.locator(".nnlib-static-note").first.inner_text()
+        assert "make lab" in note
+        # A reader drags a slider's handle: nothing moves.
+        handles = page.locator(".nnlib-static-widget .noUi-handle")
+        if handles.count():
+            handle = handles.first
+            handle.scroll_into_view_if_needed()
+            readout = handle.locator("xpath=ancestor::*[contains(@class,'widget-slider')][1]").locator(".widget-readout")
+            before = readout.first.inner_text() if readout.count() else None
+            transform = handle.evaluate("h => (h.closest('.noUi-origin') || h).style.transform")
+            box = handle.bounding_box()
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+            page.mouse.down()
+            page.mouse.move(box["x"] + 200, box["y"] + box["height"] / 2, steps=5)
+            page.mouse.up()
+            page.keyboard.press("End")
+            assert handle.evaluate("h => (h.closest('.noUi-origin') || h).style.transform") == transform, "a dead slider moved"
+            if before is not None:
+                assert readout.first.inner_text() == before, "a dead slider's readout changed"
+        # The twins stay live.
+        twin_inputs = page.evaluate("""() => Array.from(document.querySelectorAll('.nnlib-static-twin input[type=range]'))
+                                         .map(i => !i.disabled && !i.closest('[inert]'))""")
+        assert all(twin_inputs), "a static twin's slider was disabled"
+        assert visit.problems == [], "\n".join(visit.problems)
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ page weight (issue 18 item 8)
+WEIGHTS = Path(os.environ.get("BOOK_WEIGHTS", ROOT / "_build" / "page-weights.json"))
+# Bytes a page may fetch before the reader scrolls (body sizes as served, uncompressed).
+BUDGET = {"chapter": 4_000_000, "other": 3_000_000}
+
+
+def test_page_weight_per_page_within_budget(browser, site):
+    """Bytes and requests of every page's first load (no scrolling) at 1280 px, recorded in
+    _build/page-weights.json (bench/RESULTS.md reports them). Pages without widget state never
+    fetch the widget manager, chapter pages fetch it only when a widget comes near the viewport,
+    no page fetches fontawesome.js (the theme's webfont CSS draws the icons), and the icons render."""
+    base, _ = site
+    weights, over = {}, []
+    for docname in PAGES:
+        visit = Visit(browser, urljoin(base, f"{docname}.html"))
+        page = visit.page
+        try:
+            page.wait_for_timeout(500)
+            entries = page.evaluate("""() => performance.getEntriesByType('navigation').concat(performance.getEntriesByType('resource'))
+                                         .map(e => [e.name, e.encodedBodySize || e.transferSize || 0])""")
+            names = [urlsplit(n).path for n, _ in entries]
+            total = sum(size for _, size in entries)
+            weights[docname] = {"bytes": total, "requests": len(entries)}
+            assert not any(n.endswith("fontawesome.js") for n in names), f"{docname}: fontawesome.js loaded"
+            if docname not in WIDGET_PAGES:
+                assert not any(n.endswith("embed.js") for n in names), f"{docname}: the widget manager loaded without widgets"
+            icon = page.evaluate("""() => { const i = document.querySelector('.article-header-buttons i[class*="fa-"], .header-article-items i[class*="fa-"]');
+                                     if (!i) return null; const s = getComputedStyle(i, '::before');
+                                     return [s.content, s.fontFamily, document.fonts.check('900 16px "Font Awesome 6 Free"')]; }""")
+            assert icon is None or (icon[0] not in ("none", "normal", '""') and "Font Awesome" in icon[1] and icon[2]), f"{docname}: header icons do not render: {icon}"
+            budget = BUDGET["chapter" if docname in NOTEBOOKS else "other"]
+            if total > budget:
+                over.append(f"{docname}: {total / 1e6:.2f} MB > {budget / 1e6:.1f} MB")
+            assert visit.problems == [], "\n".join(visit.problems)
+        finally:
+            visit.close()
+    WEIGHTS.parent.mkdir(parents=True, exist_ok=True)
+    WEIGHTS.write_text(json.dumps(weights, indent=1) + "\n", encoding="utf-8")
+    assert over == [], "pages over their weight budget:\n" + "\n".join(over)
+
+
+# ------------------------------------------------------------------ search (issue 18 item 9)
+@pytest.mark.parametrize("query", ["ψ", "psi", "Join"])
+def test_search_finds_the_notation(browser, site, query):
+    """The theme's search (Sphinx's index) finds the glossary for a symbol of the paper's notation."""
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"search.html?q={query}"))
+    page = visit.page
+    try:
+        page.wait_for_function("document.querySelector('#search-results') && /found|No results|did not match/i.test(document.querySelector('#search-results').innerText)", timeout=20_000)
+        hrefs = page.eval_on_selector_all("#search-results li a", "as => as.map(a => a.href)")
+        assert any("appendix/glossary.html" in h for h in hrefs), f"search for {query!r} does not list the glossary: {hrefs[:5]}"
     finally:
         visit.close()
