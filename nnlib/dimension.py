@@ -55,6 +55,7 @@ from ._checks import (
     as_matrix,
     as_rng,
     check_arch,
+    check_bool,
     check_nonnegative_int,
     check_open_unit,
     check_positive_float,
@@ -603,6 +604,7 @@ def jacobian_flags(arch, S, theta, *, columns: bool = True) -> tuple:
     """
     arch = check_arch(arch)
     S = check_sample(arch, S)
+    columns = check_bool("columns", columns)
     layers = arch.unpack(theta)
     flags = []
     if arch.activation.name in ("tanh", "sigmoid"):

@@ -18,7 +18,7 @@ import numpy as np
 import scipy.optimize
 
 from . import _kernel
-from ._checks import as_matrix, as_rng, as_vector, check_arch, check_nonnegative_int, check_open_unit, check_positive_float, check_positive_int, check_sample, check_tolerance
+from ._checks import as_matrix, as_rng, as_vector, check_arch, check_bool, check_choice, check_nonnegative_int, check_open_unit, check_positive_float, check_positive_int, check_sample, check_tolerance
 from .network import jacobian
 
 __all__ = [
@@ -172,6 +172,12 @@ class Descent:
 
     def __init__(self, arch, S, T, theta, step: float, *, record_every: int = 1, keep_thetas: bool = False,
                  start: str = "theta0"):
+        arch, S, T = _check_problem(arch, S, T)
+        theta = as_vector("theta", theta, length=arch.m)
+        step = check_positive_float("step", step)
+        record_every = check_positive_int("record_every", record_every)
+        keep_thetas = check_bool("keep_thetas", keep_thetas)
+        start = check_choice("start", start, ("theta0", "init_scale", "theta"))
         self.arch, self.S, self.T, self.step = arch, S, T, step
         self.record_every, self.keep_thetas = record_every, keep_thetas
         with np.errstate(over="ignore", invalid="ignore"):

@@ -376,9 +376,9 @@ def theta_k_table(ks, S=None, T=None) -> dict:
     if np.any(ks <= 0):
         raise ValueError("ks must be positive")
     S0, T0 = theorem1_data()
-    S = S0 if S is None else S
-    T = T0 if T is None else T
     arch = theorem1_architecture()
+    S = check_sample(arch, S0 if S is None else S)
+    T = as_matrix("T", T0 if T is None else T, rows=S.shape[0], cols=arch.q)
     err = np.array([np.linalg.norm(T - weights_map(arch, S, theta_k(float(k)))) for k in ks])
     nrm = np.array([np.linalg.norm(theta_k(float(k))) for k in ks])
     return {

@@ -18,6 +18,7 @@ from importlib import resources
 
 import numpy as np
 
+from ._checks import as_vector, check_nonnegative_int, check_positive_int
 from .dimension import image_dimension
 from .generic import symmetry_bound, wilson_interval
 from .literature import certify_polynomial_dimension, recursive_dimension_bound
@@ -312,6 +313,10 @@ def _two(x: float) -> float:
 
 def escape_survey_table(rows: list[dict], eps=(0.05, 0.1, 0.2, 0.4)) -> EscapeSurveyTable:
     """Group the survey by target kind and box size; ratios best escape / best other fit to two digits."""
+    eps_values = as_vector("eps", eps)
+    if eps_values.size == 0 or np.any(eps_values <= 0):
+        raise ValueError(f"eps must be a non-empty sequence of positive box sizes; got {eps!r}")
+    eps = tuple(float(e) for e in eps_values)
     parts = [(f"near, eps = {e}", [r for r in rows if r["kind"] == "near" and float(r["eps"]) == e]) for e in eps]
     parts.append(("random", [r for r in rows if r["kind"] == "random"]))
     groups = []
@@ -456,6 +461,8 @@ def architecture_state(widths, activation: str = "relu", n: int = 30, *, seed: i
                        n_points: int = 60) -> ArchitectureState:
     """The computation of :func:`nnlib.generic.architecture_figure` (same sample, seed and search), without the figure."""
     arch = Architecture(widths, activation)
+    n = check_positive_int("n", n, high=10**6)
+    seed = check_nonnegative_int("seed", seed)
     rng = np.random.default_rng(seed)
     S = rng.standard_normal((n, arch.p))
     sb, nq = symmetry_bound(arch), n * arch.q

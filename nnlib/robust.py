@@ -23,7 +23,22 @@ import math
 
 import numpy as np
 
-from ._checks import check_positive_float
+from ._checks import as_finite_array, check_positive_float, check_positive_int, check_real
+
+
+def _real(name: str, value) -> float:
+    """A finite real number (a Python or numpy scalar, or a 0-d real array) as a float, else a clear error."""
+    if isinstance(value, np.ndarray) and value.ndim == 0 and value.dtype.kind in "iuf":
+        value = value[()]
+    return check_real(name, value)
+
+
+def _losses(losses) -> np.ndarray:
+    """``losses`` as a 1-D array of finite floats, else a clear error naming it."""
+    losses = as_finite_array("losses", losses)
+    if losses.ndim != 1:
+        raise ValueError(f"losses must be a one-dimensional array of finite numbers; got shape {losses.shape}")
+    return losses
 
 __all__ = ["format_below", "floor_to", "format_excess", "resolved_excess", "resolved_excess_bound", "classify"]
 
@@ -41,9 +56,7 @@ def format_below(value: float, bound: float, fmt: str = ".3g") -> str:
     '0.25'
     """
     bound = check_positive_float("bound", bound)
-    value = float(value)
-    if math.isnan(value):
-        raise ValueError("value must not be NaN")
+    value = _real("value", value)
     return f"< {bound:.0e}" if value < bound else format(value, fmt)
 
 
@@ -57,9 +70,7 @@ def floor_to(value: float, step: float = 1.0) -> float:
     (33.0, 10.0, -1.0)
     """
     step = check_positive_float("step", step)
-    value = float(value)
-    if not math.isfinite(value):
-        raise ValueError(f"value must be finite; got {value}")
+    value = _real("value", value)
     return float(math.floor(value / step) * step)
 
 
@@ -75,14 +86,12 @@ def format_excess(value: float, level: float, *, max_digits: int = 4, ulps: floa
     >>> format_excess(0.5 + 1.608e-13, 0.5), format_excess(0.5 + 1.611e-10, 0.5), format_excess(0.5, 0.5)
     ('1.6e-13', '1.611e-10', '< 9e-16')
     """
-    level = float(level)
-    if not (math.isfinite(level) and math.isfinite(float(value))):
-        raise ValueError(f"value and level must be finite; got {value}, {level}")
-    if not (isinstance(max_digits, int) and max_digits >= 1):
-        raise ValueError(f"max_digits must be a positive int; got {max_digits!r}")
+    value = _real("value", value)
+    level = _real("level", level)
+    max_digits = check_positive_int("max_digits", max_digits)
     ulps = check_positive_float("ulps", ulps)
-    excess = float(value) - level
-    error = ulps * np.finfo(float).eps * max(abs(float(value)), abs(level))
+    excess = value - level
+    error = ulps * np.finfo(float).eps * max(abs(value), abs(level))
     if abs(excess) <= error:
         return f"< {error:.0e}"
     digits = int(min(max_digits, max(1, math.floor(math.log10(abs(excess) / error)))))
@@ -121,16 +130,11 @@ def resolved_excess(losses, level: float, *, scale: float = 1.0, ulps: float = 4
     >>> ex[:2].tolist(), ok.tolist()
     ([5e-14, 1.61e-10], [True, True, False])
     """
-    losses = np.asarray(losses, dtype=float)
-    if losses.ndim != 1 or not np.all(np.isfinite(losses)):
-        raise ValueError(f"losses must be a one-dimensional array of finite numbers; got shape {losses.shape}")
-    level = float(level)
-    if not math.isfinite(level):
-        raise ValueError(f"level must be finite; got {level}")
+    losses = _losses(losses)
+    level = _real("level", level)
     scale = check_positive_float("scale", scale)
     ulps = check_positive_float("ulps", ulps)
-    if not (isinstance(max_digits, int) and max_digits >= 1):
-        raise ValueError(f"max_digits must be a positive int; got {max_digits!r}")
+    max_digits = check_positive_int("max_digits", max_digits)
     excess = losses - level
     error = _excess_error(losses, level, scale, ulps)
     resolved = (excess > 0) & (excess >= 10.0 * error)
@@ -154,12 +158,8 @@ def resolved_excess_bound(losses, level: float, *, scale: float = 1.0, ulps: flo
     >>> resolved_excess_bound([0.5 + 2e-15, 0.5], 0.5, scale=2.0).tolist()
     [1e-13, 1e-13]
     """
-    losses = np.asarray(losses, dtype=float)
-    if losses.ndim != 1 or not np.all(np.isfinite(losses)):
-        raise ValueError(f"losses must be a one-dimensional array of finite numbers; got shape {losses.shape}")
-    level = float(level)
-    if not math.isfinite(level):
-        raise ValueError(f"level must be finite; got {level}")
+    losses = _losses(losses)
+    level = _real("level", level)
     scale = check_positive_float("scale", scale)
     ulps = check_positive_float("ulps", ulps)
     error = _excess_error(losses, level, scale, ulps)

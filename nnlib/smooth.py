@@ -470,6 +470,7 @@ def excess_over_infimum(t, verdict: ClosureVerdict, path: FitPath):
     """For a :func:`target_state` ``(t, verdict, path)``: the radii with a fit, their excess over the
     infimum rounded to the digits double precision resolves (NaN where it does not), the mask of
     resolved ones, and the bound of the others."""
+    t = as_vector("t", t)
     ok = np.isfinite(path.loss)
     scale = max(1.0, float(np.max(np.abs(t))))
     excess, resolved = resolved_excess(path.loss[ok], verdict.infimum, scale=scale, max_digits=2)

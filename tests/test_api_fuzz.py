@@ -100,6 +100,7 @@ def _valid():
         "d0": 2, "d1": 3, "L": np.array([[1.0, 0.0, 0.0]]), "count": 2, "levels": {"low": 0.0, "high": 1.0},
         "tol": 1e-9, "a_values": np.array([0.5, 1.0]), "values": np.array([1.0, 2.0]), "key": "theorem1",
         "chapter": "03", "pixels": np.zeros((2, 2, 3), dtype=np.uint8), "name": "relu",
+        "losses": np.array([0.5 + 1e-10, 0.75]), "level": 0.5,
     }
 
 
@@ -182,6 +183,7 @@ OVERRIDES = {
                                               "layers": [(np.array([[1, 2], [3, 4]]), np.array([1, 1])),
                                                          (np.array([[1, 1]]), np.array([0]))]},
     "format_excess": {"value": 1.5, "level": 1.0},
+    "Descent": {"step": 0.01},
     "step_size_scan": {"thetas0": THETA[None, :], "steps": np.array([0.01, 0.1]), "n_steps": 5},
 }
 
@@ -345,8 +347,6 @@ def run_case(qualname, fn, param, label, bad, base):
 # Known gaps: (function name, parameter) -> why it is not refused clearly yet.  The test skips them
 # (and prints them); everything else must be refused.  Shrink this list, never grow it silently.
 _MOVING = "a figure/widget builder being moved to nnlib/viz by issue 13; to be checked after the move"
-_ROBUST = "nnlib.robust is being written by another helper (issue 12); its scalars are not checked yet"
-_OPEN = "nnlib.open_questions is new and in progress (another helper); not checked yet"
 KNOWN = {
     **{(f, p): _MOVING for f, ps in {
         "architecture_explorer": ("depth", "width", "p", "q", "n"),
@@ -362,17 +362,7 @@ KNOWN = {
         "encode_png": ("level",),
         "nice_limits": ("margin", "steps"),
     }.items() for p in ps},
-    **{(f, p): _ROBUST for f, ps in {
-        "format_below": ("value",), "format_excess": ("value", "level", "max_digits"), "floor_to": ("value",),
-        "resolved_excess": ("level", "max_digits", "scale", "ulps"), "resolved_excess_bound": ("level", "scale", "ulps"),
-    }.items() for p in ps},
-    **{(f, p): _OPEN for f, ps in {"architecture_state": ("n", "seed"), "escape_survey_table": ("eps",)}.items() for p in ps},
     ("rank_mod_p", "M"): "an object array of huge integers is reduced mod p, which is mathematically fine (not a bug)",
-    ("jacobian_flags", "columns"): "new in dimension.py (another helper); columns not checked yet",
-    **{("Descent", p): "fitting.Descent was made public by another helper during this work; not checked yet"
-       for p in ("arch", "S", "T", "theta", "step", "record_every", "keep_thetas", "start")},
-    ("excess_over_infimum", "t"): "new in smooth.py (another helper, during this work); t not checked yet",
-    ("theta_k_table", "T"): "T is used with S; a bad T with the default S fails on broadcasting, not with a message",
 }
 
 

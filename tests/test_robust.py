@@ -17,8 +17,12 @@ def test_a_value_above_the_bound_is_printed_itself():
 
 
 def test_format_below_rejects_nan_and_a_non_positive_bound():
-    with pytest.raises(ValueError, match="NaN"):
+    with pytest.raises(ValueError, match="value must be a real number, finite"):
         robust.format_below(float("nan"), 1e-20)
+    with pytest.raises(ValueError, match="value must be a real number, finite"):
+        robust.format_below(float("inf"), 1e-20)
+    with pytest.raises(TypeError, match="value must be a real number"):
+        robust.format_below("1", 1e-20)
     with pytest.raises(ValueError, match="bound"):
         robust.format_below(1.0, 0.0)
 
