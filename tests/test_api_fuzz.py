@@ -350,18 +350,15 @@ _MOVING = "a figure/widget builder being moved to nnlib/viz by issue 13; to be c
 KNOWN = {
     **{(f, p): _MOVING for f, ps in {
         "architecture_explorer": ("depth", "width", "p", "q", "n"),
-        "dimension_explorer": ("n", "p", "d", "q", "k"),
-        "dimension_explorer_figure": ("seed",),
         "escape_detector": ("eps", "n_starts", "seed"),
         "escape_detector_figure": ("seed",),
         "weight_decay_explorer": ("lam",),
         "weight_decay_figure": ("lam",),
-        "join_locus_figure": ("S",),
-        "new_figure": ("ncols", "width", "height"),
         "live_renderer": ("max_backgrounds",),
         "encode_png": ("level",),
         "nice_limits": ("margin", "steps"),
     }.items() for p in ps},
+    # not a gap: an exact integer matrix of any size is valid input, reduced mod p exactly
     ("rank_mod_p", "M"): "an object array of huge integers is reduced mod p, which is mathematically fine (not a bug)",
 }
 

@@ -10,7 +10,7 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._checks import check_nonnegative_int, check_positive_int
+from .._checks import as_finite_array, check_int, check_nonnegative_int, check_positive_int
 from ..cones import rank_S1
 from ..dimension import image_dimension
 from ..geometry import plane_coordinates
@@ -51,6 +51,7 @@ def singular_value_figure(reports, labels, *, title: str):
 
 def join_locus_figure(S, inside, outside, *, title: str):
     """Points of R^3 projected to the plane orthogonal to 1: network outputs (inside) and other vectors tested (outside)."""
+    as_finite_array("S", S)
     fig, ax = new_figure()
     for X, style, label in ((inside, dict(s=6, color="C0"), "in $\\psi_2(\\Theta)$"),
                             (outside, dict(s=6, color="C3", marker="x"), "not in $\\psi_2(\\Theta)$")):
@@ -108,6 +109,7 @@ def _show_dimension(panel, rep, title: str):
 def dimension_explorer_figure(n: int, p: int, d: int, q: int, k: int = 2, activation: str = "relu", *, seed: int = 0):
     """The widget's figure: Jacobian spectrum, computed dimension and the formulas of §5 side by side
     (the spectrum panel of :mod:`nnlib.viz.plotting`, which the live widget keeps)."""
+    seed = check_nonnegative_int("seed", seed)
     return _show_dimension(SpectrumPanel(_DIMENSION_MARKS, noise=True), *_dimension_state(n, p, d, q, k, activation, seed)).fig
 
 
@@ -135,6 +137,8 @@ def dimension_explorer_live(*, seed: int = 0):
 def dimension_explorer(n: int = 12, p: int = 2, d: int = 3, q: int = 1, k: int = 2, activation: str = "relu"):
     """Sliders for n, p, d, q, k and the activation, showing :func:`dimension_explorer_figure`
     (drawn live by :func:`dimension_explorer_live`)."""
+    for name, value, low, high in (("n", n, 2, 40), ("p", p, 1, 5), ("d", d, 1, 8), ("q", q, 1, 4), ("k", k, 1, 5)):
+        check_int(name, value, low=low, high=high, what="an integer (the slider's range)")
     style = {"description_width": "initial"}
     controls = {
         "n": w.IntSlider(value=n, min=2, max=40, description="sample size n", style=style),

@@ -13,7 +13,7 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._checks import as_matrix
+from .._checks import as_matrix, check_positive_float, check_positive_int
 from ..fitting import FitResult
 from .live import nice_limits
 
@@ -67,6 +67,9 @@ def use_book_style() -> None:
 
 def new_figure(ncols: int = 1, *, width: float | None = None, height: float | None = None):
     """A figure with ``ncols`` axes side by side, in the book's style; returns (fig, axes)."""
+    ncols = check_positive_int("ncols", ncols, high=100)
+    width = None if width is None else check_positive_float("width", width)
+    height = None if height is None else check_positive_float("height", height)
     w, h = BOOK_STYLE["figure.figsize"]
     with plt.rc_context(BOOK_STYLE):
         fig, axes = plt.subplots(1, ncols, figsize=(width or w * (1 if ncols == 1 else 0.7 * ncols), height or h))
