@@ -81,6 +81,13 @@ def _fit_sweep():
     return out
 
 
+def fit_explorer_live(**fixed):
+    """The renderer fit_explorer builds: fit_live taking at most EXPLORER_CHUNK_STEPS steps before a picture."""
+    from nnlib.viz.fitting import EXPLORER_CHUNK_STEPS, fit_live
+
+    return fit_live(**fixed, chunk_steps=EXPLORER_CHUNK_STEPS)
+
+
 # ---------------------------------------------------------------------------------- chapter 2
 def _nearest_setup():
     from nnlib import geometry
@@ -194,7 +201,7 @@ def _none():
 
 WIDGETS: list[Widget] = [
     Widget("fit_explorer", "01_introduction", "nnlib.viz.fitting.fit_history_figure", _fit_setup, _fit_sweep,
-           live="nnlib.viz.fitting.fit_live", scattered=5),
+           live="bench.widget_registry.fit_explorer_live", scattered=5),
     Widget("nearest_point_explorer", "02_geometry_of_erm", "bench.widget_registry.nearest_point_callback",
            _nearest_setup, _nearest_sweep, live="nnlib.viz.geometry.nearest_point_live"),
     Widget("cone_explorer", "03_relu_cone", "nnlib.viz.cones.cone_explorer_figure", _none, _cone_sweep,

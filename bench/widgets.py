@@ -34,13 +34,25 @@ TARGET_MEDIAN = 0.050
 TARGET_P95 = 0.150
 
 
-def live_move(render, values: dict) -> tuple[float, str, int]:
-    """One slider move of a live widget: returns (seconds, "full" or "blit", PNG bytes)."""
+def live_move(render, values: dict) -> tuple[float, str, int, float]:
+    """One slider move of a live widget: returns (seconds, "full" or "blit", PNG bytes, seconds to the
+    final picture).
+
+    A renderer that computes in chunks (``render.more``, e.g. fit_explorer's) returns its first
+    picture at once: that is the move's latency; the widget then runs the remaining chunks in the
+    kernel's event loop and redraws, which is done here before the next move (the last number).
+    """
     t0 = time.perf_counter()
     png = render(**values)
     elapsed = time.perf_counter() - t0
     live = getattr(render, "live", None)
-    return elapsed, (live.last_mode if live is not None else ""), len(png)
+    mode = live.last_mode if live is not None else ""
+    more = getattr(render, "more", None)
+    if more is not None and more():
+        while more():
+            pass
+        render.redraw()
+    return elapsed, mode, len(png), time.perf_counter() - t0
 
 
 def move(callback, fixed: dict, values: dict) -> tuple[float, float, int]:
@@ -78,11 +90,11 @@ def main(argv=None) -> None:
         t0 = time.perf_counter()
         fixed = wdg.setup()
         sweep = wdg.sweep()
-        times, computes, first_pass, modes, scattered, one_control = [], [], [], [], [], []
+        times, computes, first_pass, modes, scattered, one_control, finals = [], [], [], [], [], [], []
         if wdg.live:
             render = wdg.resolve(wdg.live)(**fixed)  # builds the figure and draws it once
             setup_s = time.perf_counter() - t0
-            warm, _, _ = live_move(render, sweep[-1])  # warm-up: the slider's opening move
+            warm, _, _, _ = live_move(render, sweep[-1])  # warm-up: the slider's opening move
         else:
             setup_s = time.perf_counter() - t0
             callback = wdg.resolve()
@@ -91,32 +103,36 @@ def main(argv=None) -> None:
         for r in range(args.repeats if warm < 1.0 else 1):
             for i, values in enumerate(sweep):
                 if wdg.live:
-                    t, mode, size = live_move(render, values)
+                    t, mode, size, done = live_move(render, values)
                     c = float("nan")
                     modes.append(mode)
                 else:
                     t, c, size = move(callback, fixed, values)
-                    mode = ""
+                    mode, done = "", t
                 times.append(t)
+                finals.append(done)
                 computes.append(c)
                 if r == 0:
                     first_pass.append(t)
                 (scattered if wdg.scattered is None or i < wdg.scattered else one_control).append(t)
                 rows.append({"widget": wdg.name, "chapter": wdg.chapter, "repeat": r + 1, "move": i,
-                             "values": repr(values), "seconds": round(t, 5), "callback_seconds": round(c, 5),
+                             "values": repr(values), "seconds": round(t, 5), "final_seconds": round(done, 5),
+                             "callback_seconds": round(c, 5),
                              "mode": mode, "png_bytes": size})
         st = stats(times)
         slowest = max(range(len(sweep)), key=lambda i: sum(rw["seconds"] for rw in rows
                                                               if rw["widget"] == wdg.name and rw["move"] == i))
         results[wdg.name] = {"chapter": wdg.chapter, "callback": wdg.live or wdg.callback, "live": bool(wdg.live),
                              "setup_s": setup_s, "latency": st, "first_pass": stats(first_pass),
+                             "final_picture": stats(finals),
                              "full_draws": modes.count("full"), "blits": modes.count("blit"),
                              "scattered": stats(scattered) if one_control else None,
                              "one_control": stats(one_control) if one_control else None,
                              "callback_median_s": None if wdg.live else stats(computes)["median"],
                              "n_values": len(sweep), "slowest_values": sweep[slowest]}
         log(f"[widgets] {wdg.name}: median {1e3 * st['median']:.0f} ms, p95 {1e3 * st['p95']:.0f} ms "
-            f"({st['n']} moves) load {load()[0]}")
+            f"({st['n']} moves; final picture median {1e3 * stats(finals)['median']:.0f} ms, "
+            f"p95 {1e3 * stats(finals)['p95']:.0f} ms) load {load()[0]}")
     write("widgets", {"load_before": load_before, "load_after": load(), "widgets": results,
                       "target_median_s": TARGET_MEDIAN, "target_p95_s": TARGET_P95}, rows)
 

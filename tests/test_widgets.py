@@ -327,3 +327,102 @@ def test_fit_result_live_draws_what_fit_result_figure_draws():
     assert np.mean(np.any(live != plain, axis=2)) < 0.002  # the same picture (a few edge pixels may differ)
     with pytest.raises(TypeError, match="^result must be a FitResult"):
         render("run", seed=1, step=1e-2)
+
+
+# ------------------------------------------------ fit_live in chunks (the explorer's first picture)
+def test_fit_live_in_chunks_draws_the_first_chunk_first_and_the_whole_run_when_done():
+    from nnlib.viz.fitting import fit_live
+
+    target = {"step": 1e-2, "n_steps": 2500, "seed": 4}
+    render = fit_live(ARCH, S, T, max_steps=3000, chunk_steps=1000)
+    first = render(**target)
+    run = render.runs._runs[(4, 1e-2)]
+    assert render.runs.steps_taken == 1000 and run.it == 1000 and render.runs.todo(4, 1e-2, 2500) == 1500
+    assert render.more() and render.more() and run.it == 2500  # two more chunks: 1000, then 500
+    assert not render.more() and render.runs.steps_taken == 2500  # nothing left: no more steps
+    final = render.redraw()
+    assert first != final
+    # the first picture is the one of the run stopped after its first chunk ...
+    first_only = fit_live(ARCH, S, T, max_steps=3000, chunk_steps=1000)
+    assert first_only(**target) == first
+    # ... and the final picture is the whole run's, drawn at once without chunks
+    assert final == fit_live(ARCH, S, T, max_steps=3000)(**target)
+
+
+def test_fit_live_in_chunks_takes_the_same_steps_as_the_whole_run_bit_for_bit():
+    from nnlib.viz.fitting import _RunCache
+
+    whole = _RunCache(ARCH, S, T).result(7, 1e-2, 2345)
+    runs = _RunCache(ARCH, S, T)
+    partial = runs.result(7, 1e-2, 2345, budget=500)
+    assert runs.todo(7, 1e-2, 2345) == 1845 and partial.steps[-1] == 500
+    # the partial curves are the first points of the whole run's curves (recorded as often)
+    k = len(partial.steps) - 1
+    np.testing.assert_array_equal(partial.steps[:k], whole.steps[:k])
+    np.testing.assert_array_equal(partial.loss_history[:k], whole.loss_history[:k])
+    while runs.todo(7, 1e-2, 2345):
+        runs.advance(7, 1e-2, 2345, budget=333)
+    res = runs.result(7, 1e-2, 2345)
+    for name in ("theta", "steps", "loss_history", "norm_history", "grad_norm_history"):
+        np.testing.assert_array_equal(getattr(res, name), getattr(whole, name))
+    assert res.status == whole.status
+
+
+def test_fit_live_in_chunks_says_that_the_first_picture_is_still_computing():
+    from nnlib.viz.fitting import fit_live
+
+    render = fit_live(ARCH, S, T, max_steps=3000, chunk_steps=100)
+    render(step=1e-2, n_steps=2000, seed=1)
+    panels_title = render.live.fig.texts[0].get_text()
+    assert panels_title.endswith("computing … 100 of 2000 steps so far")
+    render.redraw()
+    while render.more():
+        pass
+    render.redraw()
+    assert render.live.fig.texts[0].get_text().startswith("seed 1, step 0.01: final loss")
+
+
+def test_fit_live_refuses_a_bad_chunk_size_naming_it():
+    from nnlib.viz.fitting import fit_live
+
+    with pytest.raises(ValueError, match="chunk_steps"):
+        fit_live(ARCH, S, T, chunk_steps=0)
+
+
+def test_fit_explorer_finishes_the_run_of_a_move_without_an_event_loop():
+    from nnlib.viz.fitting import EXPLORER_CHUNK_STEPS, fit_live
+
+    n = 3 * EXPLORER_CHUNK_STEPS + 17
+    box = fit_explorer(ARCH, S, T, step=1e-2, n_steps=n, seed=3, max_steps=4 * EXPLORER_CHUNK_STEPS, max_seed=9)
+    (image,) = [c for c in box.children if isinstance(c, w.Image)]
+    assert bytes(image.value) == fit_live(ARCH, S, T, max_steps=4 * EXPLORER_CHUNK_STEPS)(step=1e-2, n_steps=n, seed=3)
+    _sliders(box)["seed"].value = 5  # no running event loop here: the run is finished at once
+    assert bytes(image.value) == fit_live(ARCH, S, T, max_steps=4 * EXPLORER_CHUNK_STEPS)(step=1e-2, n_steps=n, seed=5)
+
+
+def test_the_live_widget_runs_the_rest_of_a_move_in_the_event_loop_and_a_new_move_stops_it():
+    import asyncio
+
+    from nnlib.viz.fitting import fit_live
+    from nnlib.viz.live import live_widget
+
+    render = fit_live(ARCH, S, T, max_steps=3000, chunk_steps=200)
+    seed = w.IntSlider(value=3, min=0, max=9)
+    render_seed = lambda s: fit_live(ARCH, S, T, max_steps=3000)(step=1e-2, n_steps=2000, seed=s)  # noqa: E731
+    chunked = live_widget(render, {"step": w.FloatText(value=1e-2), "n_steps": w.IntText(value=2000), "seed": seed})
+    image = chunked.children[-2]
+    assert bytes(image.value) == render_seed(3)  # the first picture is finished at once
+    first_chunk = fit_live(ARCH, S, T, max_steps=3000, chunk_steps=200)
+
+    async def move_then_wait():
+        seed.value = 5
+        assert bytes(image.value) == first_chunk(step=1e-2, n_steps=2000, seed=5)  # the first chunk, drawn at once
+        await asyncio.sleep(0)
+        await asyncio.sleep(0)
+        seed.value = 6  # a new move before seed 5 is done: seed 5's chunks stop
+        for _ in range(30):
+            await asyncio.sleep(0)
+
+    asyncio.run(move_then_wait())
+    assert bytes(image.value) == render_seed(6)  # the rest of seed 6 followed, and its picture is the whole run's
+    assert 200 <= render.runs._runs[(5, 1e-2)].it <= 600  # seed 5 stopped after a chunk or two

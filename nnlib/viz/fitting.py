@@ -21,7 +21,8 @@ from ..fitting import FitResult, Descent
 from .explorer import explorer, live_renderer
 from .plotting import FitHistoryPanels
 
-__all__ = ["fit_history_figure", "fit_result_figure", "fit_result_live", "fit_live", "fit_explorer", "STEP_RANGE"]
+__all__ = ["fit_history_figure", "fit_result_figure", "fit_result_live", "fit_live", "fit_explorer", "STEP_RANGE",
+           "EXPLORER_CHUNK_STEPS"]
 
 #: The range of the step-size slider of :func:`fit_explorer` (a log-scale slider).
 STEP_RANGE = (1e-4, 10**-0.5)
@@ -114,7 +115,7 @@ class _RunCache:
         self._runs: OrderedDict = OrderedDict()
         self.steps_taken = 0  # gradient steps computed by this cache (for tests and benchmarks)
 
-    def result(self, seed: int, step: float, n_steps: int) -> FitResult:
+    def _run(self, seed: int, step: float) -> Descent:
         key = (seed, step)
         run = self._runs.pop(key, None)
         if run is None:
@@ -123,10 +124,32 @@ class _RunCache:
         self._runs[key] = run
         while len(self._runs) > self.max_runs:
             self._runs.popitem(last=False)
+        return run
+
+    def advance(self, seed: int, step: float, n_steps: int, budget: int | None = None) -> Descent:
+        """The run of (seed, step), advanced towards ``n_steps`` by at most ``budget`` steps (None: all)."""
+        run = self._run(seed, step)
         if run.status == "finished" and run.it < n_steps:
             before = run.it
-            run.advance(n_steps)
+            run.advance(n_steps if budget is None else min(n_steps, run.it + budget))
             self.steps_taken += run.it - before
+        return run
+
+    def todo(self, seed: int, step: float, n_steps: int) -> int:
+        """How many steps :meth:`result` still has to take for this setting (0: it only draws)."""
+        run = self._runs.get((seed, step))
+        if run is None:
+            return n_steps
+        return max(0, n_steps - run.it) if run.status == "finished" else 0
+
+    def result(self, seed: int, step: float, n_steps: int, budget: int | None = None) -> FitResult:
+        """The run of (seed, step) up to ``n_steps``; with a ``budget``, advanced by at most that
+        many steps: if that falls short of ``n_steps`` (``todo`` > 0 afterwards) the result is
+        the run so far, ``run.it`` steps recorded every ``n_steps // 400`` steps as the full run
+        will be (so its curves are the first part of the full run's curves)."""
+        run = self.advance(seed, step, n_steps, budget)
+        if run.status == "finished" and run.it < n_steps:  # the budget ran out first
+            return run.result(run.it, _record_every(n_steps))
         if run.status == "diverged" and run.it < n_steps:
             return _up_to_blow_up(run)
         return run.result(n_steps, _record_every(n_steps))
@@ -145,32 +168,67 @@ def _up_to_blow_up(run) -> FitResult:
                      res.method, "diverged")
 
 
-def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max_runs: int = 4):
+def fit_live(arch, S, T, *, max_steps: int = 50000, init_scale: float = 1.0, max_runs: int = 4,
+             chunk_steps: int | None = None):
     """The live renderer of :func:`fit_explorer`: ``render(step, n_steps, seed)`` returns PNG bytes.
 
     The picture is :func:`fit_history_figure` with this ``max_steps``; one figure is kept and
     only the curves, legends and title are redrawn (:class:`nnlib.viz.live.LiveFigure`, available
     as ``render.live``), and the runs come from a ``_RunCache`` (``render.runs``).
+
+    With ``chunk_steps``, a call takes at most that many new gradient steps: if the run needs
+    more, the picture is the run so far (titled "computing ...") and the rest follows by
+    ``render.more()`` (one more chunk of the last setting; False, doing nothing, when no steps
+    remain) and ``render.redraw()`` (the PNG of the last setting as computed so far).  Once
+    ``more()`` returns False, ``redraw()`` is the picture of a call without ``chunk_steps`` (the same runs,
+    bit for bit: a run advanced in chunks takes the same steps).  :func:`nnlib.viz.live.live_widget`
+    runs these chunks in the kernel's event loop between slider moves.
     """
     arch = check_arch(arch)
     S = check_sample(arch, S)
     T = as_matrix("T", T, rows=S.shape[0], cols=arch.q)
     max_steps = check_positive_int("max_steps", max_steps)
+    if chunk_steps is not None:
+        chunk_steps = check_positive_int("chunk_steps", chunk_steps)
     runs = _RunCache(arch, S, T, init_scale=init_scale, max_runs=max_runs)
     panels = FitHistoryPanels(1)
+    last = {}  # the last setting drawn: step, n_steps, seed
 
-    def show(step, n_steps, seed):
+    def show(step, n_steps, seed, *, budget=chunk_steps):
         step = check_positive_float("step", step)
         n_steps = check_nonnegative_int("n_steps", n_steps)
         seed = check_nonnegative_int("seed", seed)
         if n_steps > max_steps:
             raise ValueError(f"n_steps must lie in [0, max_steps = {max_steps}]; got {n_steps}")
-        result = runs.result(seed, step, n_steps)
-        panels.show([result], [f"seed {seed}"], _title(result, seed, step), max_steps=max_steps)
+        last.update(step=step, n_steps=n_steps, seed=seed)
+        result = runs.result(seed, step, n_steps, budget)
+        if runs.todo(seed, step, n_steps):
+            title = f"seed {seed}, step {step:.3g}: computing … {int(result.steps[-1])} of {n_steps} steps so far"
+        else:
+            title = _title(result, seed, step)
+        panels.show([result], [f"seed {seed}"], title, max_steps=max_steps)
 
     render = live_renderer(panels, show)
     render.runs = runs
+    if chunk_steps is not None:
+        def more() -> bool:
+            """One more chunk of the last setting's run; False (and nothing done) when none is left."""
+            if not last or not runs.todo(last["seed"], last["step"], last["n_steps"]):
+                return False
+            runs.advance(last["seed"], last["step"], last["n_steps"], chunk_steps)
+            return True
+
+        def redraw() -> bytes:
+            """The PNG of the last setting, as far as its run is computed (no new steps)."""
+            return render(**last, budget=0)
+
+        render.more, render.redraw = more, redraw
     return render
+
+
+#: The gradient steps :func:`fit_explorer` takes before it draws a new setting's first picture
+#: (``fit_live(chunk_steps=...)``); the rest of the run follows in chunks of the same size.
+EXPLORER_CHUNK_STEPS = 500
 
 
 def fit_explorer(
@@ -189,7 +247,11 @@ def fit_explorer(
     Moving a slider redraws the two curves (loss and ||theta||) of :func:`fit_history_figure`
     on one live figure (:func:`fit_live`).  The number of steps answers while it is dragged
     (shorter runs are served from the longest one kept, longer ones extend it); the seed and the
-    step size, each a new run of up to ``max_steps`` sequential steps, answer when released.  Returns an ``ipywidgets.VBox`` to display.
+    step size, each a new run of up to ``max_steps`` sequential steps, answer when released.  A move
+    that needs more than ``EXPLORER_CHUNK_STEPS`` new steps first shows the run after that many
+    (titled "computing ..."); the rest of the run follows in the kernel's event loop and the
+    picture is redrawn when it is done, the same as drawing the whole run at once
+    (:func:`fit_live` with ``chunk_steps``).  Returns an ``ipywidgets.VBox`` to display.
     """
     arch = check_arch(arch)
     S = check_sample(arch, S)
@@ -215,6 +277,6 @@ def fit_explorer(
                                description="number of steps", style=style, layout=layout)
     seed_slider = w.IntSlider(value=seed, min=0, max=max_seed, description="seed", style=style, layout=layout,
                               continuous_update=False)  # a new seed is a new run of n_steps steps
-    render = fit_live(arch, S, T, max_steps=max_steps)
+    render = fit_live(arch, S, T, max_steps=max_steps, chunk_steps=EXPLORER_CHUNK_STEPS)
     return explorer(render, {"step": step_slider, "n_steps": steps_slider, "seed": seed_slider},
                        rows=[["step", "n_steps"], ["seed"]])

@@ -34,8 +34,10 @@ Examples
 
 from __future__ import annotations
 
+import asyncio
 import html
 import struct
+import time
 import zlib
 from collections import OrderedDict
 from typing import Callable, Mapping, Sequence
@@ -230,8 +232,16 @@ def encode_png(pixels, *, level: int = 1) -> bytes:
             + chunk(b"IEND", b""))
 
 
+def _finish(more) -> bool:
+    """Call ``more()`` until it returns False (no work left); True if any call did work."""
+    worked = False
+    while more():
+        worked = True
+    return worked
+
+
 def live_widget(render: Callable[..., bytes], controls: Mapping[str, object], *,
-                rows: Sequence[Sequence[str]] | None = None):
+                rows: Sequence[Sequence[str]] | None = None, progress_seconds: float = 1.0):
     """An ipywidgets box: the controls, and an image showing ``render(**values)``.
 
     Parameters
@@ -250,6 +260,16 @@ def live_widget(render: Callable[..., bytes], controls: Mapping[str, object], *,
     ipywidgets.VBox
         The controls, the image, and a message line that shows the error when ``render``
         rejects a combination of values (the previous picture then stays).
+
+    Notes
+    -----
+    A ``render`` that computes in chunks (``nnlib.viz.fitting.fit_live(chunk_steps=...)``) has
+    ``render.more()`` (one more chunk of the last setting; False when none was left) and
+    ``render.redraw()`` (its PNG so far).  The first picture is completed at once; after a move,
+    the image shows ``render``'s first picture and the remaining chunks run one at a time in the
+    kernel's event loop, so that a new move is handled between two chunks (and stops them); the
+    image is redrawn when the work is done (and about every ``progress_seconds`` meanwhile).
+    Without a running event loop (a script, a test) the work is finished before ``redraw`` returns.
     """
     import ipywidgets as w
 
@@ -269,12 +289,45 @@ def live_widget(render: Callable[..., bytes], controls: Mapping[str, object], *,
     def values():
         return {name: c.value for name, c in controls.items()}
 
-    image = w.Image(value=render(**values()), format="png", layout=w.Layout(max_width="100%", height="auto"))
+    if not (isinstance(progress_seconds, (int, float)) and progress_seconds > 0):
+        raise ValueError(f"progress_seconds must be a positive number of seconds; got {progress_seconds!r}")
+    more = getattr(render, "more", None)
+    first = render(**values())
+    if more is not None and _finish(more):
+        first = render.redraw()
+    image = w.Image(value=first, format="png", layout=w.Layout(max_width="100%", height="auto"))
     message = w.HTML(value="")
+    moves = [0]  # the number of moves so far: a chunk left over from an older move stops
+
+    def follow(move, last_drawn, worked=False):
+        """One chunk of the work of ``move``, then the next one scheduled (or the final picture)."""
+        if move != moves[0]:
+            return
+        try:
+            if not more():  # nothing left: the final picture (if anything was computed)
+                if worked:
+                    image.value = render.redraw()
+                return
+            if time.monotonic() - last_drawn > progress_seconds:
+                image.value = render.redraw()
+                last_drawn = time.monotonic()
+        except (ValueError, TypeError) as exc:
+            message.value = f"<b>cannot draw this setting</b>: {html.escape(str(exc))}"
+            return
+        asyncio.get_running_loop().call_soon(follow, move, last_drawn, True)
 
     def redraw(_change=None):
         try:
             image.value = render(**values())
+            moves[0] += 1  # (a rejected setting leaves the previous move's work going)
+            if more is not None:
+                try:
+                    loop = asyncio.get_running_loop()
+                except RuntimeError:  # no event loop: finish now
+                    if _finish(more):
+                        image.value = render.redraw()
+                else:
+                    loop.call_soon(follow, moves[0], time.monotonic())
         except (ValueError, TypeError) as exc:
             message.value = f"<b>cannot draw this setting</b>: {html.escape(str(exc))}"
         else:
