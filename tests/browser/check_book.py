@@ -41,7 +41,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import importlib
 import json
 import os
 import pkgutil
