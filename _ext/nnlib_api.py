@@ -5,8 +5,8 @@ reStructuredText, read by autodoc + napoleon, not MyST)::
 
     .. nnlib-modules::
 
-It finds the modules the way ``tests/test_doctests.py`` does (``pkgutil`` over the package), so a
-new module gets its section without anyone editing the page. Private modules (a leading
+It finds the modules the way ``tests/test_doctests.py`` does (``pkgutil`` over the package and its
+subpackages, so ``nnlib.viz.*`` too), so a new module gets its section without anyone editing the page. Private modules (a leading
 underscore, e.g. ``nnlib._checks``) are left out. For each module it writes::
 
     nnlib.NAME
@@ -45,7 +45,8 @@ PACKAGE = "nnlib"
 def public_modules(package: str = PACKAGE) -> list[str]:
     """Sorted dotted names of the package's public modules (no leading underscore)."""
     pkg = importlib.import_module(package)
-    return sorted(f"{package}.{info.name}" for info in pkgutil.iter_modules(pkg.__path__) if not info.name.startswith("_"))
+    names = [info.name for info in pkgutil.walk_packages(pkg.__path__, prefix=f"{package}.")]
+    return sorted(n for n in names if not any(part.startswith("_") for part in n.split(".")))
 
 
 class NnlibModules(SphinxDirective):

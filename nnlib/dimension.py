@@ -39,7 +39,7 @@ float64 (a 2-2-2 tanh network on Theorem 1's sample gave 8 instead of 12; at 10^
 first-layer columns fell below the threshold: 6).  :func:`image_dimension` therefore computes on
 the standardised sample when a coordinate is far from unit scale (:func:`sample_standardisation`),
 and checks the Jacobian at its best point: saturated units, derivatives that underflow and
-columns of very different sizes are flagged (:attr:`DimensionReport.flags`), and a flagged rank
+columns of very different sizes are flagged (``DimensionReport.flags``), and a flagged rank
 below the ceiling is reported as ambiguous, never as a confident value.
 """
 

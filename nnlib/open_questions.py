@@ -1,7 +1,7 @@
 r"""Chapter 7's tables: the experiments' data files read and summarised (paper §7 and the end of §6).
 
 The experiment scripts of ``experiments/`` write CSV files that ship with nnlib as package data
-(``nnlib/data/``, read with :mod:`importlib.resources`), so the chapter runs wherever nnlib is
+(``nnlib/data/``, read with ``importlib.resources``), so the chapter runs wherever nnlib is
 installed.  Each function here turns one file (a list of rows, as :func:`read_table` returns them)
 into a small frozen dataclass holding the counts and rows the chapter's prose states; the chapter
 prints and glues them, it computes nothing else from the files.
@@ -459,7 +459,7 @@ class ArchitectureState:
 
 def architecture_state(widths, activation: str = "relu", n: int = 30, *, seed: int = 0,
                        n_points: int = 60) -> ArchitectureState:
-    """The computation of :func:`nnlib.generic.architecture_figure` (same sample, seed and search), without the figure."""
+    """The computation of :func:`nnlib.viz.generic.architecture_figure` (same sample, seed and search), without the figure."""
     arch = Architecture(widths, activation)
     n = check_positive_int("n", n, high=10**6)
     seed = check_nonnegative_int("seed", seed)

@@ -29,7 +29,7 @@ def live_renderer(panels, show: Callable[..., object], *, max_backgrounds: int =
     """``render(*args, **values) -> PNG bytes``: ``show(*args, **values)`` then a live render of ``panels``.
 
     ``panels`` has ``fig`` and ``moving`` (and optionally ``static_key``, read after each
-    ``show``); the :class:`LiveFigure` (keeping at most ``max_backgrounds`` still backgrounds) is
+    ``show``); the :class:`~nnlib.viz.live.LiveFigure` (keeping at most ``max_backgrounds`` still backgrounds) is
     available as ``render.live``.
 
     >>> from types import SimpleNamespace

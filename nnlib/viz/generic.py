@@ -56,7 +56,7 @@ def architecture_figure(widths, activation: str = "relu", n: int = 30, *, seed: 
     ``activation`` "polynomial" uses ``degree``.  The rank search stops at min(m - symmetries, nq),
     a proven bound (every symmetry direction is in the Jacobian's kernel), or after ``n_points``
     random weight points.  Singular values below the rounding level are drawn at that level and
-    the gap is printed by :func:`gap_text`, so the picture is the same for every BLAS kernel.  Returns the matplotlib figure (the spectrum panel of
+    the gap is printed by :func:`~nnlib.generic.gap_text`, so the picture is the same for every BLAS kernel.  Returns the matplotlib figure (the spectrum panel of
     :mod:`nnlib.viz.plotting` that the live widget keeps).
     """
     return _show_architecture(SpectrumPanel(_ARCHITECTURE_MARKS, noise=True),

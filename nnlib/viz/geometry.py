@@ -183,7 +183,7 @@ def nearest_point_figure(picture: NearestPointPicture, t1: float, t2: float, t3:
     """The figure of :func:`nearest_point_explorer`: draw T, the best point found and the evidence.
 
     The verdict in the title comes from the exact description of the closure (monotone vectors,
-    :func:`nearest_monotone_vectors`); the numbers (loss, ||theta||, gradient norm) come from the
+    :func:`~nnlib.geometry.nearest_monotone_vectors`); the numbers (loss, ||theta||, gradient norm) come from the
     search :func:`nearest_point` (the grid of ``picture``, then at most ``max_nfev`` evaluations of
     the refinement).  Returns the figure (the one the widget redraws, see :func:`nearest_point_live`).
     """
@@ -227,7 +227,7 @@ def nearest_point_live(pictures, *, max_nfev: int = 200, cache_size: int = 256):
     Parameters
     ----------
     pictures : dict
-        ``"relu"`` and ``"sigmoid"`` mapped to :class:`NearestPointPicture` objects of those networks.
+        ``"relu"`` and ``"sigmoid"`` mapped to :class:`~nnlib.geometry.NearestPointPicture` objects of those networks.
     max_nfev : int
         Evaluation budget of the refinement (as in :func:`nearest_point_figure`).
     cache_size : int
@@ -260,7 +260,7 @@ def nearest_point_explorer(t=(0.0, 0.0, 1.0), *, activation: str = "sigmoid", pi
 
     Moving a slider redraws the picture of :func:`nearest_point_figure` through
     :func:`nearest_point_live`.  ``pictures`` maps ``"relu"`` and ``"sigmoid"`` to precomputed
-    :class:`NearestPointPicture` objects (built if omitted).  Returns an ``ipywidgets.VBox``.
+    :class:`~nnlib.geometry.NearestPointPicture` objects (built if omitted).  Returns an ``ipywidgets.VBox``.
     """
     t = as_vector("t", t, length=3)
     limit = check_positive_float("limit", limit)

@@ -1,6 +1,6 @@
 """Chapter 4's pictures: the fit of theta_k of (17), of the best bounded fit and of weight decay.
 
-One figure (:class:`FitPanels`: the outputs and the hidden images of the network of Theorem 1)
+One figure (``FitPanels``: the outputs and the hidden images of the network of Theorem 1)
 serves three widgets, each a slider over one parameter: k of (17), a precomputed radius R of a
 :class:`~nnlib.illposed.BoundednessPath`, a precomputed lambda of a
 :class:`~nnlib.illposed.WeightDecayPath`.  Each widget is a render function
@@ -86,7 +86,7 @@ class _FitPanels:
 
 
 def _fit_panels(arch, S, T, theta, title: str):
-    """The chapter-4 widget figure for one theta (a new figure; see :class:`_FitPanels`)."""
+    """The chapter-4 widget figure for one theta (a new figure; see ``_FitPanels``)."""
     return _FitPanels(arch, S, T).show(theta, title).fig
 
 
@@ -142,7 +142,7 @@ def weight_decay_figure(path: WeightDecayPath, lam: float):
 
 
 def _fit_renderer(state):
-    """``render(x) -> PNG``: ``state(x) = (theta, title)`` shown on one live :class:`FitPanels`."""
+    """``render(x) -> PNG``: ``state(x) = (theta, title)`` shown on one live ``FitPanels``."""
     S, T, arch = _theorem1()
     panels = _FitPanels(arch, S, T)
     return live_renderer(panels, lambda x: panels.show(*state(x)))
