@@ -55,6 +55,7 @@ import numpy as np
 import scipy.linalg
 import scipy.sparse
 
+from . import _kernel
 from ._checks import as_matrix, as_rng, as_vector, check_positive_int
 from .dimension import default_n_points, rescaling_symmetries, sample_weights
 from .generic import polynomial_space_bound
@@ -339,17 +340,6 @@ def _check_arch_public(arch) -> Architecture:
 # ----------------------------------------------------------------------------------------------
 # The search: float64 block choice, then the exact step
 # ----------------------------------------------------------------------------------------------
-def _layers_of(arch: Architecture, theta):
-    """Per layer: (A, b) as arrays of the same dtype as theta."""
-    out, off = [], 0
-    for rows, cols in arch.layer_shapes:
-        A = theta[off:off + rows * cols].reshape(rows, cols)
-        off += rows * cols
-        out.append((A, theta[off:off + rows]))
-        off += rows
-    return out
-
-
 def _column_map(arch: Architecture):
     """For each weight index: (layer i, unit a, input b), b = -1 for a bias."""
     layer, unit, inp = [], [], []
@@ -376,7 +366,7 @@ def _exact_signs(arch: Architecture, S: np.ndarray, N: list, E: int):
     T = np.array(N, dtype=object)
     scale = ES  # H = integers / 2**scale
     signs = []
-    for i, (A, b) in enumerate(_layers_of(arch, T)[:-1]):
+    for i, (A, b) in enumerate(_kernel.unpack(arch, T)[:-1]):
         Z = H.dot(A.T) + (b * (1 << scale))[None, :]  # over 2**(scale + E)
         scale += E
         sg = _SIGN(Z).astype(np.int8)
@@ -409,7 +399,7 @@ def _modular_block(arch, S, theta_float, signs, rows, cols, P) -> np.ndarray:
         red = lambda X: X % P  # noqa: E731
         matmul = lambda X, Y: _matmul_mod(X, Y, P)  # noqa: E731
         dtype = np.int64
-    layers = [(conv(A), conv(b)) for A, b in _layers_of(arch, theta_float)]
+    layers = [(conv(A), conv(b)) for A, b in _kernel.unpack(arch, theta_float)]
     H = conv(S[used])
     hs, dsig = [H], []
     for i, (A, b) in enumerate(layers[:-1]):
@@ -551,7 +541,7 @@ def _ball_block(arch, S, theta_float, rows, cols, prec):
         else:
             sig = np.frompyfunc(lambda z: 1 / (1 + (-z).exp()), 1, 1)
             dsig_of = np.frompyfunc(lambda h: h * (1 - h), 1, 1)
-        layers = [(to_arb(A), to_arb(b)) for A, b in _layers_of(arch, theta_float)]
+        layers = [(to_arb(A), to_arb(b)) for A, b in _kernel.unpack(arch, theta_float)]
         H = to_arb(S[used])
         hs, dsig = [H], []
         for A, b in layers[:-1]:
