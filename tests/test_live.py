@@ -113,7 +113,7 @@ def test_bad_arguments_are_named():
         LiveFigure(fig, other_moving)
     with pytest.raises(TypeError, match=r"^moving\[1\] must be a matplotlib artist"):
         LiveFigure(fig, [moving[0], "title"])
-    with pytest.raises(ValueError, match="^compress_level must be an integer in 0..9"):
+    with pytest.raises(ValueError, match="^compress_level must be an integer zlib level between 0 and 9"):
         LiveFigure(fig, moving, compress_level=11)
     with pytest.raises(ValueError, match="^max_backgrounds must be a positive integer"):
         LiveFigure(fig, moving, max_backgrounds=0)
@@ -191,7 +191,7 @@ def test_encode_png_rejects_what_is_not_an_image():
         encode_png(np.zeros((4, 4, 3)))  # float
     with pytest.raises(ValueError, match="^pixels must be a uint8 array"):
         encode_png(np.zeros((4, 4), dtype=np.uint8))
-    with pytest.raises(ValueError, match="^level must be an integer in 0..9"):
+    with pytest.raises(ValueError, match="^level must be an integer zlib level between 0 and 9"):
         encode_png(np.zeros((4, 4, 3), dtype=np.uint8), level=10)
 
 

@@ -7,7 +7,7 @@ import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
 
-from .._checks import check_positive_int
+from .._checks import check_choice, check_int, check_nonnegative_int, check_positive_float, check_positive_int, check_real
 from ..escape import VERDICTS, TargetSurvey, perturbed_targets, survey_target
 from ..paper import theorem1_architecture, theorem1_data, theta_k
 from .explorer import explorer, figure_png
@@ -15,6 +15,9 @@ from .plotting import new_figure
 
 __all__ = ["escape_figure", "escape_detector_figure", "escape_detector_live", "escape_detector"]
 
+
+#: The kinds of target of the escape detector.
+_TARGETS = ("near theorem 1", "random")
 
 _COLOURS = {"escape": "tab:red", "bounded minimiser": "tab:blue", "zero loss": "tab:green", "kink": "tab:orange",
             "undecided": "tab:gray"}
@@ -43,19 +46,28 @@ def escape_detector_figure(target: str = "near theorem 1", eps: float = 0.2, n_s
 
     ``target`` is ``"near theorem 1"`` (T of (16) plus a uniform perturbation of size eps, with
     one extra start on the path theta_k of (17), k = 5) or ``"random"`` (Gaussian entries).
+
+    Raises
+    ------
+    TypeError
+        If ``eps`` is not a real number, or ``n_starts`` or ``seed`` not an integer (bools included).
+    ValueError
+        If ``target`` is not one of the two kinds, ``eps`` is not finite and positive, ``n_starts``
+        is below 1 or ``seed`` is negative.
     """
+    target = check_choice("target", target, _TARGETS)
+    eps = check_positive_float("eps", eps)
     n_starts = check_positive_int("n_starts", n_starts)
+    seed = check_nonnegative_int("seed", seed)
     S, T0 = theorem1_data()
     arch = theorem1_architecture()
     gen = np.random.default_rng(seed)
     if target == "near theorem 1":
         T = perturbed_targets(T0, eps, 1, gen)[0]
         extra = [theta_k(5.0)]
-    elif target == "random":
+    else:  # "random"
         T = gen.standard_normal(T0.shape)
         extra = None
-    else:
-        raise ValueError(f"target must be 'near theorem 1' or 'random'; got {target!r}")
     sv = survey_target(arch, S, T, n_starts, rng=gen, extra_starts=extra, rounds=4, budget=100)
     b = "none" if not np.isfinite(sv.best_bounded) else f"{sv.best_bounded:.3g}"
     e = "none" if not np.isfinite(sv.best_escape) else f"{sv.best_escape:.3g}"
@@ -81,10 +93,23 @@ def escape_detector_live():
 
 def escape_detector(target: str = "near theorem 1", eps: float = 0.2, n_starts: int = 12, seed: int = 0):
     """Controls for the target kind, eps, the number of starts and the seed; shows :func:`escape_detector_figure`
-    (through :func:`escape_detector_live`).  Returns an ipywidgets.VBox."""
+    (through :func:`escape_detector_live`).  Returns an ipywidgets.VBox.
+
+    Raises
+    ------
+    TypeError
+        If ``eps`` is not a real number, or ``n_starts`` or ``seed`` not an integer (bools included).
+    ValueError
+        If ``target`` is not one of the menu's, or a start value lies outside its slider's range
+        (eps 0.01-1, n_starts 2-40, seed 0-99; a slider would silently clamp it).
+    """
+    target = check_choice("target", target, _TARGETS)
+    eps = check_real("eps", eps, low=0.01, high=1.0, what="a perturbation size")
+    n_starts = check_int("n_starts", n_starts, low=2, high=40)
+    seed = check_int("seed", seed, low=0, high=99)
     style = {"description_width": "initial"}
     controls = {
-        "target": w.Dropdown(value=target, options=["near theorem 1", "random"], description="target"),
+        "target": w.Dropdown(value=target, options=list(_TARGETS), description="target"),
         "eps": w.FloatSlider(value=eps, min=0.01, max=1.0, step=0.01, description="perturbation eps", style=style,
                              continuous_update=False),
         "n_starts": w.IntSlider(value=n_starts, min=2, max=40, description="random starts", style=style,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import io
 from typing import Callable, Mapping, Sequence
 
+from .._checks import check_positive_int
 from .live import LiveFigure, live_widget
 
 __all__ = ["live_renderer", "figure_png", "explorer"]
@@ -42,9 +43,21 @@ def live_renderer(panels, show: Callable[..., object], *, max_backgrounds: int =
     >>> render = live_renderer(panels, lambda x: point.set_data([x], [x]))
     >>> render(x=0.2)[:4], render(x=0.7)[:4], render.live.last_mode
     (b'\\x89PNG', b'\\x89PNG', 'blit')
+
+    Raises
+    ------
+    TypeError
+        If ``panels`` has no ``fig`` or ``moving``, ``show`` is not callable, or
+        ``max_backgrounds`` is not an integer (bools included).
+    ValueError
+        If ``max_backgrounds`` is below 1.
     """
+    if not (hasattr(panels, "fig") and hasattr(panels, "moving")):
+        raise TypeError(f"panels must have a figure .fig and a list of moving artists .moving; "
+                        f"got {type(panels).__name__}")
     if not callable(show):
         raise TypeError(f"show must be callable; got {type(show).__name__}")
+    max_backgrounds = check_positive_int("max_backgrounds", max_backgrounds)
     live = LiveFigure(panels.fig, panels.moving, max_backgrounds=max_backgrounds)
 
     def render(*args, **values) -> bytes:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import ipywidgets as w
 import numpy as np
 
-from .._checks import check_nonnegative_int, check_positive_int
+from .._checks import check_choice, check_int, check_nonnegative_int, check_positive_int
 from ..dimension import image_dimension
 from ..generic import gap_text, symmetry_bound
 from ..network import Architecture
@@ -30,6 +30,11 @@ def _architecture_state(widths, activation, n, seed, degree, n_points):
     rep = image_dimension(arch, S, rng=rng, n_points=n_points, upper_bound=min(sb, nq))
     return arch, n, rep, sb
 
+
+#: The architecture explorer's sliders (name: min, max, label) and its menu of activations.
+_SLIDERS = {"depth": (1, 5, "layers k"), "width": (1, 8, "hidden width"), "p": (1, 4, "inputs p"),
+            "q": (1, 3, "outputs q"), "n": (2, 60, "sample size n")}
+_ACTIVATIONS = ("relu", "tanh", "sigmoid", "poly2", "poly3")
 
 #: The vertical marks of the architecture explorer's spectrum: label, colour, line style.
 _ARCHITECTURE_MARKS = (("computed dimension", "k", "-"), ("m - symmetries", "C3", ":"), ("min(m, nq)", "C3", "-."))
@@ -86,15 +91,23 @@ def architecture_live(*, seed: int = 0, n_points: int = 60):
 def architecture_explorer(depth: int = 3, width: int = 3, p: int = 2, q: int = 1, activation: str = "relu",
                           n: int = 30):
     """Sliders for depth k, hidden width, p, q, activation and sample size; redraws :func:`architecture_figure`
-    on one live figure (:func:`architecture_live`)."""
+    on one live figure (:func:`architecture_live`).
+
+    Raises
+    ------
+    TypeError
+        If a start value is not an integer (floats such as 1.9 and bools included).
+    ValueError
+        If a start value lies outside its slider's range (depth 1-5, width 1-8, p 1-4, q 1-3,
+        n 2-60; a slider would silently clamp it) or ``activation`` is not one of the menu's.
+    """
+    starts = {"depth": depth, "width": width, "p": p, "q": q, "n": n}
+    starts = {name: check_int(name, value, low=_SLIDERS[name][0], high=_SLIDERS[name][1])
+              for name, value in starts.items()}
+    activation = check_choice("activation", activation, _ACTIVATIONS)
     style = {"description_width": "initial"}
-    controls = {
-        "depth": w.IntSlider(value=depth, min=1, max=5, description="layers k", style=style),
-        "width": w.IntSlider(value=width, min=1, max=8, description="hidden width", style=style),
-        "p": w.IntSlider(value=p, min=1, max=4, description="inputs p", style=style),
-        "q": w.IntSlider(value=q, min=1, max=3, description="outputs q", style=style),
-        "activation": w.Dropdown(value=activation, options=["relu", "tanh", "sigmoid", "poly2", "poly3"],
-                                 description="activation"),
-        "n": w.IntSlider(value=n, min=2, max=60, description="sample size n", style=style),
-    }
+    controls = {name: w.IntSlider(value=value, min=_SLIDERS[name][0], max=_SLIDERS[name][1],
+                                  description=_SLIDERS[name][2], style=style)
+                for name, value in starts.items()}
+    controls["activation"] = w.Dropdown(value=activation, options=list(_ACTIVATIONS), description="activation")
     return explorer(architecture_live(), controls, rows=[["depth", "width", "activation"], ["p", "q", "n"]])

@@ -47,6 +47,8 @@ from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .._checks import check_int, check_positive_int, check_real
+
 __all__ = ["LiveFigure", "encode_png", "live_widget", "nice_limits"]
 
 
@@ -63,25 +65,45 @@ def nice_limits(values, *, margin: float = 0.06, steps: int = 8) -> tuple[float,
     (-0.5, 2.5)
     >>> nice_limits([3.0])              # a single value gets a window of its own size
     (1.0, 5.0)
+
+    Non-finite entries of ``values`` are ignored (a diverged point is simply not framed).
+
+    Raises
+    ------
+    TypeError
+        If ``values`` are not real numbers (complex included), ``margin`` is not a real number
+        or ``steps`` not an integer (bools included).
+    ValueError
+        If ``values`` has no finite entry, ``margin`` is negative or not finite, ``steps`` is
+        below 1, or the limits would overflow float64.
     """
-    v = np.asarray(values, dtype=float).ravel()
+    margin = check_real("margin", margin, low=0.0)
+    steps = check_positive_int("steps", steps)
+    try:
+        kind = np.asarray(values).dtype.kind
+        v = np.asarray(values, dtype=float).ravel() if kind in "iufO" else None
+    except (TypeError, ValueError, OverflowError):
+        v = None
+    if v is None:
+        raise TypeError(f"values must be real numbers (NaN and infinities are ignored); got {values!r:.80}")
     v = v[np.isfinite(v)]
     if v.size == 0:
         raise ValueError("values must contain at least one finite number")
-    if not margin >= 0:
-        raise ValueError(f"margin must be non-negative; got {margin!r}")
-    if not isinstance(steps, int) or steps < 1:
-        raise ValueError(f"steps must be a positive integer; got {steps!r}")
     lo, hi = float(v.min()), float(v.max())
     span = hi - lo
     if span <= 1e-12 * max(1.0, abs(lo), abs(hi)):
         half = max(1.0, abs(lo) / 2)
         lo, hi, span = lo - half, hi + half, 2 * half
     lo, hi = lo - margin * span, hi + margin * span
-    raw = (hi - lo) / steps
-    exp = np.floor(np.log10(raw))
-    step = next(m * 10**exp for m in (1, 2, 5, 10) if m * 10**exp >= raw * (1 - 1e-12))
-    return float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+    with np.errstate(over="ignore", invalid="ignore"):  # (limits beyond float64 are refused below)
+        raw = (hi - lo) / steps
+        exp = np.floor(np.log10(raw))
+        step = next((m * 10**exp for m in (1, 2, 5, 10) if m * 10**exp >= raw * (1 - 1e-12)), np.inf)
+        lo, hi = float(np.floor(lo / step) * step), float(np.ceil(hi / step) * step)
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        raise ValueError(f"values and margin must leave limits within float64; got a span of {span:g} "
+                         f"and margin {margin:g}")
+    return lo, hi
 
 
 def _root_figure(artist):
@@ -130,10 +152,8 @@ class LiveFigure:
                 raise TypeError(f"moving[{i}] must be a matplotlib artist; got {type(a).__name__}")
             if _root_figure(a) is not fig:
                 raise ValueError(f"moving[{i}] ({type(a).__name__}) does not belong to fig")
-        if not isinstance(max_backgrounds, int) or max_backgrounds < 1:
-            raise ValueError(f"max_backgrounds must be a positive integer; got {max_backgrounds!r}")
-        if not isinstance(compress_level, int) or not 0 <= compress_level <= 9:
-            raise ValueError(f"compress_level must be an integer in 0..9; got {compress_level!r}")
+        max_backgrounds = check_positive_int("max_backgrounds", max_backgrounds)
+        compress_level = check_int("compress_level", compress_level, low=0, high=9, what="an integer zlib level")
         import matplotlib.pyplot as plt
 
         plt.close(fig)  # no-op for a figure pyplot does not manage
@@ -217,8 +237,7 @@ def encode_png(pixels, *, level: int = 1) -> bytes:
     a = np.asarray(pixels)
     if a.dtype != np.uint8 or a.ndim != 3 or a.shape[2] not in (3, 4) or a.shape[0] == 0 or a.shape[1] == 0:
         raise ValueError(f"pixels must be a uint8 array of shape (height, width, 3 or 4); got {a.dtype} {a.shape}")
-    if not isinstance(level, int) or not 0 <= level <= 9:
-        raise ValueError(f"level must be an integer in 0..9; got {level!r}")
+    level = check_int("level", level, low=0, high=9, what="an integer zlib level")
     h, w, c = a.shape
     raw = np.empty((h, 1 + w * c), dtype=np.uint8)
     raw[:, 0] = 0  # filter type "None" for every row
