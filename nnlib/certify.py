@@ -41,8 +41,11 @@ recomputes the block from that data with separate, per-row scalar code (exact ra
 ``fmpq`` for ``"modular"``, Arb balls for ``"ball"``), compares it with the stored block and
 re-proves the determinant non-zero.  A changed entry, row, column, prime or point fails.
 
-Needs python-flint (``pip install nnlib[certify]`` or ``pip install python-flint``); importing
-this module works without it, calling it does not.
+**Arithmetic.**  python-flint (``pip install nnlib[certify]`` or ``pip install python-flint``)
+when it is installed.  Without it (a plain install, or Python in the browser) the modular method
+runs on ``nnlib._exact``, exact integer and rational arithmetic in pure Python, and proves the
+same bounds (:func:`exact_backend` says which is in use); the ball method raises
+``ImportError`` saying how to install python-flint.
 """
 
 from __future__ import annotations
@@ -75,6 +78,7 @@ __all__ = [
     "CERTIFIABLE",
     "CertifiedRow",
     "certified_grid",
+    "exact_backend",
 ]
 
 #: The largest prime below 2^24, so that residues multiply within int64 (< 2^48) and sums of up to 2^15
@@ -87,16 +91,24 @@ CERTIFIABLE = {"relu": "modular", "identity": "modular", "tanh": "ball", "sigmoi
 #: Working precisions (bits) tried in turn by the ball method when none is given.
 PRECISIONS = (64, 128, 256, 512, 1024, 2048)
 
-_INSTALL = ("nnlib.certify needs python-flint (FLINT and Arb): pip install 'nnlib[certify]' "
-            "or pip install python-flint")
-
 
 def _flint():
+    """python-flint, or without it nnlib's pure-Python stand-in (:mod:`nnlib._exact`: no ball arithmetic)."""
     try:
         import flint
-    except ImportError as exc:  # pragma: no cover - exercised only without python-flint
-        raise ImportError(_INSTALL) from exc
+    except ImportError:
+        from . import _exact
+        return _exact
     return flint
+
+
+def exact_backend() -> str:
+    """Which exact arithmetic the certificates use: ``"python-flint"`` or ``"pure Python (nnlib._exact)"``.
+
+    Both prove the same bounds by the modular method (relu, identity, x^r); the ball method
+    (tanh, sigmoid) needs python-flint.
+    """
+    return "python-flint" if _flint().__name__ == "flint" else _flint().BACKEND
 
 
 def _method(arch: Architecture) -> str:
@@ -819,10 +831,10 @@ def _verify(c: Certificate) -> bool:
         for row in entries:
             out = []
             for x in row:
-                den = int(x.q)
+                den = int(x.denominator)
                 if den not in inv:
                     inv[den] = pow(den, -1, P)
-                out.append(int(x.p) % P * inv[den] % P)
+                out.append(int(x.numerator) % P * inv[den] % P)
             got.append(out)
         if not np.array_equal(np.array(got, dtype=np.int64), block.astype(np.int64)):
             return False
