@@ -30,9 +30,7 @@ printed and appended to LITE_TIMINGS; bench/RESULTS.md quotes them.
 
 from __future__ import annotations
 
-import functools
 import hashlib
-import http.server
 import json
 import os
 import re
@@ -64,18 +62,6 @@ BROWSER_OWN = {"accounts.google.com:443", "content-autofill.googleapis.com:443",
 
 
 # ------------------------------------------------------------------ servers
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    served: list[tuple[str, int]]
-    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".wasm": "application/wasm",
-                      ".mjs": "text/javascript", ".js": "text/javascript"}
-
-    def log_request(self, code="-", size="-"):
-        self.served.append((self.path, int(code) if str(code).isdigit() else 0))
-
-    def log_message(self, format, *args):  # noqa: A002
-        pass
-
-
 class _RefusingProxy(socketserver.BaseRequestHandler):
     """Records the first line of every request the browser sends through it, and refuses it."""
 
@@ -88,18 +74,11 @@ class _RefusingProxy(socketserver.BaseRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def site():
+def site(site):
+    """conftest.py's server of the built book, once its JupyterLite copy is there."""
     if not (LITE / "notebooks" / "index.html").is_file():
         pytest.fail(f"{LITE}/notebooks/index.html not found: build it first (make lite), or set BOOK_HTML")
-    served: list[tuple[str, int]] = []
-    handler = type("Handler", (_Handler,), {"served": served})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(SITE)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", served
-    finally:
-        server.shutdown()
-        server.server_close()
+    return site
 
 
 @pytest.fixture(scope="module")
