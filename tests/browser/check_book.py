@@ -39,14 +39,11 @@ the search finds the notation ("ψ").
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import os
 import pkgutil
 import re
 import shutil
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -100,34 +97,7 @@ def public_nnlib_modules() -> list[str]:
     return sorted(f"nnlib.{m.name}" for m in pkgutil.iter_modules(nnlib.__path__) if not m.name.startswith("_"))
 
 
-# ------------------------------------------------------------------ server and browser
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    served: list[tuple[str, int]]  # (path, status), shared by the server's handlers
-
-    def log_request(self, code="-", size="-"):
-        self.served.append((self.path, int(code) if str(code).isdigit() else 0))
-
-    def log_message(self, format, *args):  # noqa: A002 - the base class's name
-        pass
-
-
-@pytest.fixture(scope="session")
-def site():
-    """(base URL, log of (path, status)) of the built book served on 127.0.0.1."""
-    if not (SITE / "index.html").is_file():
-        pytest.fail(f"{SITE}/index.html not found: build the book first (make book), or set BOOK_HTML")
-    served: list[tuple[str, int]] = []
-    handler = type("Handler", (_QuietHandler,), {"served": served})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=str(SITE)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/", served
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
+# ------------------------------------------------------------------ browser (the server: conftest.py's site)
 @pytest.fixture(scope="session")
 def browser():
     executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
