@@ -21,6 +21,7 @@ import argparse
 import numpy as np
 
 from .common import load, log, repeat, stats, write
+from .peers import torch_jacobians
 
 TOL = 1e-10
 #: Forward mode needs one pass per weight: above this m it is far slower than reverse mode (58 s against
@@ -41,39 +42,6 @@ LADDER = [
     ((4, 64, 64, 64, 1), "tanh", 300),
     ((3, 300, 300, 1), "tanh", 30),
 ]
-
-
-def torch_jacobians(arch, S, theta):
-    """Functions computing the (n q) x m Jacobian of psi_k with torch.func (reverse and forward mode)."""
-    import torch
-    from torch.func import jacfwd, jacrev, vmap
-
-    act = {"relu": torch.relu, "tanh": torch.tanh, "identity": lambda x: x}[arch.activation.name]
-    shapes = arch.layer_shapes
-    St = torch.from_numpy(S)
-    th = torch.from_numpy(theta)
-
-    def nu(theta_t, s):  # the network (1) at one sample point, theta packed as nnlib packs it
-        off, h = 0, s
-        for i, (rows, cols) in enumerate(shapes):
-            A = theta_t[off:off + rows * cols].reshape(rows, cols)
-            off += rows * cols
-            b = theta_t[off:off + rows]
-            off += rows
-            h = A @ h + b
-            if i < len(shapes) - 1:
-                h = act(h)
-        return h
-
-    n, m = S.shape[0], theta.size
-    rev = vmap(jacrev(nu), in_dims=(None, 0))
-    fwd = vmap(jacfwd(nu), in_dims=(None, 0))
-
-    def run(f):
-        with torch.no_grad():
-            return f(th, St).reshape(n * arch.q, m)
-
-    return (lambda: run(rev)), (lambda: run(fwd))
 
 
 def main(argv=None) -> None:
