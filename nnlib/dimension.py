@@ -286,8 +286,23 @@ def _jacobian_rank(J: np.ndarray, rtol: float | None) -> RankReport:
     if rtol is None:
         rtol = max(J.shape) * np.finfo(float).eps
     A = J if J.shape[0] >= J.shape[1] else J.T
-    R = scipy.linalg.qr(A, mode="r", overwrite_a=True, check_finite=False)[0]
-    return _rank_report(np.linalg.svd(R[: A.shape[1]], compute_uv=False), J.shape, rtol, "svd")
+    return _rank_report(np.linalg.svd(_r_factor(A), compute_uv=False), J.shape, rtol, "svd")
+
+
+def _r_factor(A: np.ndarray) -> np.ndarray:
+    """The N x N triangular factor R of a Householder QR of a float64 M x N matrix A, M >= N
+    (A is overwritten when it is in Fortran order, as the Jacobian of ``_kernel.jacobian`` is).
+
+    ``scipy.linalg.qr(A, mode="r")[0][:N]``: the same LAPACK calls (dgeqrf after its own workspace
+    query), so the same bits, without the wrapper's checks and its triu of the whole M x N array.
+    """
+    A = np.asfortranarray(A)  # (a copy for a wide Jacobian's transpose, made once, not at each call below)
+    geqrf = scipy.linalg.lapack.dgeqrf
+    lwork = int(geqrf(A, lwork=-1, overwrite_a=True)[2][0])
+    qr, _, _, info = geqrf(A, lwork=lwork, overwrite_a=True)
+    if info < 0:  # pragma: no cover - an argument error inside LAPACK
+        raise ValueError(f"illegal value in argument {-info} of LAPACK's dgeqrf")
+    return np.triu(qr[: A.shape[1]])
 
 
 def _rank_report(s: np.ndarray, shape: tuple, rtol: float, method: str, noise_rtol: float | None = None) -> RankReport:
