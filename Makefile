@@ -53,6 +53,16 @@ BROWSER_TEST := if command -v chromium >/dev/null; then \
 	else \
 	  echo 'browser test skipped: chromium not found (apt-get install -y --no-install-recommends chromium)'; \
 	fi
+# Jupyter Lab (with jupyterlab-myst) rendering the chapters whose prose writes its numbers as
+# {eval}`name`: tests/browser/check_lab.py starts `jupyter lab` on 127.0.0.1 and reads the numbers.
+LAB_TEST := if command -v chromium >/dev/null; then \
+	  echo '$(BIN)/pytest tests/browser/check_lab.py -p no:cacheprovider'; \
+	  $(BIN)/pytest tests/browser/check_lab.py -p no:cacheprovider; \
+	elif [ "$${CI:-}" = true ]; then \
+	  echo 'chromium not found: the Lab browser test cannot run on CI' >&2; exit 1; \
+	else \
+	  echo 'Lab browser test skipped: chromium not found'; \
+	fi
 
 .DEFAULT_GOAL := venv
 .PHONY: venv assets book test lab clean
@@ -202,6 +212,8 @@ pdf: venv assets _build/.cache-inputs
 #     `chromium` (.ci/run installs it); without it the step prints one line and is skipped,
 #     except on CI (CI=true), where a missing browser fails the run. Step 1 does not collect
 #     it: the file is not named test_*.py.
+#  4b. Jupyter Lab's rendering of the chapters' prose (tests/browser/check_lab.py: the computed
+#     numbers of {eval}`name`, not raw markup; screenshots _build/screenshots/lab-*.png);
 #  5. the JupyterLite copy (make lite) and its browser test (tests/browser/check_lite.py: chapter 1
 #     run by Pyodide in Chromium, offline, a widget slider moved; timings in _build/lite-timings.json).
 test: venv assets _build/.cache-inputs
@@ -210,6 +222,7 @@ test: venv assets _build/.cache-inputs
 	$(BIN)/pytest --nbval chapters --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
 	$(JB_BUILD)
 	@$(BROWSER_TEST)
+	@$(LAB_TEST)
 	@$(MAKE) --no-print-directory lite
 	@$(LITE_TEST)
 

@@ -1,0 +1,185 @@
+"""The chapters read in Jupyter Lab, in a real browser: the prose shows its computed numbers.
+
+Run by ``make test`` after the book's browser test (needs Debian's ``chromium``)::
+
+    .venv/bin/pytest tests/browser/check_lab.py -p no:cacheprovider
+
+Issue 18, item 2. A chapter writes a computed number as the inline expression {eval}`name`
+(see ``_ext/lab_eval.py``); with jupyterlab-myst (the ``book`` extra, ``make lab``) Jupyter Lab
+renders a markdown cell's expressions from the results stored in its ``user_expressions``
+metadata (``tools/lab_expressions.py``). This test starts ``jupyter lab`` from the running
+environment on 127.0.0.1 (no token, its settings and workspaces in a temporary directory, over
+a temporary copy of the chapter so that nothing is written to the repository), opens every chapter
+whose prose uses {eval} in headless Chromium, and checks each such markdown cell as rendered:
+every inline result is the glued text, in order; no raw ``{eval}`` role and no unevaluated
+expression is left; the MyST directives (the paper's statements, the exercises) are rendered,
+not shown as source. A screenshot of the first such paragraph of each chapter goes to
+``_build/screenshots/lab-<chapter>.png``. Without chromium the test is skipped, except under
+``CI=true``, where it fails.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+from tools import lab_expressions  # noqa: E402
+
+SHOTS = Path(os.environ.get("BOOK_SCREENSHOTS", ROOT / "_build" / "screenshots")).resolve()
+ON_CI = os.environ.get("CI", "").lower() == "true"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Lab settings for the test: every cell in the DOM (Lab 4 otherwise renders only the cells near
+# the viewport), and no news check (it would ask the reader, and the network).
+LAB_SETTINGS = {
+    "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
+    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {"fetchNews": "false"},
+}
+
+
+# The inline results of a rendered cell, in reading order: the bare spans (no class, text only)
+# directly inside the running text; KaTeX's spans have classes or children.
+INLINE_RESULTS = """el => Array.from(el.querySelectorAll(':is(p, li, td, th, dd) > span:not([class])'))
+    .filter(s => s.children.length === 0).map(s => s.textContent.trim())"""
+
+
+def eval_chapters() -> list[Path]:
+    out = []
+    for path in sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb")):
+        nb = nbformat.read(path, as_version=4)
+        if any(lab_expressions.expressions(c.source) for c in nb.cells if c.cell_type == "markdown"):
+            out.append(path)
+    return out
+
+
+CHAPTERS = eval_chapters()
+
+
+def shown(text: str) -> str:
+    """A text/plain result as jupyterlab-myst shows it (a string's quotes stripped)."""
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    root = tmp_path_factory.mktemp("lab-root")
+    settings = tmp_path_factory.mktemp("lab-settings")
+    for rel, value in LAB_SETTINGS.items():
+        (settings / rel).parent.mkdir(parents=True, exist_ok=True)
+        (settings / rel).write_text(json.dumps(value))
+    for path in CHAPTERS:
+        shutil.copy(path, root / path.name)
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cmd = [
+        str(Path(sys.executable).with_name("jupyter-lab")), "--no-browser", f"--port={port}", "--ip=127.0.0.1",
+        "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={root}",
+        f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={tmp_path_factory.mktemp('lab-ws')}",
+    ]
+    if hasattr(os, "getuid") and os.getuid() == 0:
+        cmd.append("--allow-root")
+    log = open(root.parent / "lab.log", "w")
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, cwd=root)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(url + "api/status", timeout=2).read()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail("jupyter lab did not start:\n" + (root.parent / "lab.log").read_text()[-3000:])
+                time.sleep(0.5)
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    if not executable:
+        message = "chromium not found (apt-get install -y --no-install-recommends chromium)"
+        if ON_CI:
+            pytest.fail(message + "; CI must run the browser test")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+def test_some_chapter_uses_inline_expressions():
+    assert CHAPTERS, "no chapter writes its numbers as {eval}`name`: nothing for Lab to show"
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=lambda p: p.stem)
+def test_lab_renders_the_prose_with_its_computed_numbers(lab, browser, path):
+    nb = nbformat.read(path, as_version=4)
+    glued = lab_expressions.glued_values(nb)
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{lab}lab/tree/{path.name}", wait_until="domcontentloaded")
+        cells = page.locator(".jp-Notebook .jp-Notebook-cell")
+        page.wait_for_function(
+            f"document.querySelectorAll('.jp-Notebook .jp-Notebook-cell').length >= {len(nb.cells)}", timeout=120_000
+        )
+        assert cells.count() == len(nb.cells)
+        first = None
+        for i, cell in enumerate(nb.cells):
+            if cell.cell_type != "markdown":
+                continue
+            rendered = cells.nth(i).locator(".myst").first   # jupyterlab-myst's rendering of the cell
+            rendered.wait_for(state="attached", timeout=60_000)
+            text = rendered.inner_text()
+            for raw in ("{eval}", "{glue:", ":::{prf:", ":::{exercise}", ":::{solution}"):
+                assert raw not in text, f"{path.name} cell {i}: Lab shows the raw markup {raw!r}"
+            exprs = lab_expressions.EVAL_ROLE.findall(cell.source)
+            if not exprs:
+                continue
+            # A stored result is drawn as a bare <span>text</span> in the running text; an expression
+            # without a stored result as <code>name</code>.
+            got = rendered.evaluate(INLINE_RESULTS)
+            want = [shown(glued[e]["text/plain"]).strip() for e in exprs]
+            assert got == want, f"{path.name} cell {i}: Lab shows {got}, the book {want}"
+            codes = rendered.evaluate("el => Array.from(el.querySelectorAll('code')).map(c => c.textContent.trim())")
+            assert not set(codes) & set(exprs), f"{path.name} cell {i}: expressions left unevaluated"
+            first = first if first is not None else rendered
+        assert first is not None
+        first.scroll_into_view_if_needed()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        first.screenshot(path=str(SHOTS / f"lab-{path.stem}.png"))
+    finally:
+        context.close()
