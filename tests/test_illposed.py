@@ -9,6 +9,7 @@ from nnlib import illposed as ip
 from nnlib.viz import illposed as viz_ip
 from nnlib.network import Architecture, hidden_layers, loss, weights_map
 from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
+from _helpers import explorer_parts, same_picture
 
 
 # ------------------------------------------------------------------------------ theta_k of (17)
@@ -220,15 +221,44 @@ def test_boundedness_and_weight_decay_figures_pick_the_nearest_precomputed_value
                                    warm_starts=[lambda R: ip.rebalance_to_norm(arch, theta_k(2), R) if R > 5 else theta_k(0.1)])
     fig = viz_ip.boundedness_figure(path, 9.0)
     assert "10" in fig._suptitle.get_text()
+    _assert_draws_the_fit_and_hidden_images_of(fig, path.thetas[1])  # the fit with ||theta|| <= 10
     wd = ip.weight_decay_path(arch, S, T, [1e-2, 1e-4], seeds=path.thetas, rng=0)
     fig = viz_ip.weight_decay_figure(wd, 2e-4)
     assert "0.0001" in fig._suptitle.get_text()
+    _assert_draws_the_fit_and_hidden_images_of(fig, wd.thetas[1])  # the minimiser at lambda = 1e-4
 
 
-def test_explorers_build_widgets():
-    import ipywidgets as w
+def _assert_draws_the_fit_and_hidden_images_of(fig, theta):
+    arch, (S, T) = theorem1_architecture(), theorem1_data()
+    ax_out, ax_hid = fig.axes
+    target, fit = (c.get_offsets() for c in ax_out.collections)
+    np.testing.assert_array_equal(target, T)
+    np.testing.assert_allclose(fit, weights_map(arch, S, theta), rtol=1e-12)
+    H = hidden_layers(arch, S, theta)[0]
+    np.testing.assert_allclose(np.vstack([c.get_offsets() for c in ax_hid.collections]), H, rtol=1e-12)
 
-    assert isinstance(viz_ip.theta_k_explorer(3), w.VBox)
+
+def test_the_theta_k_explorer_shows_theta_k_for_the_k_on_its_slider_and_follows_it():
+    slider, image = explorer_parts(viz_ip.theta_k_explorer(3))
+    (slider,) = slider
+    assert slider.value == 3.0 and slider.description == "k"
+    render = viz_ip.theta_k_live()  # (the layout is fixed at the first picture: k = 3 first, as the widget)
+    assert same_picture(image.value, render(3.0))
+    slider.value = 30.0
+    assert same_picture(image.value, render(30.0))
+    assert not same_picture(image.value, render(3.0))
+
+
+def test_the_chapter_4_renderers_take_their_value_by_position_or_by_the_sliders_name():
+    """A static twin calls render(k); a widget and bench/widget_registry.py call render(k=...)."""
+    render = viz_ip.theta_k_live()
+    assert same_picture(render(k=5.0), viz_ip.theta_k_live()(5.0))
+    arch, (S, T) = theorem1_architecture(), theorem1_data()
+    path = ip.price_of_boundedness(arch, S, T, [1.0, 10.0], n_random=0, rng=0,
+                                   warm_starts=[lambda R: ip.rebalance_to_norm(arch, theta_k(2), R) if R > 5 else theta_k(0.1)])
+    assert same_picture(viz_ip.boundedness_live(path)(R=9.0), viz_ip.boundedness_live(path)(9.0))
+    wd = ip.weight_decay_path(arch, S, T, [1e-2, 1e-4], seeds=path.thetas, rng=0)
+    assert same_picture(viz_ip.weight_decay_live(wd)(lam=2e-4), viz_ip.weight_decay_live(wd)(2e-4))
 
 
 # ------------------------------------------------------------------------------------- bad input

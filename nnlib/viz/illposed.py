@@ -142,10 +142,18 @@ def weight_decay_figure(path: WeightDecayPath, lam: float):
 
 
 def _fit_renderer(state):
-    """``render(x) -> PNG``: ``state(x) = (theta, title)`` shown on one live ``FitPanels``."""
+    """``render(...) -> PNG``: ``state(...) = (theta, title)`` shown on one live ``FitPanels``.
+
+    ``render`` takes ``state``'s parameter, by position (a static twin's frames) or by its name
+    (the slider's, e.g. ``render(k=3)``).
+    """
     S, T, arch = _theorem1()
     panels = _FitPanels(arch, S, T)
-    return live_renderer(panels, lambda x: panels.show(*state(x)))
+
+    def show(*args, **values):
+        panels.show(*state(*args, **values))
+
+    return live_renderer(panels, show)
 
 
 def theta_k_live():
@@ -165,12 +173,12 @@ def weight_decay_live(path: WeightDecayPath):
     return _fit_renderer(lambda lam: _weight_decay_state(path, lam))
 
 
-def _selection_explorer(render, values, value, description, fmt):
+def _selection_explorer(render, name, values, value, description, fmt):
     options = [(fmt(v), float(v)) for v in values]
     slider = w.SelectionSlider(options=options, value=float(values[int(np.argmin(np.abs(np.log(values) - np.log(value))))]),
                                description=description, style={"description_width": "initial"},
                                layout=w.Layout(width="480px"), continuous_update=False)
-    return explorer(render, {"x": slider})
+    return explorer(render, {name: slider})
 
 
 def theta_k_explorer(k: float = 2.0, *, ks=None):
@@ -179,7 +187,7 @@ def theta_k_explorer(k: float = 2.0, *, ks=None):
     if np.any(ks <= 0):
         raise ValueError("ks must be positive")
     k = check_positive_float("k", k)
-    return _selection_explorer(theta_k_live(), ks, k, "k", lambda v: f"{v:g}")
+    return _selection_explorer(theta_k_live(), "k", ks, k, "k", lambda v: f"{v:g}")
 
 
 def boundedness_explorer(path: BoundednessPath, R: float | None = None):
@@ -187,7 +195,7 @@ def boundedness_explorer(path: BoundednessPath, R: float | None = None):
     if not isinstance(path, BoundednessPath):
         raise TypeError(f"path must be a BoundednessPath; got {type(path).__name__}")
     R = float(path.radii[len(path.radii) // 2]) if R is None else check_positive_float("R", R)
-    return _selection_explorer(boundedness_live(path), path.radii, R, "radius R", lambda v: f"{v:.3g}")
+    return _selection_explorer(boundedness_live(path), "R", path.radii, R, "radius R", lambda v: f"{v:.3g}")
 
 
 def weight_decay_explorer(path: WeightDecayPath, lam: float | None = None):
@@ -195,4 +203,4 @@ def weight_decay_explorer(path: WeightDecayPath, lam: float | None = None):
     if not isinstance(path, WeightDecayPath):
         raise TypeError(f"path must be a WeightDecayPath; got {type(path).__name__}")
     lam = float(path.lambdas[len(path.lambdas) // 2]) if lam is None else check_positive_float("lam", lam)
-    return _selection_explorer(weight_decay_live(path), path.lambdas, lam, "weight decay λ", lambda v: f"{v:.1e}")
+    return _selection_explorer(weight_decay_live(path), "lam", path.lambdas, lam, "weight decay λ", lambda v: f"{v:.1e}")
