@@ -9,6 +9,9 @@
  *    screen of the viewport; its window "load" handler (which renders the widgets) is then run.
  * 3. On phones, tables become stacked rows: each cell gets its column's name (data-label).
  * 4. Long inline formulas in table cells get a line of their own (boxWideMath).
+ * 5. Pictures the page draws itself get their alt text from the caption of their figure
+ *    (issue 18 item 6): the frames of a static twin (whose stored alt names only the frame:
+ *    "frame 3 of 8: k = 3") and the widgets' pictures, drawn by the widget manager without one.
  */
 (function () {
   "use strict";
@@ -41,6 +44,39 @@
       wrappers.push(wrapper);
     });
     return wrappers;
+  }
+
+  // The caption of the figure around `el` as plain text (typeset math read from MathJax's
+  // assistive MathML, untypeset math without its \( \) delimiters); "" without a caption.
+  function captionText(el) {
+    var fig = el.closest("figure");
+    var cap = fig && fig.querySelector("figcaption .caption-text");
+    if (!cap) { return ""; }
+    var copy = cap.cloneNode(true);
+    copy.querySelectorAll("mjx-container").forEach(function (m) {
+      var mml = m.querySelector("mjx-assistive-mml");
+      m.replaceWith(document.createTextNode(mml ? mml.textContent : ""));
+    });
+    return copy.textContent.replace(/\\[()]/g, "").replace(/\s+/g, " ").trim();
+  }
+
+  function describeTwins() {
+    document.querySelectorAll(".nnlib-static-twin").forEach(function (twin) {
+      var text = captionText(twin);
+      if (!text) { return; }
+      twin.querySelectorAll("img.nnlib-static-twin-frame").forEach(function (img) {
+        if (img.hasAttribute("data-nnlib-alt")) { return; }
+        img.setAttribute("data-nnlib-alt", img.getAttribute("alt") || "");
+        img.alt = text + " Shown: " + (img.getAttribute("data-nnlib-alt") || img.getAttribute("data-label") || "") + ".";
+      });
+    });
+  }
+
+  function describeWidgetPictures(root) {
+    root.querySelectorAll("img.widget-image:not([alt])").forEach(function (img) {
+      var text = captionText(root);
+      if (text) { img.alt = "The widget's picture in its stored state. " + text; }
+    });
   }
 
   function disableControls(root) {
@@ -93,12 +129,13 @@
 
   function start() {
     labelTableCells();
+    describeTwins();
     if (window.MathJax && MathJax.startup && MathJax.startup.promise) {
       MathJax.startup.promise.then(boxWideMath);
     }
     var wrappers = wrapWidgets();
     wrappers.forEach(function (w) {
-      new MutationObserver(function () { disableControls(w); }).observe(w, { childList: true, subtree: true });
+      new MutationObserver(function () { disableControls(w); describeWidgetPictures(w); }).observe(w, { childList: true, subtree: true });
     });
     if (!wrappers.length) { return; }
     if (!("IntersectionObserver" in window)) { loadWidgetManager(); return; }

@@ -34,7 +34,10 @@ widget is clipped at 1280 px and at 390 px (phone screenshots: ``<page>@390.png`
 ipywidget is disabled on the static page, with a pointer to the live paths, while the twins stay
 live; each page's first-load bytes and requests are written to ``_build/page-weights.json`` and
 held to a budget (no fontawesome.js; the widget manager only where widgets are, fetched lazily);
-the search finds the notation ("ψ").
+the search finds the notation ("ψ"). Every picture of a chapter page (plots, twin frames, the
+widgets' pictures once drawn) has a real alt text (not empty, not "figure", not a bare frame
+index) and sits in a figure with a number ("Fig. N") and a caption; plots link to their full-size
+image (``figure_problems`` is the checker; a test without the site feeds it broken pages).
 """
 
 from __future__ import annotations
@@ -577,5 +580,130 @@ def test_search_finds_the_notation(browser, site, query):
         page.wait_for_function("document.querySelector('#search-results') && /found|No results|did not match/i.test(document.querySelector('#search-results').innerText)", timeout=20_000)
         hrefs = page.eval_on_selector_all("#search-results li a", "as => as.map(a => a.href)")
         assert any("appendix/glossary.html" in h for h in hrefs), f"search for {query!r} does not list the glossary: {hrefs[:5]}"
+    finally:
+        visit.close()
+
+
+# ------------------------------------------------------------------ figures for reading (issue 18 item 6)
+# What a chapter page shows as pictures: every <img> of the article (with its alt text and the
+# figure around it) and every figure (its number and caption). Collected in the page, after the
+# widgets have rendered, because the widgets' pictures exist only then.
+FIGURE_FACTS = """() => {
+  const article = document.querySelector(".bd-article") || document.body;
+  const images = Array.from(article.querySelectorAll("img")).map(img => {
+    const figure = img.closest("figure");
+    return {
+      src: (img.getAttribute("src") || "").slice(0, 60),
+      alt: img.hasAttribute("alt") ? img.getAttribute("alt") : null,
+      kind: img.classList.contains("nnlib-static-twin-frame") ? "twin frame"
+          : img.classList.contains("widget-image") ? "widget picture" : "image",
+      figure: figure ? (figure.id || "(figure without id)") : null,
+    };
+  });
+  const figures = Array.from(article.querySelectorAll("figure")).map(f => {
+    const number = f.querySelector("figcaption .caption-number");
+    const text = f.querySelector("figcaption .caption-text");
+    return {
+      id: f.id || null,
+      number: number ? number.textContent.trim() : null,
+      caption: text ? text.textContent.trim() : null,
+    };
+  });
+  return {images, figures};
+}"""
+
+# Alt texts that say nothing about the picture: a generic word, maybe numbered ("figure 3",
+# "Image", "plot"), a file name ("a1b2.png"), a bare frame index ("frame 2 of 8: k = 3"), or
+# anything too short to describe a plot (fewer than four words).
+PLACEHOLDER_ALT = re.compile(
+    r"^\s*(?:(?:a |an |the )?(?:figure|fig\.?|image|img|picture|plot|graph|chart|png|output|"
+    r"untitled|alt|frame|widget)\b[\s\d.:#-]*|[\w.-]*\.(?:png|jpe?g|svg|gif|webp)"
+    r"|frame \d+ of \d+\b.*)\s*$",
+    re.IGNORECASE,
+)
+FIGURE_NUMBER = re.compile(r"^Fig\.\s*\d+(?:\.\d+)*\s*$")
+
+
+def figure_problems(facts: dict) -> list[str]:
+    """What is wrong with the pictures of one page (``FIGURE_FACTS``'s answer), one line each:
+    an image without alt text or with a placeholder for one, an image outside a figure, a figure
+    without a number ("Fig. N") or without a caption."""
+    problems = []
+    for img in facts["images"]:
+        what = f"{img['kind']} {img['src']!r}" + (f" in {img['figure']}" if img["figure"] else "")
+        alt = img["alt"]
+        if alt is None or not alt.strip():
+            problems.append(f"{what}: no alt text")
+        elif PLACEHOLDER_ALT.match(alt) or len(alt.split()) < 4:
+            problems.append(f"{what}: placeholder alt text {alt!r}")
+        if img["figure"] is None:
+            problems.append(f"{what}: not in a numbered figure")
+    for fig in facts["figures"]:
+        name = fig["id"] or "(figure without id)"
+        if not fig["number"] or not FIGURE_NUMBER.match(fig["number"]):
+            problems.append(f"figure {name}: no number (caption number {fig['number']!r})")
+        if not fig["caption"] or len(fig["caption"].split()) < 3:
+            problems.append(f"figure {name}: no caption ({fig['caption']!r})")
+    return problems
+
+
+def test_figure_checker_finds_missing_alt_placeholders_and_unnumbered_figures():
+    """The checker itself (no browser): a page of good figures passes; each defect is reported."""
+    good_img = {"src": "data:image/png", "alt": "Log-log plot of the loss falling like 1/k along (17).",
+                "kind": "image", "figure": "fig-a"}
+    good_fig = {"id": "fig-a", "number": "Fig. 1", "caption": "The error along the sequence (17)."}
+    assert figure_problems({"images": [good_img], "figures": [good_fig]}) == []
+    for alt in (None, "", "  ", "figure", "Figure 3", "image", "plot", "a1b2c3.png", "frame 2 of 8: k = 3", "loss curve"):
+        found = figure_problems({"images": [dict(good_img, alt=alt)], "figures": [good_fig]})
+        assert len(found) == 1 and "alt" in found[0], (alt, found)
+    assert figure_problems({"images": [dict(good_img, figure=None)], "figures": []}) == [
+        "image 'data:image/png': not in a numbered figure"]
+    assert len(figure_problems({"images": [], "figures": [dict(good_fig, number=None)]})) == 1
+    assert len(figure_problems({"images": [], "figures": [dict(good_fig, caption="")]})) == 1
+    assert len(figure_problems({"images": [], "figures": [dict(good_fig, number="Figure")]})) == 1
+
+
+def test_figure_checker_in_the_browser_flags_a_page_with_a_missing_alt(browser):
+    """FIGURE_FACTS + figure_problems on a small page written the way Sphinx writes figures:
+    the captioned figure passes, the image without alt and outside a figure fails."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+        page.set_content(f"""<main class="bd-article">
+          <figure id="fig-ok"><img alt="Scatter plot of final loss against final weight norm, one dot per run." src="{png}">
+            <figcaption><p><span class="caption-number">Fig. 1 </span><span class="caption-text">Where the runs end.</span></p></figcaption></figure>
+          <div class="cell_output"><img src="{png}"></div></main>""")
+        problems = figure_problems(page.evaluate(FIGURE_FACTS))
+        assert [p.split(": ", 1)[1] for p in problems] == ["no alt text", "not in a numbered figure"], problems
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("docname", NOTEBOOKS)
+def test_every_picture_of_a_chapter_is_a_numbered_captioned_figure_with_alt_text(browser, site, docname):
+    """Every <img> of a chapter page (plots, twin frames, the widgets' pictures once rendered)
+    has a real alt text and sits in a figure with a number ("Fig. N") and a caption; the plots
+    link to their full-size image (click to enlarge). A chapter has at least one figure."""
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"{docname}.html"))
+    page = visit.page
+    try:
+        expected = stored_widget_images(docname)
+        visit.wake_widgets()
+        if expected:
+            page.wait_for_function(f"document.querySelectorAll('img.widget-image').length >= {expected}", timeout=20_000)
+            try:  # book_assets/nnlib-book.js describes them as they appear
+                page.wait_for_function("Array.from(document.querySelectorAll('img.widget-image')).every(i => i.alt)", timeout=3_000)
+            except Exception:  # noqa: BLE001 - the check below names the pictures left without one
+                pass
+        facts = page.evaluate(FIGURE_FACTS)
+        assert facts["figures"], "no figure on the page"
+        assert figure_problems(facts) == []
+        unlinked = page.evaluate("""() => Array.from(document.querySelectorAll('.bd-article figure img'))
+            .filter(img => !img.classList.contains('nnlib-static-twin-frame') && !img.classList.contains('widget-image'))
+            .filter(img => !(img.closest('a') && img.closest('a').getAttribute('href'))).length""")
+        assert unlinked == 0, f"{unlinked} plots without a link to the full-size image"
+        assert visit.problems == [], "\n".join(visit.problems)
     finally:
         visit.close()
