@@ -212,8 +212,14 @@ def test_chapter_runs_live_in_the_browser_offline(browser, site, proxy, chapter)
         assert stderr == [], f"stderr output: {stderr}"
 
         # The live widget: its picture, then a slider moved.
+        # The notebook draws only the cells near the viewport: bring the first cell with a widget
+        # into view (chapter 5's sits above two long cells) before asking for its picture.
+        page.evaluate("""async () => { const nb = window.jupyterapp.shell.currentWidget.content;
+            const k = nb.widgets.findIndex(w => w.model.type === 'code' && w.model.outputs.toJSON().some(
+                o => o.data && 'application/vnd.jupyter.widget-view+json' in o.data));
+            if (k >= 0) { nb.activeCellIndex = k; await nb.scrollToItem(k, 'start'); } }""")
         images = page.locator(".jupyter-widgets img >> visible=true")
-        wait_for(lambda: images.count() > 0, 60, "a live widget's picture")
+        wait_for(lambda: images.count() > 0, 60, "a live widget's picture in view")
         # A reader's drag of the chapter-1 explorer's "number of steps" slider (any slider elsewhere).
         rows = page.locator(".widget-slider", has_text="number of steps")
         if rows.count() == 0:
