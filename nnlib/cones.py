@@ -57,39 +57,65 @@ __all__ = [
     "cone_cross_section",
     "corollary1_check",
     "MAX_FACE_N",
+    "DEGENERACY_RTOL",
 ]
 
 #: relu_cone_faces tests all 2^n index sets; it refuses samples with more points than this.
 MAX_FACE_N = 14
 
-#: Near-degenerate samples (nearly collinear points, say) are decided once, with this tolerance:
-#: when a singular value of [S', 1] is below ``DEGENERACY_RTOL`` times the largest, where S' is S
-#: moved and scaled (the same factor on every axis, which changes no face) into [-1, 1]^p,
-#: :func:`relu_cone_faces` works with the nearest matrix of the lower rank (the face dimensions
-#: are then ranks with a relative threshold of 1e-12, far above the rounding of that matrix and
-#: below any separation the linear programs can see).  The linear programs
-#: cannot separate a point closer than about 1e-9 to the affine hull of the others (HiGHS's
-#: tolerances), so the face list and the dimensions agree.  (Not covered: a near-degenerate
-#: *subset* of a sample that is not near-degenerate as a whole, e.g. two of five points 1e-11
-#: apart; there the faces come from the linear programs and the dimensions from float64 ranks.)
+#: The affine rank of [S, 1] is decided once, with this relative tolerance, and every answer of
+#: this module about faces and dimensions uses that one decision (:func:`rank_S1`,
+#: :func:`relu_cone_faces`, :func:`relu_cone_dimensions`).  S is first moved and scaled (the
+#: same factor on every axis, which changes no face) into [-1, 1]^p, giving S'; the decided rank
+#: r is the number of singular values of [S', 1] above ``DEGENERACY_RTOL`` times the largest.
+#: A sample with r below the number of columns (nearly collinear points, say) is *degenerate*:
+#: it is replaced by the nearest matrix of rank r, whose face dimensions are ranks with a
+#: relative threshold of 1e-12 (far above the rounding of that matrix).  The linear programs of
+#: the face enumeration never see [S', 1] itself: they run on U_r, the r orthonormal left
+#: singular vectors (the same column space, hence the same faces, with condition number 1), and
+#: a solution counts only once verified (a separator violating its constraints is refused).
+#: Example: for the sample (0, 0), (1, delta), (2, 0), (3, 0) the ratio s_min / s_max of
+#: [S', 1] is about 0.28 delta, so delta <= 3.5e-8 gives
+#: the collinear answer (8 faces, top dimension 2) and larger delta the generic one (12 faces,
+#: top dimension 3).  (Not covered: a near-degenerate *subset* of a sample that is not
+#: near-degenerate as a whole, e.g. two of five points 1e-11 apart; there the faces come from
+#: the linear programs and the dimensions from float64 ranks.)
 DEGENERACY_RTOL = 1e-8
 
 
-def _face_matrix(S1: np.ndarray) -> tuple[np.ndarray, float | None]:
-    """[S', 1] (S moved and scaled into [-1, 1]^p), or its nearest lower-rank matrix when degenerate.
+@dataclass(frozen=True)
+class _AffineDecision:
+    """The one decision on [S, 1] (see ``DEGENERACY_RTOL``).
 
-    Returns the matrix and the rtol for the face ranks (1e-12 when degenerate, else None:
-    numerical_rank's default).  The faces and their dimensions of S and S' are the same (a
-    similarity of R^p maps affine separators to affine separators), and the linear programs see
-    well-scaled data.
+    ``rank``: the decided rank r; ``matrix``: [S', 1], or its nearest rank-r matrix when
+    degenerate (the face dimensions are ranks of its rows); ``rtol``: the threshold of those
+    ranks (None: numerical_rank's default; 1e-12 when degenerate); ``basis``: U_r, an n x r
+    matrix with orthonormal columns spanning the column space of ``matrix`` (for the linear
+    programs and the finite differences); ``scaled``: [S', 1] itself.
+    """
+
+    rank: int
+    matrix: np.ndarray
+    rtol: float | None
+    basis: np.ndarray
+    scaled: np.ndarray
+
+
+def _affine_decision(S1: np.ndarray) -> _AffineDecision:
+    """Decide the rank of [S, 1] (``S1``, already checked) once; see ``DEGENERACY_RTOL``.
+
+    The faces and their dimensions of S and S' are the same (a similarity of R^p maps affine
+    separators to affine separators), and [S', 1] is well scaled whatever the size of S.
     """
     P = S1[:, :-1]
     centre = (P.max(axis=0) + P.min(axis=0)) / 2
     size = float(np.abs(P - centre).max())
     A = np.column_stack([(P - centre) / (size if size > 0 else 1.0), np.ones(S1.shape[0])])
     U, s, Vt = np.linalg.svd(A, full_matrices=False)
-    r = int(np.count_nonzero(s > DEGENERACY_RTOL * s[0]))
-    return (A, None) if r == s.size else ((U[:, :r] * s[:r]) @ Vt[:r], 1e-12)
+    r = int(np.count_nonzero(s > DEGENERACY_RTOL * s[0]))  # s[0] >= sqrt(n) > 0 (the column of ones)
+    if r == s.size:
+        return _AffineDecision(r, A, None, U, A)
+    return _AffineDecision(r, (U[:, :r] * s[:r]) @ Vt[:r], 1e-12, U[:, :r], A)
 
 
 def relu_projection(X) -> np.ndarray:
@@ -117,12 +143,19 @@ def augmented_sample(S) -> np.ndarray:
 
 
 def rank_S1(S) -> int:
-    """rank [S, 1], the right-hand side of (13) (numerical rank with numpy's default threshold).
+    """rank [S, 1], the right-hand side of (13), as decided once for the whole module.
+
+    The rank of [S', 1] (S moved and scaled into [-1, 1]^p) with the relative threshold
+    :data:`DEGENERACY_RTOL`: the same decision as the top face dimension of
+    :func:`relu_cone_faces` and the ranks of :func:`relu_cone_dimensions`, so a nearly collinear
+    sample has the same rank everywhere.
 
     >>> rank_S1([[0.0], [1.0], [2.0]]), rank_S1([[1.0], [1.0], [1.0]])
     (2, 1)
+    >>> rank_S1([[0.0, 0.0], [1.0, 1e-9], [2.0, 0.0]]), rank_S1([[0.0, 0.0], [1.0, 1e-6], [2.0, 0.0]])
+    (2, 3)
     """
-    return numerical_rank(augmented_sample(S)).rank
+    return _affine_decision(augmented_sample(S)).rank
 
 
 def psi_1(S, A, b) -> np.ndarray:
@@ -271,7 +304,7 @@ class ConeDimensions:
     Attributes
     ----------
     rank_S1 : int
-        rank [S, 1], the paper's value (13).
+        rank [S, 1], the paper's value (13), as :func:`rank_S1` decides it.
     span : int
         dim span C_max(S): numerical rank of a matrix of sampled cone points (the paper's
         definition of the dimension of a cone).
@@ -279,7 +312,8 @@ class ConeDimensions:
         Largest dimension of a face, measured as the largest local rank of finite differences
         of psi_1 around sampled weights (no Jacobian formula used).
     jacobian_rank : int
-        Largest rank of :func:`psi_1_jacobian` over the sampled weights.
+        Largest rank of :func:`psi_1_jacobian` over the sampled weights: the rank of the rows
+        of [S, 1] active there, with the module's one rank decision (:data:`DEGENERACY_RTOL`).
     distinct : int
         Number of distinct sample points.
     n_points : int
@@ -307,11 +341,22 @@ def local_dimension(S, theta, *, eps: float = 1e-6, n_dirs: int | None = None, r
     n_dirs = 2 * S1.shape[1] if n_dirs is None else check_positive_int("n_dirs", n_dirs, high=10**6)
     # eps = 0 would difference psi_1 with itself (dimension 0); eps must be a genuine step.
     eps = check_positive_float("eps", eps)
-    x0 = relu_projection(S1 @ theta)
-    D = rng.standard_normal((n_dirs, S1.shape[1]))
+    return _local_rank(S1, theta, eps, n_dirs, rng)
+
+
+def _local_rank(M: np.ndarray, theta: np.ndarray, eps: float, n_dirs: int, rng: np.random.Generator,
+                *, relative: bool = False) -> int:
+    """:func:`local_dimension` for the map theta -> sigma_max(M theta) (checked arguments).
+
+    The step is ``eps * max(1, |theta|)``, or ``eps * |theta|`` when ``relative`` (for M with
+    orthonormal columns, where |theta| = |M theta| carries the scale of the sample).
+    """
+    x0 = relu_projection(M @ theta)
+    D = rng.standard_normal((n_dirs, M.shape[1]))
     D /= np.linalg.norm(D, axis=1, keepdims=True)
-    h = eps * max(1.0, float(np.linalg.norm(theta)))
-    diffs = relu_projection((theta + h * D) @ S1.T) - x0
+    size = float(np.linalg.norm(theta))
+    h = eps * (size if relative and size > 0 else max(1.0, size))
+    diffs = relu_projection((theta + h * D) @ M.T) - x0
     if not np.any(diffs):
         return 0
     return numerical_rank(diffs, 1e-6).rank
@@ -320,24 +365,42 @@ def local_dimension(S, theta, *, eps: float = 1e-6, n_dirs: int | None = None, r
 def relu_cone_dimensions(S, *, n_points: int = 400, rng=0) -> ConeDimensions:
     """All the dimensions of C_max(S) (see :class:`ConeDimensions`), from ``n_points`` sampled points.
 
+    ``rank_S1``, ``jacobian_rank`` and ``set_dimension`` rest on the one rank decision of the
+    module (:data:`DEGENERACY_RTOL`), as the faces of :func:`relu_cone_faces` do: rank_S1 is
+    the decided rank; the Jacobian rank at a sampled theta is the rank of the rows of the
+    decided [S', 1] active there (the dimension of that face); the set dimension is the largest
+    finite-difference rank of y -> sigma_max(U_r y), U_r an orthonormal basis of the decided
+    column space (the same cone), at the sampled points.  ``span`` is the numerical rank
+    (threshold 1e-9) of the sampled cone points themselves.  The points are drawn by
+    :func:`relu_cone_points` for S moved and scaled into [-1, 1]^p (the same cone), so the answers
+    do not depend on the size or the position of S.
+
     >>> relu_cone_dimensions([[0.0], [1.0], [2.0]])
     ConeDimensions(rank_S1=2, span=3, set_dimension=2, jacobian_rank=2, distinct=3, n_points=400)
     """
     S = as_matrix("S", S)
     rng = as_rng("rng", rng)
-    X, thetas = relu_cone_points(S, n_points, rng, return_weights=True)
+    dec = _affine_decision(augmented_sample(S))
+    # the points and weights are drawn for S' (the same cone, C_max(S') = C_max(S)), so that
+    # the draw does not depend on the size or position of S (relu_cone_points' offsets are +-1)
+    S1 = dec.scaled
+    X, thetas = relu_cone_points(S1[:, :-1], n_points, rng, return_weights=True)
     span = numerical_rank(X, 1e-9).rank if np.any(X) else 0
-    S1 = augmented_sample(S)
-    # the Jacobian rank (numerical_rank's default threshold) at every sampled theta, with one
-    # batched SVD (the same LAPACK call per matrix as numerical_rank makes, a fraction of the time)
-    J = S1[None, :, :] * np.array([S1 @ t > 0 for t in thetas])[:, :, None]
+    M = dec.matrix
+    # the Jacobian rank at every sampled theta, with one batched SVD: the rows of the decided
+    # [S', 1] that are active there, with the faces' threshold (numerical_rank's default for a
+    # non-degenerate sample: the same LAPACK call per matrix as numerical_rank makes)
+    J = M[None, :, :] * (thetas @ S1.T > 0)[:, :, None]
     s = np.linalg.svd(J, compute_uv=False)
-    jac = int(np.count_nonzero(s > max(S1.shape) * np.finfo(float).eps * s[:, :1], axis=1).max())
+    rtol = max(M.shape) * np.finfo(float).eps if dec.rtol is None else dec.rtol
+    jac = int(np.count_nonzero(s > rtol * s[:, :1], axis=1).max())
     # the finite-difference check at a handful of the sampled weights, including the a = 0 ones
-    # (where every point is active) and the first few others
+    # (where every point is active) and the first few others, each moved to the decided column
+    # space: sigma_max(S1 theta) = sigma_max(U_r y) with y = U_r^T S1 theta
     picks = list(range(7, n_points, 8))[:3] + list(range(min(n_points, 5)))
-    local = max(local_dimension(S, thetas[j], rng=rng) for j in picks)
-    return ConeDimensions(rank_S1(S), span, local, jac, distinct_rows(S), n_points)
+    U = dec.basis
+    local = max(_local_rank(U, U.T @ (S1 @ thetas[j]), 1e-6, 2 * S1.shape[1], rng, relative=True) for j in picks)
+    return ConeDimensions(dec.rank, span, local, jac, distinct_rows(S), n_points)
 
 
 def sample_for_subspace(L, *, tol: float = 1e-10) -> np.ndarray:
@@ -396,15 +459,53 @@ class Face:
     dimension: int
 
 
+#: A linear program's separator x counts only if float64 arithmetic confirms it: the values
+#: M x are >= 1 - ``_LP_SLACK`` on I and <= ``_LP_SLACK`` off I, and a bound on their rounding
+#: error (4 d eps max_i sum_j |M_ij x_j|) is below ``_LP_SLACK / 10``.  Then M x - 2 _LP_SLACK 1
+#: (1 is in the column space, up to DEGENERACY_RTOL when degenerate) is positive on I and negative off I, and the separation does not
+#: rest on the last digits of the data: a separator of a point that lies on the segment of two
+#: others up to rounding, found with |x| ~ 1e8, is refused.
+_LP_SLACK = 1e-6
+
+#: The HiGHS algorithms tried in turn: the second only when the first's answer is not a clean
+#: "infeasible" and not a verified separator (status 0 with violated constraints, iteration
+#: limit, numerical trouble).
+_LP_METHODS = ("highs", "highs-ipm")
+
+
+def _verified_separator(M: np.ndarray, mask: np.ndarray, x) -> bool:
+    """Whether x satisfies M_I x >= 1 and M_{not I} x <= 0 (I = mask), checked in float64."""
+    if x is None or not np.all(np.isfinite(x)):
+        return False
+    v = M @ x
+    rounding = 4 * M.shape[1] * np.finfo(float).eps * float((np.abs(M) @ np.abs(x)).max())
+    return bool(
+        rounding < _LP_SLACK / 10
+        and np.all(v[mask] >= 1 - _LP_SLACK)
+        and np.all(v[~mask] <= _LP_SLACK)
+    )
+
+
 def _separating_weights(S1: np.ndarray, I) -> np.ndarray | None:
-    """theta with [S1]_I theta >= 1 and [S1]_{not I} theta <= 0, or None if there is none."""
+    """theta with [S1]_I theta >= 1 and [S1]_{not I} theta <= 0, or None if there is none.
+
+    Solved by HiGHS; a returned theta is always verified (``_verified_separator``): a
+    solution that violates its constraints (the solver can report success on near-singular
+    data) is refused, the next method of ``_LP_METHODS`` is tried, and if none gives a verified
+    separator the answer is None.  A clean "infeasible" (status 2) is final.
+    """
     n, d = S1.shape
     mask = np.zeros(n, dtype=bool)
     mask[list(I)] = True
     A_ub = np.vstack([-S1[mask], S1[~mask]])
     b_ub = np.concatenate([-np.ones(mask.sum()), np.zeros((~mask).sum())])
-    res = scipy.optimize.linprog(np.zeros(d), A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * d, method="highs")
-    return res.x if res.status == 0 else None
+    for method in _LP_METHODS:
+        res = scipy.optimize.linprog(np.zeros(d), A_ub=A_ub, b_ub=b_ub, bounds=[(None, None)] * d, method=method)
+        if res.status == 2:
+            return None
+        if res.status == 0 and _verified_separator(S1, mask, res.x):
+            return res.x
+    return None
 
 
 def relu_cone_faces(S) -> list[Face]:
@@ -427,13 +528,14 @@ def relu_cone_faces(S) -> list[Face]:
     n = S1.shape[0]
     if n > MAX_FACE_N:
         raise ValueError(f"S must have at most MAX_FACE_N = {MAX_FACE_N} rows for face enumeration (2^n linear programs); got {n}")
-    S1, rtol = _face_matrix(S1)  # near-degeneracy decided once (DEGENERACY_RTOL)
+    dec = _affine_decision(S1)  # near-degeneracy decided once (DEGENERACY_RTOL)
     faces = [Face((), 0)]
     for size in range(1, n + 1):
         for I in combinations(range(n), size):
-            # I = all points needs no linear program: theta = (0, ..., 0, 1) is positive on every point
-            if size == n or _separating_weights(S1, I) is not None:
-                faces.append(Face(I, numerical_rank(S1[list(I)], rtol).rank))
+            # I = all points needs no linear program: theta = (0, ..., 0, 1) is positive on every point;
+            # the others run on the orthonormal basis U_r of the decided column space (same faces)
+            if size == n or _separating_weights(dec.basis, I) is not None:
+                faces.append(Face(I, numerical_rank(dec.matrix[list(I)], dec.rtol).rank))
     return faces
 
 
@@ -451,7 +553,8 @@ def _three_point_faces(S) -> list[Face]:
     S1 = augmented_sample(S)
     if S1.shape[0] != 3:
         raise ValueError(f"S must have n = 3 rows; got {S1.shape[0]}")
-    S1, rtol = _face_matrix(S1)  # the same near-degeneracy decision as relu_cone_faces
+    dec = _affine_decision(S1)  # the same near-degeneracy decision as relu_cone_faces
+    S1, rtol = dec.matrix, dec.rtol
     P = S1[:, :-1]
     scale = max(1.0, float(np.abs(P).max()))
     nonempty = {(0, 1, 2): True}
@@ -467,8 +570,8 @@ def _three_point_faces(S) -> list[Face]:
             off = False
         else:
             off = None
-        nonempty[(i,)] = off if off is not None else _separating_weights(S1, (i,)) is not None
-        nonempty[(j, k)] = off if off is not None else _separating_weights(S1, (j, k)) is not None
+        nonempty[(i,)] = off if off is not None else _separating_weights(dec.basis, (i,)) is not None
+        nonempty[(j, k)] = off if off is not None else _separating_weights(dec.basis, (j, k)) is not None
     faces = [Face((), 0)]
     for size in (1, 2, 3):
         for I in combinations(range(3), size):

@@ -590,7 +590,10 @@ def least_squares_fit(
     def jac(theta):
         return jacobian(arch, S, theta)
 
-    with np.errstate(over="ignore", invalid="ignore"):
+    # Once the residuals overflow, the trust-region step's own arithmetic divides by zero and
+    # subtracts infinities (scipy's solve_lsq_trust_region): every floating-point warning is
+    # silenced here, and the result's finiteness is checked below ("diverged", never "finished").
+    with np.errstate(all="ignore"):
         sol = scipy.optimize.least_squares(
             residual, theta0, jac=jac, method="trf", ftol=tol, xtol=tol, gtol=tol, max_nfev=max_nfev
         )
@@ -686,7 +689,8 @@ def constrained_fit(
         evaluate points outside the ball between its iterates);
         ``grad_norm_history`` is NaN except its last entry, the norm of the first-order (KKT)
         residual at the returned point; ``status`` is "converged" when the run that produced the
-        returned point met its tolerance, else "finished".
+        returned point met its tolerance, else "finished", or "diverged" when the loss or its
+        gradient at the returned point overflowed to a non-finite number.
 
     Examples
     --------
@@ -728,26 +732,26 @@ def constrained_fit(
         return jacobian(arch, S, R * u / nu) @ ((R / nu) * (eye - np.outer(u, u) / nu**2))
 
     def on_sphere(start):
-        with np.errstate(over="ignore", invalid="ignore"):
+        with np.errstate(all="ignore"):  # an overflowing loss: see the end (status "diverged")
             gn = scipy.optimize.least_squares(
                 residual, start, jac=jac, method="trf", ftol=tol, xtol=tol, gtol=tol, max_nfev=max_iter
             )
-        th = R * gn.x / np.linalg.norm(gn.x)
-        return th, float(np.sum((_psi(arch, S, th) - T) ** 2)), gn.status > 0
+            th = R * gn.x / np.linalg.norm(gn.x)
+            return th, float(np.sum((_psi(arch, S, th) - T) ** 2)), gn.status > 0
 
     candidates = []
     if n0 > 0:
         candidates.append(on_sphere(theta0))
     constraint = {"type": "ineq", "fun": lambda x: R * R - x @ x, "jac": lambda x: -2.0 * x}
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):
         sol = scipy.optimize.minimize(
             fun, theta0, jac=True, method="SLSQP", constraints=[constraint],
             options={"maxiter": max_iter, "ftol": tol},
         )
-    theta = sol.x.copy()
-    if np.linalg.norm(theta) > R:
-        theta *= R / np.linalg.norm(theta)
-    candidates.append((theta, float(np.sum((_psi(arch, S, theta) - T) ** 2)), bool(sol.success)))
+        theta = sol.x.copy()
+        if np.linalg.norm(theta) > R:
+            theta *= R / np.linalg.norm(theta)
+        candidates.append((theta, float(np.sum((_psi(arch, S, theta) - T) ** 2)), bool(sol.success)))
     if np.linalg.norm(theta) >= R * (1 - 1e-6):
         candidates.append(on_sphere(theta))
     theta, best_val, converged = min(candidates, key=lambda c: c[1])
@@ -755,16 +759,20 @@ def constrained_fit(
     if nrm > R * (1 - 8 * np.finfo(float).eps):  # a margin of a few ulps: the bound holds however the norm is summed
         theta = theta * (R / nrm) * (1 - 16 * np.finfo(float).eps)
         nrm = float(np.linalg.norm(theta))
-    best_val = float(np.sum((_psi(arch, S, theta) - T) ** 2))
-    losses.append(best_val)
-    norms.append(nrm)
-    n = len(losses)
-    grad_hist = np.full(n, np.nan)
-    _, grad = _kernel.loss_gradient(arch, S, T, _kernel.unpack(arch, theta))
-    grad_hist[-1] = _kkt_residual(grad, theta, R)
+    with np.errstate(all="ignore"):
+        best_val = float(np.sum((_psi(arch, S, theta) - T) ** 2))
+        losses.append(best_val)
+        norms.append(nrm)
+        n = len(losses)
+        grad_hist = np.full(n, np.nan)
+        _, grad = _kernel.loss_gradient(arch, S, T, _kernel.unpack(arch, theta))
+        grad_hist[-1] = _kkt_residual(grad, theta, R)
+    status = "converged" if converged else "finished"
+    if not (np.isfinite(best_val) and np.isfinite(grad_hist[-1]) and np.all(np.isfinite(theta))):
+        status = "diverged"  # overflow: the loss or its gradient is not a finite number (never "finished")
     return FitResult(
         theta, np.arange(n), np.array(losses), np.array(norms), grad_hist,
-        "constrained (SLSQP + sphere Gauss-Newton)", "converged" if converged else "finished",
+        "constrained (SLSQP + sphere Gauss-Newton)", status,
     )
 
 
@@ -836,18 +844,17 @@ def weight_decay_fit(
     def jac(theta):
         return np.vstack([jacobian(arch, S, theta), eye])
 
-    with np.errstate(over="ignore", invalid="ignore"):
+    with np.errstate(all="ignore"):  # as in least_squares_fit: an overflow ends as "diverged"
         sol = scipy.optimize.least_squares(
             residual, theta0, jac=jac, method="trf", ftol=tol, xtol=tol, gtol=tol, max_nfev=max_nfev
         )
-    # the last evaluation need not be at the returned point: record the returned point last
-    theta = sol.x.copy()
-    r = sol.fun
-    losses.append(float(r[: T.size] @ r[: T.size]))
-    norms.append(float(np.linalg.norm(theta)))
-    n = len(losses)
-    grad_hist = np.full(n, np.nan)
-    with np.errstate(over="ignore", invalid="ignore"):
+        # the last evaluation need not be at the returned point: record the returned point last
+        theta = sol.x.copy()
+        r = sol.fun
+        losses.append(float(r[: T.size] @ r[: T.size]))
+        norms.append(float(np.linalg.norm(theta)))
+        n = len(losses)
+        grad_hist = np.full(n, np.nan)
         grad_hist[-1] = float(np.linalg.norm(2.0 * sol.jac.T @ sol.fun))
     status = "converged" if sol.status > 0 else "finished"
     if not (np.isfinite(losses[-1]) and np.isfinite(grad_hist[-1]) and np.all(np.isfinite(theta))):

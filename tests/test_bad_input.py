@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 import nnlib as nn
-from nnlib import cones, dimension, generic, joins
+from nnlib import cones, dimension, fitting, generic, joins
 
 ARCH = nn.Architecture((2, 2, 1))
 S = np.array([[0.0, 1.0], [1.0, 0.5], [2.0, -1.0]])
@@ -81,10 +81,25 @@ def test_relu_cone_preimage_finds_a_member_scaled_by_1e20():
     np.testing.assert_allclose(cones.psi_1(LINE, theta[None, :-1], theta[-1:]).ravel(), x, rtol=1e-9)
 
 
+@pytest.mark.filterwarnings("error")  # and says so without a RuntimeWarning leaking to the caller
 def test_a_least_squares_fit_that_overflows_says_diverged_not_finished():
-    with np.errstate(all="ignore"):
-        res = nn.least_squares_fit(nn.Architecture((1, 2, 1)), np.array(LINE), 1e150 * np.array(LINE), max_nfev=50)
+    res = nn.least_squares_fit(nn.Architecture((1, 2, 1)), np.array(LINE), 1e150 * np.array(LINE), max_nfev=50)
     assert res.status == "diverged"
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("big", [1e150, 1e200, 1e300])
+def test_fits_of_a_huge_target_end_quietly_and_never_as_finished_with_a_non_finite_loss(big):
+    arch, S, T = nn.Architecture((1, 2, 1)), np.array(LINE), big * np.array(LINE)
+    fits = [
+        nn.least_squares_fit(arch, S, T, max_nfev=50),
+        fitting.weight_decay_fit(arch, S, T, 0.1, max_nfev=50),
+        fitting.constrained_fit(arch, S, T, 3.0, max_iter=30),
+    ]
+    for res in fits:
+        finite = np.isfinite(res.final_loss) and np.all(np.isfinite(res.theta))
+        assert res.status == "diverged" or (finite and res.status in ("converged", "finished")), (res.method, res.status)
+    assert fits[0].status == "diverged"
 
 
 def test_parameter_count_width_is_bounded_for_huge_n():
