@@ -1,8 +1,9 @@
 """Figures that answer a slider at once: draw the still parts once, redraw only what moves.
 
-Rebuilding and re-rendering a whole matplotlib figure on every slider move costs 0.2-0.4 s
-for the book's figures (most of it laying out and rasterising tick labels, legends and titles,
-which do not change when a slider moves).  A :class:`LiveFigure` keeps one figure alive:
+Rebuilding and re-rendering a whole matplotlib figure on every slider move costs several
+times a blitted move (most of it laying out and rasterising tick labels, legends and titles,
+which do not change when a slider moves; what each part below buys is measured by
+``bench/live_parts.py``, see bench/NOTES.md).  A :class:`LiveFigure` keeps one figure alive:
 
 * the first :meth:`~LiveFigure.render` draws everything, freezes the layout, and keeps the
   pixels of the *still* artists (axes, ticks, labels, legends, fixed data) as a background;
