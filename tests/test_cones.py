@@ -11,7 +11,7 @@ import pytest
 from nnlib import Architecture, image_dimension
 from nnlib import cones
 from nnlib.viz import cones as viz_cones
-from _helpers import pixels
+from _helpers import explorer_parts, pixels, same_picture
 
 SHAPES = [(3, 1), (5, 1), (6, 2), (8, 3), (4, 5), (10, 2), (12, 4)]
 
@@ -329,11 +329,18 @@ def test_three_point_faces_agree_with_the_linear_programs_on_degenerate_and_gene
         assert cones._three_point_faces(S) == cones.relu_cone_faces(S), S
 
 
-def test_cone_explorer_builds_four_sliders_and_an_image():
+def test_cone_explorer_shows_the_cone_of_its_four_sliders_and_follows_each_of_them():
+    """The image is the picture of the sliders' setting, after every slider moves, h included."""
     box = viz_cones.cone_explorer(0.0, 1.0, 2.0, 0.0)
-    sliders = [w for row in box.children[:2] for w in row.children]
+    sliders, image = explorer_parts(box)
     assert [s.value for s in sliders] == [0.0, 1.0, 2.0, 0.0]
-    assert box.children[2].value[:4] == b"\x89PNG"
+    assert same_picture(image.value, viz_cones.cone_explorer_live()(0.0, 1.0, 2.0, 0.0))
+    setting = [0.0, 1.0, 2.0, 0.0]
+    for i, value in enumerate((-0.5, 1.5, 1.25, 0.75)):  # the last move lifts s3 off the line
+        before = image.value
+        sliders[i].value = setting[i] = value
+        assert not same_picture(image.value, before), f"moving slider {i} left the picture unchanged"
+        assert same_picture(image.value, viz_cones.cone_explorer_live()(*setting)), setting
 
 
 # --- the live widget ---------------------------------------------------------------------------

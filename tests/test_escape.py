@@ -13,6 +13,7 @@ from nnlib import escape
 from nnlib.viz import escape as viz_escape
 from nnlib.network import Architecture, loss_gradient, weights_map
 from nnlib.paper import theorem1_architecture, theorem1_data, theta_k
+from _helpers import explorer_parts, same_picture
 
 S1, T1 = theorem1_data()
 LINE = Architecture((1, 1), "identity")      # psi(theta) = a s + b: least squares with a unique minimiser
@@ -123,12 +124,15 @@ def test_the_escape_figure_draws_every_fit_at_its_norm_and_loss_in_its_verdicts_
     assert sum(len(xy) for xy in drawn.values()) == len(sv.fits)
 
 
-def test_the_escape_detector_is_an_explorer_showing_its_figure():
-    import ipywidgets as w
-
+def test_the_escape_detector_is_an_explorer_showing_the_figure_of_its_controls():
     box = viz_escape.escape_detector("random", n_starts=2, seed=1)
-    image = next(c for c in box.children if isinstance(c, w.Image))
-    assert image.value[:4] == b"\x89PNG"
+    controls, image = explorer_parts(box)
+    assert [c.value for c in controls] == ["random", 0.2, 2, 1]
+    render = viz_escape.escape_detector_live()
+    assert same_picture(image.value, render("random", 0.2, 2, 1))
+    controls[2].value = 3  # one more start: a new survey
+    assert same_picture(image.value, render("random", 0.2, 3, 1))
+    assert not same_picture(image.value, render("random", 0.2, 2, 1))
 
 
 def test_escape_detector_names_an_unknown_target_kind():

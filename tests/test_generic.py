@@ -11,7 +11,7 @@ import pytest
 
 from nnlib import generic
 from nnlib.viz import generic as viz_generic
-from nnlib.dimension import image_dimension
+from nnlib.dimension import image_dimension, symmetry_bound
 from nnlib.network import Architecture, jacobian, weights_map
 from _helpers import pixels
 
@@ -209,6 +209,14 @@ def test_architecture_figure_marks_the_bounds():
     assert "computed dim = 19" in ax.get_title() and "m - symmetries = 19" in ax.get_title()
     assert [t.get_text() for t in ax.get_legend().get_texts()][3:] == ["computed dimension", "m - symmetries", "min(m, nq)"]
     assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    # ... and the marks stand between s_r and s_(r+1) for r = the dimension, m - symmetries, min(m, nq)
+    arch = Architecture((2, 3, 3, 1), "relu")
+    assert (arch.m, symmetry_bound(arch)) == (25, 19)
+    marks = [line for line in ax.get_lines() if line.get_label() in ("computed dimension", "m - symmetries", "min(m, nq)")]
+    assert [(line.get_label(), *line.get_xdata()) for line in marks] == [
+        ("computed dimension", 19.5, 19.5), ("m - symmetries", 19.5, 19.5), ("min(m, nq)", 25.5, 25.5)]
+    (values,) = [line for line in ax.get_lines() if line.get_label() == "singular values $s_i$"]
+    assert values.get_xdata()[0] == 1 and np.all(np.diff(values.get_ydata()) <= 0)
     plt.close(fig)
 
 

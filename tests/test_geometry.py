@@ -11,7 +11,7 @@ import nnlib as nn
 from nnlib import _kernel
 from nnlib import geometry as g
 from nnlib.viz import geometry as viz_g
-from _helpers import pixels
+from _helpers import explorer_parts, pixels, same_picture
 
 S3 = g.three_point_sample()
 RELU = nn.Architecture((1, 1, 1), "relu")
@@ -282,26 +282,37 @@ def test_widget_callback_reports_two_nearest_points_for_the_symmetric_target(pic
     assert "attained (2 nearest points)" in title
 
 
-def test_widget_callback_draws_a_labelled_figure_for_a_target_off_the_precomputed_grid():
-    # Speed is measured in bench/, never asserted in tests; here only what the callback draws.
-    import io
-
+def test_widget_callback_draws_the_target_the_closures_nearest_point_and_the_solvers_point_off_the_grid():
+    # Speed is measured in bench/, never asserted in tests; here what the callback draws: T, the
+    # nearest point of the closure (monotone vectors) and the point nearest_point finds, in the plane.
     picture = g.NearestPointPicture.build("sigmoid")
-    fig = viz_g.nearest_point_figure(picture, 0.5, -1.0, 0.3)
-    fig.savefig(io.BytesIO(), format="png")
-    assert fig.axes, "the callback drew no axes"
-    for ax in fig.axes:
-        if ax.get_visible() and ax.has_data():
-            assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    T = np.array([[0.5], [-1.0], [0.3]])
+    fig = viz_g.nearest_point_figure(picture, *T.ravel())
+    (ax,) = [ax for ax in fig.axes if ax.get_visible()]
+    assert ax.get_title() and ax.get_xlabel() and ax.get_ylabel() and ax.get_legend() is not None
+    target, nearest, best = (c.get_offsets() for c in ax.collections[-3:])
+    np.testing.assert_allclose(target, g.plane_coordinates(T.ravel())[None, :], rtol=1e-12)
+    _, points = g.nearest_monotone_vectors(T.ravel())
+    np.testing.assert_allclose(nearest, g.plane_coordinates(np.array(points)), rtol=1e-12)
+    res = g.nearest_point(picture.arch, picture.S, T, picture.grid, max_nfev=200)
+    np.testing.assert_allclose(best, g.plane_coordinates(res.point.ravel())[None, :], rtol=1e-9, atol=1e-12)
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[-3:] == ["target T", "nearest point(s) of the closure", "solver's best point"]
 
 
-def test_widget_builds_sliders_for_the_three_responses(pictures):
+def test_widget_builds_sliders_for_the_three_responses_and_shows_the_live_picture_of_each_move(pictures):
     box = viz_g.nearest_point_explorer((0.0, 0.0, 1.0), pictures=pictures)
     sliders = box.children[0].children
     assert [s.description for s in sliders] == ["t1", "t2", "t3"]
     assert [s.value for s in sliders] == [0.0, 0.0, 1.0]
     assert box.children[1].children[0].value == "sigmoid"
-    assert box.children[2].value[:8] == b"\x89PNG\r\n\x1a\n"  # the picture of the opening setting
+    controls, image = explorer_parts(box)
+    render = viz_g.nearest_point_live(pictures)  # the picture of the opening setting, then of each move
+    assert same_picture(image.value, render(0.0, 0.0, 1.0, "sigmoid"))
+    controls[1].value = -1.0
+    assert same_picture(image.value, render(0.0, -1.0, 1.0, "sigmoid"))
+    controls[3].value = "relu"
+    assert same_picture(image.value, render(0.0, -1.0, 1.0, "relu"))
 
 
 def test_the_widget_search_gives_the_numbers_of_nearest_point(pictures):

@@ -9,7 +9,7 @@ from nnlib import cones, joins
 from nnlib.viz import joins as viz_joins
 from nnlib.dimension import image_dimension, numerical_rank
 from nnlib.network import Architecture, jacobian, weights_map
-from _helpers import pixels
+from _helpers import explorer_parts, pixels, same_picture
 
 
 # ----------------------------------------------------------------------------- Theorems 2 and 4
@@ -293,8 +293,13 @@ def test_the_dimension_explorer_functions_name_their_bad_arguments():
         viz_joins.dimension_explorer_figure(12, 2, 0, 2)
 
 
-def test_the_dimension_explorer_builds_six_controls_and_an_image():
+def test_the_dimension_explorer_shows_the_spectrum_of_its_six_controls_and_follows_them():
     box = viz_joins.dimension_explorer(n=12, p=2, d=3, q=2, k=2, activation="relu")
-    controls = [c for row in box.children[:2] for c in row.children]
+    controls, image = explorer_parts(box)
     assert [c.value for c in controls] == [12, 2, 3, 2, 2, "relu"]
-    assert box.children[2].value[:4] == b"\x89PNG"
+    render = viz_joins.dimension_explorer_live()  # the widget's pictures: opening setting, then each move
+    assert same_picture(image.value, render(12, 2, 3, 2, 2, "relu"))
+    controls[2].value = 2
+    assert same_picture(image.value, render(12, 2, 2, 2, 2, "relu"))
+    controls[5].value = "tanh"
+    assert same_picture(image.value, render(12, 2, 2, 2, 2, "tanh"))

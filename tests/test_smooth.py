@@ -8,7 +8,7 @@ import pytest
 import nnlib as nn
 from nnlib import geometry, smooth
 from nnlib.viz import smooth as viz_smooth
-from _helpers import pixels
+from _helpers import explorer_parts, pixels, same_picture
 
 S, T = nn.tanh_example_data()
 TANH = nn.Architecture((1, 1, 1), "tanh")
@@ -187,11 +187,16 @@ def test_the_widget_callback_draws_a_figure_with_two_titled_panels():
     assert "NOT attained" in fig.axes[0].get_title()
 
 
-def test_the_widget_builds():
+def test_the_widget_shows_the_live_picture_of_its_three_sliders_and_follows_each():
     box = viz_smooth.target_explorer((0.0, 2.0, 1.0))
-    controls, image, message = box.children
-    assert [sl.value for sl in controls.children] == [0.0, 2.0, 1.0]
-    assert image.value[:8] == b"\x89PNG\r\n\x1a\n" and message.value == ""
+    sliders, image = explorer_parts(box)
+    assert [sl.value for sl in sliders] == [0.0, 2.0, 1.0] and box.children[-1].value == ""
+    render = viz_smooth.target_live()  # the widget's pictures: the opening setting, then each move
+    assert same_picture(image.value, render(0.0, 2.0, 1.0))
+    setting = [0.0, 2.0, 1.0]
+    for i, value in enumerate((0.5, 1.5, -1.0)):
+        sliders[i].value = setting[i] = value
+        assert same_picture(image.value, render(*setting)), setting
 
 
 def _old_best_fit_path(t, radii, s=(0.0, 1.0, 2.0), activation="tanh", n_a=120, n_b=301):
