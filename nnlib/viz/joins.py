@@ -45,7 +45,8 @@ def singular_value_figure(reports, labels, *, title: str):
     ax.set_xlabel("index i of the singular value")
     ax.set_ylabel("singular value $s_i$ of the Jacobian")
     ax.set_title(title)
-    ax.legend(fontsize=8)
+    # Centre left: between the spectra above and the rounding-level marks below, clear of both.
+    ax.legend(fontsize=8, loc="center left")
     return fig
 
 
@@ -65,7 +66,8 @@ def join_locus_figure(S, inside, outside, *, title: str):
     ax.set_xlabel("first coordinate in the plane $\\perp \\mathbb{1}$")
     ax.set_ylabel("second coordinate in the plane $\\perp \\mathbb{1}$")
     ax.set_title(title)
-    ax.legend(fontsize=8, loc="upper right")
+    # Outside the disc of points, in the margin the equal aspect leaves on the right.
+    ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)
     return fig
 
 
