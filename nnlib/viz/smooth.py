@@ -66,7 +66,8 @@ class _TargetPanels:
                                           label="excess not resolved in float64 (drawn at its bound)")
         ax2.set(xlabel="norm bound R", ylabel="excess loss / weight norm", title="excess loss and weight norm against R",
                 xlim=(0.0, float(np.max(radii)) + 1.0), ylim=_TARGET_LOG_WINDOW)
-        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=2, fontsize=7)
+        # one column: in two, the last label ran past the right edge of the picture
+        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1, fontsize=7)
         fig.suptitle("tanh 1-1-1 network on s = (0, 1, 2): best fits to a target T'")
         self.fig, self.ax1, self.ax2 = fig, ax1, ax2
         self.static_key = (True, True, True)
