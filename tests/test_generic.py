@@ -13,7 +13,7 @@ from nnlib import generic
 from nnlib.viz import generic as viz_generic
 from nnlib.dimension import image_dimension, symmetry_bound
 from nnlib.network import Architecture, jacobian, weights_map
-from _helpers import pixels
+from _helpers import pixels, same_picture
 
 
 # ----------------------------------------------------------------------------- symmetries
@@ -285,9 +285,12 @@ def test_the_architecture_explorer_shows_the_live_picture_and_redraws_it_on_a_mo
         if isinstance(widget, w.IntSlider):
             sliders[widget.description] = widget
         stack.extend(getattr(widget, "children", ()))
-    before = image.value
+    render = viz_generic.architecture_live()  # the widget's pictures: the opening setting, then each move
+    assert same_picture(image.value, render(**_OPENING))
     sliders["sample size n"].value = 12
-    assert image.value != before
+    assert same_picture(image.value, render(**dict(_OPENING, n=12)))
+    sliders["hidden width"].value = 5
+    assert same_picture(image.value, render(**dict(_OPENING, n=12, width=5)))
 
 
 def test_balanced_points_settle_a_one_input_shortfall_of_the_chapter_7_table():

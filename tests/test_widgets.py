@@ -15,7 +15,7 @@ from nnlib.fitting import gradient_descent
 from nnlib.network import Architecture
 from nnlib.paper import theorem1_architecture, theorem1_data
 from nnlib.viz.fitting import fit_explorer, fit_history_figure, fit_result_figure
-from _helpers import pixels
+from _helpers import pixels, same_picture
 
 S, T = theorem1_data()
 ARCH = theorem1_architecture()
@@ -300,11 +300,16 @@ def test_fit_live_refuses_bad_arguments_naming_them(kwargs, exc, pattern):
 
 
 def test_fit_explorer_shows_the_live_picture_and_redraws_it_when_a_slider_moves():
+    from nnlib.viz.fitting import fit_live
+
     box = fit_explorer(ARCH, S, T, step=1e-2, n_steps=200, seed=3, max_steps=1000, max_seed=9)
     (image,) = [c for c in box.children if isinstance(c, w.Image)]
-    before = image.value
+    render = fit_live(ARCH, S, T, max_steps=1000)  # the widget's pictures: the opening setting, then each move
+    assert same_picture(image.value, render(step=1e-2, n_steps=200, seed=3))
     _sliders(box)["number of steps"].value = 100
-    assert image.value != before
+    assert same_picture(image.value, render(step=1e-2, n_steps=100, seed=3))
+    _sliders(box)["seed"].value = 4
+    assert same_picture(image.value, render(step=1e-2, n_steps=100, seed=4))
 
 
 def test_fit_result_live_draws_what_fit_result_figure_draws():
