@@ -7,7 +7,8 @@ chapter's code glued ``name`` with ``nnlib.book.glue`` (which is ``myst_nb.glue`
 - the book (Jupyter Book 1, myst-nb 1.4): myst-nb's own ``eval`` role needs a live kernel during
   the build (``nb_execution_mode: inline``) and reads nothing stored; this extension replaces it
   by myst-nb's ``glue:text`` role, so {eval}`name` shows the text glued under ``name``, exactly as
-  {glue:text}`name` would (the glued outputs are what nbval checks);
+  {glue:text}`name` would (or as {glue:md}`name` for a glued Markdown object); the glued outputs
+  are what nbval checks;
 - Jupyter Lab with jupyterlab-myst (the ``book`` extra, ``make lab``): the markdown cell shows the
   results stored in its ``user_expressions`` metadata (jupyterlab-myst's format) and, when the
   reader runs the cell, evaluates ``name`` in the kernel, which holds the glued value.
@@ -22,12 +23,14 @@ from __future__ import annotations
 
 from sphinx.application import Sphinx
 
-from myst_nb.ext.glue.roles import PasteTextRole
-from myst_nb.core.variables import create_warning
+from myst_nb.core.variables import RetrievalError, create_warning
+from myst_nb.ext.glue.roles import PasteMarkdownRole, PasteTextRole
+from myst_nb.ext.glue.utils import retrieve_glue_data
 
 
 class GluedExpressionRole(PasteTextRole):
-    """{eval}`name`: the text glued under ``name`` (a Python identifier, nothing else)."""
+    """{eval}`name`: what is glued under ``name`` (a Python identifier, nothing else): its
+    Markdown, inline, when the glued value has a Markdown form (as {glue:md}), else its text."""
 
     def run(self):
         if not self.text.isidentifier():
@@ -40,6 +43,12 @@ class GluedExpressionRole(PasteTextRole):
                     "eval",
                 )
             ]
+        try:
+            data = retrieve_glue_data(self.document, self.text).data
+        except RetrievalError:
+            data = {}   # PasteTextRole reports the missing key
+        if "text/markdown" in data:
+            return PasteMarkdownRole.run(self)
         return super().run()
 
 

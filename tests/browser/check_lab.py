@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -172,8 +173,13 @@ def test_lab_renders_the_prose_with_its_computed_numbers(lab, browser, path):
             # A stored result is drawn as a bare <span>text</span> in the running text; an expression
             # without a stored result as <code>name</code>.
             got = rendered.evaluate(INLINE_RESULTS)
-            want = [shown(glued[e]["text/plain"]).strip() for e in exprs]
+            want = [shown(glued[e]["text/plain"]).strip() for e in exprs if "text/markdown" not in glued[e]]
             assert got == want, f"{path.name} cell {i}: Lab shows {got}, the book {want}"
+            # a glued Markdown object (a verdict in bold) is rendered as Markdown: its words are there
+            for e in exprs:
+                if "text/markdown" in glued[e]:
+                    words = re.sub(r"[*_`]", "", glued[e]["text/markdown"]).strip()
+                    assert words in " ".join(text.split()), f"{path.name} cell {i}: {e} ({words!r}) not shown"
             codes = rendered.evaluate("el => Array.from(el.querySelectorAll('code')).map(c => c.textContent.trim())")
             assert not set(codes) & set(exprs), f"{path.name} cell {i}: expressions left unevaluated"
             first = first if first is not None else rendered
