@@ -70,3 +70,18 @@ def test_every_explorer_builder_of_nnlib_is_in_the_registry():
 def test_every_registered_callback_exists_and_its_sweep_is_not_empty(widget):
     assert callable(widget.resolve())
     assert len(widget.sweep()) >= 5
+
+
+# Their setup computes chapter 4's price-of-boundedness and weight-decay paths (minutes on a loaded
+# machine); that their renderers take R= and lam= by name is tested in test_illposed.py.
+_HEAVY_SETUP = {"boundedness_explorer", "weight_decay_explorer"}
+_LIVE = [w for w in REGISTRY.WIDGETS if w.live and w.name not in _HEAVY_SETUP]
+
+
+@pytest.mark.parametrize("widget", _LIVE, ids=[w.name for w in _LIVE])
+def test_every_live_renderer_draws_its_sweeps_settings_passed_by_name(widget):
+    """bench/widgets.py calls render(**values) with the sweep's names: a renderer must take them."""
+    render = widget.resolve(widget.live)(**widget.setup())
+    sweep = widget.sweep()
+    for values in (sweep[0], sweep[-1]):
+        assert render(**values)[:8] == b"\x89PNG\r\n\x1a\n", values
