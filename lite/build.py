@@ -55,7 +55,8 @@ KERNEL = {"name": "python", "display_name": "Python (Pyodide)", "language": "pyt
 # The lab extensions the live copy needs; `jupyter lite build` copies every one installed in .venv,
 # and the others are removed: jupyterlab-myst (the `make lab` environment's, 8 MB) asks for
 # JupyterLab ^4.5.9, and JupyterLite 0.6 runs JupyterLab 4.4.
-LAB_EXTENSIONS = {"@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension", "jupyterlab_pygments"}
+LAB_EXTENSIONS_NEEDED = {"@jupyter-widgets/jupyterlab-manager", "@jupyterlite/pyodide-kernel-extension"}
+LAB_EXTENSIONS = LAB_EXTENSIONS_NEEDED | {"jupyterlab_pygments"}  # kept when present (code colours)
 
 NOTE_SOURCE = """\
 **Live copy of this chapter**, running in your browser: Python compiled to WebAssembly (Pyodide in
@@ -190,8 +191,8 @@ def drop_lab_extensions(out: Path) -> None:
     config = json.loads((out / "jupyter-lite.json").read_text())
     data = config["jupyter-config-data"]
     names = {e["name"] for e in data.get("federated_extensions", [])}
-    if not LAB_EXTENSIONS <= names:
-        raise SystemExit(f"lite/build.py: lab extensions {sorted(LAB_EXTENSIONS - names)} missing from {out}")
+    if not LAB_EXTENSIONS_NEEDED <= names:
+        raise SystemExit(f"lite/build.py: lab extensions {sorted(LAB_EXTENSIONS_NEEDED - names)} missing from {out}")
     data["federated_extensions"] = [e for e in data["federated_extensions"] if e["name"] in LAB_EXTENSIONS]
     (out / "jupyter-lite.json").write_text(json.dumps(config, indent=2))
     for name in sorted(names - LAB_EXTENSIONS):
