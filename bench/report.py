@@ -305,11 +305,18 @@ def speed_why(sp: dict) -> list[str]:
         if r["activation"] != "relu" and act == act and act > 0.2 * nn_t:
             parts.append(f"evaluating {r['activation']} and its derivative on the hidden pre-activations alone takes "
                          f"{_ms(act)} ({act / nn_t:.0%} of nnlib's time; {act / r['memory_floor_s']:.1f} × the memory "
-                         "floor): numpy evaluates float64 tanh with scalar libm calls on this AVX2 CPU, and the stable "
-                         "derivative 4e/(1+e)^2, e = exp(-2|z|), takes an exp and a division more (XLA fuses a vectorised "
-                         "approximation into the same loop)"
+                         "floor): nnlib takes both from one e = exp(-2|z|) (nnlib._kernel.activation_value_and_derivative), "
+                         "but numpy's float64 exp is a scalar libm call per entry on this AVX2 CPU, and the quotients "
+                         "(1 - e)/(1 + e), 4e/(1 + e)^2 and the small-|z| branch are about ten more passes over the "
+                         "array (XLA fuses a vectorised approximation into the same loop)"
                          + (f"; without them nnlib would take {_ms(nn_t - act)}" if act < nn_t else
                             " (timed apart in the same rounds, as long as nnlib's whole call)"))
+        ru = r.get("nnlib_rusage")
+        if ru and ru["sys_s"] > 0.2 * (ru["user_s"] + ru["sys_s"]):
+            parts.append(f"{ru['sys_s'] / (ru['user_s'] + ru['sys_s']):.0%} of nnlib's CPU time is system time "
+                         f"({ru['minflt']:.0f} page faults per call, resource.getrusage over {ru['calls']} calls): the "
+                         f"kernel mapping and zeroing the pages of the fresh {r['result_mib']:.1f} MiB result and of "
+                         "fresh temporaries, which the memory floor (a copy into memory already mapped) does not pay")
         if r["result_mib"] > 100:
             parts.append(f"the result is {r['result_mib']:.0f} MiB, a fresh array at every call: its pages are first "
                          "touched (faulted in and zeroed by the kernel) inside the call, and between two nnlib calls the "

@@ -37,6 +37,7 @@ os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_
 import numpy as np  # noqa: E402
 
 from .common import load, log, stats, write  # noqa: E402
+from .peers import jax_jacobian, torch_jacobians  # noqa: E402
 
 TOL = 1e-10
 FWD_MAX_M = 128
@@ -66,42 +67,25 @@ RUNGS = [
 ]
 
 
-def jax_jacobian(arch, S, theta):
-    """A function computing the (n q) x m Jacobian with jit(vmap(jacrev)) in JAX, and its compile time (s)."""
-    import jax
+def rusage_per_call(fn, *, min_calls: int = 5, min_time: float = 0.2) -> dict | None:
+    """User and system CPU time and minor page faults per call of fn (``resource.getrusage``).
 
-    jax.config.update("jax_enable_x64", True)
-    import jax.numpy as jnp
-
-    act = {"relu": jax.nn.relu, "tanh": jnp.tanh, "identity": lambda x: x}[arch.activation.name]
-    shapes = arch.layer_shapes
-
-    def nu(theta_t, s):  # the network (1) at one sample point, theta packed as nnlib packs it
-        off, h = 0, s
-        for i, (rows, cols) in enumerate(shapes):
-            A = theta_t[off:off + rows * cols].reshape(rows, cols)
-            off += rows * cols
-            b = theta_t[off:off + rows]
-            off += rows
-            h = A @ h + b
-            if i < len(shapes) - 1:
-                h = act(h)
-        return h
-
-    f = jax.jit(jax.vmap(jax.jacrev(nu), in_axes=(None, 0)))
-    th, Sj = jnp.asarray(theta), jnp.asarray(S)
-    t0 = time.perf_counter()
-    compiled = f.lower(th, Sj).compile()
-    compile_s = time.perf_counter() - t0
-    n, m = S.shape[0], theta.size
-
-    def run():
-        return compiled(th, Sj).block_until_ready()
-
-    def result():
-        return np.asarray(run()).reshape(n * arch.q, m)
-
-    return run, result, compile_s
+    The system part of nnlib's call is the kernel mapping (and zeroing) the pages of a fresh
+    result and of fresh temporaries: part of a call that returns a new array, not of the
+    memory floor (a copy into an array already in memory).  None where ``resource`` is missing.
+    """
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on Unix
+        return None
+    fn()
+    r0, t0, calls = resource.getrusage(resource.RUSAGE_SELF), time.perf_counter(), 0
+    while calls < min_calls or time.perf_counter() - t0 < min_time:
+        fn()
+        calls += 1
+    r1 = resource.getrusage(resource.RUSAGE_SELF)
+    return {"user_s": (r1.ru_utime - r0.ru_utime) / calls, "sys_s": (r1.ru_stime - r0.ru_stime) / calls,
+            "minflt": (r1.ru_minflt - r0.ru_minflt) / calls, "calls": calls}
 
 
 def _qr_flops(nq: int, m: int) -> float:
@@ -143,6 +127,7 @@ def main(argv=None) -> None:
     import scipy.linalg
 
     import nnlib as nn
+    from nnlib._kernel import activation_value_and_derivative
     from nnlib.dimension import image_dimension
 
     try:
@@ -150,7 +135,6 @@ def main(argv=None) -> None:
 
         torch.set_num_threads(1)
         torch.set_default_dtype(torch.float64)
-        from .autodiff import torch_jacobians
     except ImportError:
         torch = None
     try:
@@ -203,15 +187,17 @@ def main(argv=None) -> None:
             raise AssertionError(f"{arch}: Jacobians differ from nnlib's by {bad} relative (> {TOL:g})")
         fns["copy_probe"] = copy
         # The activations alone (sigma and sigma' of every hidden pre-activation, as nnlib's Jacobian
-        # evaluates them): numpy's elementwise functions, a part of nnlib's time no layout change removes.
+        # evaluates them, nnlib._kernel.activation_value_and_derivative): numpy's elementwise
+        # functions, a part of nnlib's time no layout change removes.
         layers = arch.unpack(theta)
         hidden_z, h = [], S.T.copy()
         for A, b in layers[:-1]:
             hidden_z.append(A @ h + b[:, None])
             h = arch.activation.function(hidden_z[-1])
-        fns["activation_probe"] = lambda: [(arch.activation.function(z), arch.activation.derivative(z)) for z in hidden_z]
+        fns["activation_probe"] = lambda: [activation_value_and_derivative(arch.activation, z) for z in hidden_z]
         small = nq * m < 2e5
         t = interleaved(fns, rounds=args.repeats, min_time=0.05 if small else 0.0)
+        nnlib_rusage = rusage_per_call(fns["nnlib"])
         bandwidth = COPY_BYTES / t["copy_probe"]["median"]
         floor = 8.0 * nq * m / bandwidth
         peers = {k: t[k]["median"] for k in ("jax", "torch_jacrev", "torch_jacfwd") if k in t}
@@ -227,6 +213,7 @@ def main(argv=None) -> None:
             "jac_ratio_cpu": (t["nnlib"]["cpu_median"] / min(t[k]["cpu_median"] for k in peers)) if peers else None,
             "floor_ratio_cpu": t["nnlib"]["cpu_median"] / (8.0 * nq * m / (COPY_BYTES / t["copy_probe"]["cpu_median"])),
             "activations_s": t["activation_probe"]["median"],
+            "nnlib_rusage": nnlib_rusage,
             "load": load()[0],
         }
         msg = (f"[speed] {rung['label']} n={n}: nnlib {1e3 * t['nnlib']['median']:.3f} ms"

@@ -89,7 +89,7 @@ def as_finite_array(name: str, value, *, allow_bool: bool = False) -> np.ndarray
                              "for float64") from exc
         except (TypeError, ValueError) as exc:
             raise _wrong_kind(name, value) from exc
-    if not np.all(np.isfinite(arr)):
+    if not np.isfinite(arr).all():  # (the method: np.all's dispatch costs more than the test on small arrays)
         bad = int(np.size(arr) - np.count_nonzero(np.isfinite(arr)))
         raise ValueError(f"{name} must contain only finite numbers; it has {bad} NaN or infinite entries")
     return arr
@@ -266,11 +266,15 @@ def as_rng(name: str, value) -> np.random.Generator:
     raise TypeError(f"{name} must be a non-negative integer seed or a numpy.random.Generator; got {value!r}")
 
 
+_Architecture = None
+
+
 def check_arch(arch):
     """``arch`` if it is an :class:`nnlib.network.Architecture`, else a TypeError naming it."""
-    from .network import Architecture  # (network imports this module: the class is looked up on call)
-
-    if not isinstance(arch, Architecture):
+    global _Architecture
+    if _Architecture is None:  # network imports this module: the class is looked up on the first call
+        from .network import Architecture as _Architecture
+    if not isinstance(arch, _Architecture):
         raise TypeError(f"arch must be an nnlib Architecture, e.g. Architecture((2, 2, 2), 'relu'); got {arch!r}")
     return arch
 

@@ -249,3 +249,58 @@ def test_tanh_derivative_underflows_only_where_sech_squared_is_below_the_smalles
     d = get_activation("tanh").derivative(np.array([350.0, -370.0, 380.0, 1e3, -1e300]))
     assert d[0] > 0 and d[1] > 0 and np.all(d[2:] == 0.0)
     assert _sech2_reference(370.0) > 0 and _sech2_reference(380.0) == 0.0
+
+
+# ------------------------------------------------- the Jacobian kernel's tanh and tanh' together
+
+
+def test_the_jacobian_kernels_fused_tanh_is_within_1_5_eps_of_tanh_on_every_scale():
+    from nnlib._kernel import TANH_SPLIT, _tanh_and_prime
+
+    if np.finfo(np.longdouble).nmant < 60:
+        pytest.skip("needs an extended long double as the reference for tanh")
+    rng = np.random.default_rng(7)
+    x = np.concatenate([
+        np.linspace(-3.0, 3.0, 200_001),  # both branches and the split at |x| = TANH_SPLIT
+        np.geomspace(1e-300, 400.0, 20_000), -np.geomspace(1e-300, 400.0, 20_000),
+        np.nextafter(TANH_SPLIT, [0.0, 1.0]), -np.nextafter(TANH_SPLIT, [0.0, 1.0]),
+        5.0 * rng.standard_normal(50_000),
+    ])
+    x = x[x != 0.0]  # (tanh 0 = 0 exactly: the signed zeros are checked below)
+    t, _ = _tanh_and_prime(x)
+    exact = np.tanh(x.astype(np.longdouble))
+    rel = np.abs((t.astype(np.longdouble) - exact) / exact)
+    assert float(rel.max()) <= 1.5 * np.finfo(float).eps
+
+
+def test_the_jacobian_kernels_fused_tanh_prime_has_the_bits_of_the_stable_derivative():
+    from nnlib._kernel import _tanh_and_prime
+
+    tanh = get_activation("tanh")
+    x = np.concatenate([np.linspace(-30.0, 30.0, 10_001), [0.0, -0.0, 19.1, 373.0, 400.0, 1e3, -1e3]])
+    _, dt = _tanh_and_prime(x)
+    np.testing.assert_array_equal(dt, tanh.derivative(x))
+
+
+def test_the_jacobian_kernels_fused_tanh_keeps_signed_zeros_limits_and_nan():
+    from nnlib._kernel import _tanh_and_prime
+
+    x = np.array([0.0, -0.0, 5e-324, -5e-324, np.inf, -np.inf, np.nan])
+    with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+        t, dt = _tanh_and_prime(x[:-1])
+    np.testing.assert_array_equal(t, [0.0, -0.0, 5e-324, -5e-324, 1.0, -1.0])
+    assert list(np.signbit(t[:2])) == [False, True]
+    np.testing.assert_array_equal(dt, [1.0, 1.0, 1.0, 1.0, 0.0, 0.0])
+    t, dt = _tanh_and_prime(x[-1:])
+    assert np.isnan(t[0]) and np.isnan(dt[0])
+
+
+def test_the_jacobian_kernels_fused_tanh_writes_into_out_for_matrices():
+    from nnlib._kernel import activation_value_and_derivative
+
+    Z = np.random.default_rng(3).standard_normal((7, 40)) * 2.0
+    out = np.empty_like(Z)
+    t, dt = activation_value_and_derivative(get_activation("tanh"), Z, out)
+    assert t is out
+    np.testing.assert_allclose(t, np.tanh(Z), rtol=4 * np.finfo(float).eps, atol=0)
+    np.testing.assert_array_equal(dt, get_activation("tanh").derivative(Z))
