@@ -129,8 +129,8 @@ def affinely_independent_dimension(N: int, d: int, q: int) -> int:
 def two_layer_integer_jacobian(S, A1, b1, A2) -> np.ndarray:
     """The exact Jacobian (integers) of psi_2 for a p-d-q ReLU network at integer weights and sample.
 
-    Computed by :func:`nnlib.certify.exact_jacobian` (exact rationals; needs python-flint,
-    ``pip install 'nnlib[certify]'``), in this layout:
+    Computed by :func:`nnlib.certify.exact_jacobian` (exact rationals; python-flint
+    when installed, else pure Python), in this layout:
 
     columns in the order A_1 (row by row, each row followed by its bias b_1), then for each
     output k the k-th row of A_2 and b_2[k]; rows: the n q outputs, output by output.  No

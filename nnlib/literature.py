@@ -196,8 +196,9 @@ def rank_mod_p(M, p: int = PRIME) -> int:
     """Rank of an integer matrix over the prime field F_p (:func:`nnlib.certify.rank_mod_p`).
 
     The rank over F_p is at most the rank over the rationals (a nonzero minor modulo p is a
-    nonzero integer minor), so it is a certified lower bound on the rational rank.  Needs
-    python-flint (``pip install 'nnlib[certify]'``).
+    nonzero integer minor), so it is a certified lower bound on the rational rank.  Uses
+    python-flint when installed, else exact arithmetic in pure Python
+    (:func:`nnlib.certify.exact_backend`).
 
     >>> rank_mod_p([[1, 2], [2, 4]])
     1
@@ -218,7 +219,8 @@ def exact_jacobian_mod_p(widths, r: int, points, layers, p: int = PRIME) -> np.n
     (row-major), then b_1 if present, then A_2, ... -- the order of
     :meth:`nnlib.Architecture.pack`.  Computed by :func:`nnlib.certify.jacobian_mod_p` (every
     operation modulo p) at the residues of the integers, with a zero bias in the layers without
-    one, whose columns are then dropped.  Needs python-flint (``pip install 'nnlib[certify]'``).
+    one, whose columns are then dropped.  Uses python-flint when
+    installed, else exact arithmetic in pure Python (:func:`nnlib.certify.exact_backend`).
     """
     widths = _check_widths(widths)
     r = _check_degree(r)

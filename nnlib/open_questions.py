@@ -427,7 +427,8 @@ class PolynomialCertificates:
 def certify_polynomial_tables(bias_free_rows: list[dict], biased_rows: list[dict]) -> PolynomialCertificates:
     """Certify every row of the two polynomial grids; the widths of rows the bounds do not settle are listed.
 
-    Needs python-flint (``pip install 'nnlib[certify]'``).
+    Uses python-flint when installed, else exact arithmetic in pure Python
+    (:func:`nnlib.certify.exact_backend`).
     """
     jobs = [(_bf_widths(r), int(r["r"]), False, int(r["dimension"])) for r in bias_free_rows]
     jobs += [(network_widths(r), int(r["r"]), True, int(r["dimension"])) for r in biased_rows]
