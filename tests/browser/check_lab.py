@@ -58,9 +58,14 @@ LAB_SETTINGS = {
 
 
 # The inline results of a rendered cell, in reading order: the bare spans (no class, text only)
-# directly inside the running text; KaTeX's spans have classes or children.
-INLINE_RESULTS = """el => Array.from(el.querySelectorAll(':is(p, li, td, th, dd) > span:not([class])'))
-    .filter(s => s.children.length === 0).map(s => s.textContent.trim())"""
+# in the running text, outside KaTeX's math (whose spans have classes or children).
+INLINE_RESULTS = """el => Array.from(el.querySelectorAll('span:not([class])'))
+    .filter(s => s.children.length === 0 && !s.closest('.katex') && s.textContent.trim() !== '')
+    .map(s => s.textContent.trim())"""
+
+
+# The notebook panel on show (other open documents stay in the DOM, hidden).
+PANEL = ".jp-NotebookPanel:not(.lm-mod-hidden)"
 
 
 def eval_chapters() -> list[Path]:
@@ -152,10 +157,11 @@ def test_lab_renders_the_prose_with_its_computed_numbers(lab, browser, path):
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
     try:
-        page.goto(f"{lab}lab/tree/{path.name}", wait_until="domcontentloaded")
-        cells = page.locator(".jp-Notebook .jp-Notebook-cell")
+        # ?reset: a fresh workspace, so that only this chapter is open (Lab restores the last one)
+        page.goto(f"{lab}lab/tree/{path.name}?reset", wait_until="domcontentloaded")
+        cells = page.locator(f"{PANEL} .jp-Notebook-cell")
         page.wait_for_function(
-            f"document.querySelectorAll('.jp-Notebook .jp-Notebook-cell').length >= {len(nb.cells)}", timeout=120_000
+            f"document.querySelectorAll('{PANEL} .jp-Notebook-cell').length >= {len(nb.cells)}", timeout=120_000
         )
         assert cells.count() == len(nb.cells)
         first = None
