@@ -63,6 +63,7 @@ nnlib.ledger.LedgerMismatch: Corollary 4, general samples: the ledger records 'f
 
 from __future__ import annotations
 
+import re
 import sys
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -822,6 +823,22 @@ def _cell(text: str) -> str:
     return text.replace("\n", " ")
 
 
+# The paper's numbered statements that the chapters set out as {prf:...} blocks (sphinx-proof), by
+# label: the ledger's Result column links a record to the statement it is about.
+STATEMENT_LABELS = frozenset(
+    [f"paper-definition-{i}" for i in (1, 2, 3)] + [f"paper-lemma-{i}" for i in (1, 2, 3)]
+    + [f"paper-theorem-{i}" for i in (1, 2, 3, 4)] + [f"paper-corollary-{i}" for i in (1, 2, 3, 4)]
+    + [f"paper-proposition-{i}" for i in (1, 2)]
+)
+
+
+def _statement(key: str) -> str:
+    """The Result cell: the record's key, linked to the chapter's statement block when there is one."""
+    m = re.match(r"(Definition|Lemma|Theorem|Corollary|Proposition) (\d+)\b", key)
+    label = f"paper-{m.group(1).lower()}-{m.group(2)}" if m else None
+    return f"{{prf:ref}}`{_cell(key)} <{label}>`" if label in STATEMENT_LABELS else _cell(key)
+
+
 def _link(rec: Record) -> str:
     return f"{{ref}}`{_CHAPTER_TITLES[rec.chapter].replace('Chapter', 'ch.')} §{rec.section} <{rec.label}>`"
 
@@ -891,7 +908,7 @@ def render_markdown() -> str:
     for r in RECORDS:
         verdict = f"**{r.verdict}**" if r.verdict in ("fails", "holds with a correction") else r.verdict
         evidence = r.evidence + (f" *Correction:* {r.correction}" if r.correction else "")
-        lines.append(f"| {_cell(r.key)} ({_cell(r.paper)}) | {_cell(r.statement)} | {verdict} | {r.evidence_class} "
+        lines.append(f"| {_statement(r.key)} ({_cell(r.paper)}) | {_cell(r.statement)} | {verdict} | {r.evidence_class} "
                      f"| {_cell(evidence)} | {_link(r)} |")
     lines += [
         "",
