@@ -209,6 +209,16 @@ def relu_cone_points(S, n_points: int = 200, rng=0, *, return_weights: bool = Fa
     projected values a^T s_i: every cut of the sample by that direction is equally likely, so
     small faces are hit as well as the big ones.  One point in eight uses a = 0 (the ray of 1).
 
+    The thresholds below all and above all lie 1 beyond the extreme values, and the biases of
+    the a = 0 points lie in [0.5, 2]: sizes meant for a sample of moderate size.  The cone is
+    invariant under scaling of S, and so is the draw: when max|S| lies outside [2^-10, 2^10],
+    the weights are drawn for S times a power of two 2^-e (exact) that brings max|S| into
+    [0.5, 1), and the biases are multiplied by 2^e.  So the sample c S with c = 2^j gives
+    exactly 2^j times the points of S (other c: the same faces hit, in the same order), and
+    for max|S| in [2^-10, 2^10] nothing is rescaled.  (Without it, at scale 1e100 the
+    offsets of 1 vanish in rounding and the end thresholds fall on sample points; at 1e-100
+    the points are numerically multiples of 1.)
+
     With ``return_weights=True`` also returns the weights, an (n_points, p+1) array of (a, b).
 
     >>> X = relu_cone_points([[0.0], [1.0], [2.0]], 5, rng=1)
@@ -220,14 +230,19 @@ def relu_cone_points(S, n_points: int = 200, rng=0, *, return_weights: bool = Fa
     rng = as_rng("rng", rng)
     return_weights = check_bool("return_weights", return_weights)
     n, p = S.shape
+    size = float(np.abs(S).max()) if S.size else 0.0
+    e = int(np.frexp(size)[1]) if size > 0 and not 2.0**-10 <= size <= 2.0**10 else 0
+    P = np.ldexp(S, -e) if e else S  # (exact) the draw is made for max|P| in [0.5, 1) when rescaled
     thetas = np.empty((n_points, p + 1))
     for j in range(n_points):
         a = rng.standard_normal(p) if j % 8 != 7 else np.zeros(p)
         if not a.any():
             b = rng.uniform(0.5, 2.0)
         else:
-            b = -_thresholds(S @ a, rng)
+            b = -_thresholds(P @ a, rng)
         thetas[j] = np.append(a, b)
+    if e:
+        thetas[:, -1] = np.ldexp(thetas[:, -1], e)  # weights for S: S a + 2^e b = 2^e (P a + b)
     X = relu_projection(thetas @ augmented_sample(S).T)
     return (X, thetas) if return_weights else X
 
@@ -243,7 +258,10 @@ def relu_cone_preimage(x, S, *, rtol: float = 1e-9):
     The cone is invariant under scaling, so the answer must be too: when max|x| lies outside
     [2^-10, 2^10], x is first multiplied by a power of two (exactly) to bring max|x| into [0.5, 1),
     and theta is scaled back.  Without this the solver's absolute tolerances decide for tiny x
-    (1e-7 (1, 0, 1) would pass as a member) and HiGHS reads entries of 1e20 as infinite.
+    (1e-7 (1, 0, 1) would pass as a member) and HiGHS reads entries of 1e20 as infinite.  The
+    same holds for the sample (C_max(c S) = C_max(S)): when max|S| lies outside [2^-10, 2^10], the
+    problem is solved for S times a power of two 2^-f bringing it into [0.5, 1), and the weights
+    a are multiplied by 2^-f.
 
     >>> theta = relu_cone_preimage([0.0, 0.5, 1.5], [[0.0], [1.0], [2.0]])
     >>> np.round(theta, 6)
@@ -261,6 +279,13 @@ def relu_cone_preimage(x, S, *, rtol: float = 1e-9):
         e = int(np.frexp(scale)[1])
         theta = relu_cone_preimage(np.ldexp(x, -e), S1[:, :-1], rtol=rtol)
         return None if theta is None else np.ldexp(theta, e)
+    size = float(np.abs(S1[:, :-1]).max()) if S1.shape[1] > 1 else 0.0
+    if size > 0 and not 2.0**-10 <= size <= 2.0**10:  # the same for S: (S 2^-f) a' = S (2^-f a')
+        f = int(np.frexp(size)[1])
+        theta = relu_cone_preimage(x, np.ldexp(S1[:, :-1], -f), rtol=rtol)
+        if theta is not None:
+            theta[:-1] = np.ldexp(theta[:-1], -f)
+        return theta
     if np.any(x < -rtol * scale):
         return None
     pos = x > rtol * scale
@@ -334,6 +359,20 @@ def local_dimension(S, theta, *, eps: float = 1e-6, n_dirs: int | None = None, r
     Takes the numerical rank of the differences psi_1(theta + eps delta_j) - psi_1(theta) for
     random unit directions delta_j (default 2(p+1) of them), with a relative threshold 1e-6.
     No derivative formula is used, so this is an independent check of the Jacobian rank.
+
+    The answer depends only on the values [S, 1] theta and the column space of [S, 1], not on
+    the size or position of S (the sample c S with weights (a / c, b) gives the same answer):
+    the map is rewritten as y -> sigma_max(U_r y) with U_r the orthonormal basis of the
+    column space decided once for the module (:data:`DEGENERACY_RTOL`, as
+    :func:`relu_cone_dimensions` does) and y = U_r^T [S, 1] theta, and the step is
+    ``eps * |[S, 1] theta|`` (``eps`` when that is 0), relative to the values.  (Differencing
+    in theta itself, as this function did, takes steps of absolute size eps for a sample of
+    size 1e-100, whose values then vanish under the bias.)
+
+    >>> local_dimension([[0.0], [1.0], [2.0], [3.0]], [1.0, -0.5])   # 3 active points on a line
+    2
+    >>> local_dimension([[0.0], [1e-100], [2e-100], [3e-100]], [1e100, -0.5])
+    2
     """
     S1 = augmented_sample(S)
     theta = as_vector("theta", theta, length=S1.shape[1])
@@ -341,7 +380,12 @@ def local_dimension(S, theta, *, eps: float = 1e-6, n_dirs: int | None = None, r
     n_dirs = 2 * S1.shape[1] if n_dirs is None else check_positive_int("n_dirs", n_dirs, high=10**6)
     # eps = 0 would difference psi_1 with itself (dimension 0); eps must be a genuine step.
     eps = check_positive_float("eps", eps)
-    return _local_rank(S1, theta, eps, n_dirs, rng)
+    U = _affine_decision(S1).basis
+    with np.errstate(over="ignore", invalid="ignore"):
+        values = S1 @ theta
+    if not np.all(np.isfinite(values)):
+        raise ValueError("theta is too large for S: the values [S, 1] theta overflow float64")
+    return _local_rank(U, U.T @ values, eps, n_dirs, rng, relative=True)
 
 
 def _local_rank(M: np.ndarray, theta: np.ndarray, eps: float, n_dirs: int, rng: np.random.Generator,
@@ -583,6 +627,18 @@ def _three_point_faces(S) -> list[Face]:
 def face_point(S, indices) -> np.ndarray | None:
     """A point of the face F_I(S) (I = ``indices``, 0-based), or ``None`` if the face is empty.
 
+    Whether the face is empty is decided as in :func:`relu_cone_faces` (the linear program on
+    the decided column space, :data:`DEGENERACY_RTOL`), so ``face_point(S, I)`` is ``None``
+    exactly when I is missing from ``relu_cone_faces(S)``.  The point returned is
+    sigma_max([S, 1] theta) for a verified separator theta of the raw sample when the linear
+    program on [S, 1] itself finds one; otherwise (a sample of size 1e100, which HiGHS reads
+    as infinite, or a degenerate sample whose raw linear program fails) it is sigma_max(U_r y)
+    for the decided separator y: a point of the face at the scale of 1 and, for a
+    degenerate sample, a point of the nearest rank-r cone the faces are decided for (within
+    about ``DEGENERACY_RTOL`` of C_max(S), not necessarily in it).  A separator is verified only
+    to within 1e-6 of its constraints; when its values are positive at a point outside I, they
+    are lowered by 2e-6 so that the point returned is positive exactly on I.
+
     >>> face_point([[0.0], [1.0], [2.0]], (1, 2)).round(6)
     array([0., 1., 2.])
     """
@@ -596,8 +652,17 @@ def face_point(S, indices) -> np.ndarray | None:
         raise ValueError(f"indices must be distinct integers in [0, {n - 1}]; got {tuple(indices)!r}")
     if not idx:
         return np.zeros(n)
-    theta = _separating_weights(S1, idx)
-    return None if theta is None else relu_projection(S1 @ theta)
+    U = _affine_decision(S1).basis
+    y = None if len(idx) == n else _separating_weights(U, idx)  # the face list's decision
+    if y is None and len(idx) < n:
+        return None
+    theta = _separating_weights(S1, idx)  # a point of F_I(S) of the raw sample, when its LP finds one
+    values = S1 @ theta if theta is not None else U @ (U.T @ np.ones(n) if y is None else y)
+    x = relu_projection(values)
+    if np.count_nonzero(x) != len(idx):
+        # a verified separator is only <= _LP_SLACK off I: lowered by 2 _LP_SLACK it is negative there
+        x = relu_projection(values - 2 * _LP_SLACK)
+    return x
 
 
 # ---------------------------------------------------------------------------------------------

@@ -94,8 +94,63 @@ def _check_problem(arch, S, T):
 def _starting_point(arch, theta0, rng, init_scale) -> np.ndarray:
     """``theta0`` checked and copied, or random weights from ``rng`` when it is None."""
     if theta0 is None:
-        return arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
+        with np.errstate(over="ignore", invalid="ignore"):
+            theta = arch.random_theta(as_rng("rng", rng), scale=check_positive_float("init_scale", init_scale))
+        if not np.all(np.isfinite(theta)):
+            raise ValueError(f"init_scale is too large: the random starting weights overflow float64; got {init_scale!r}")
+        return theta
     return as_vector("theta0", theta0, length=arch.m).copy()
+
+
+def _start_fails(arch, S, T, thetas) -> bool:
+    """Whether the loss, its gradient or ||theta||^2 overflows at some row of ``thetas``."""
+    values, grads = _kernel.batch_loss_gradient(arch, S, T, thetas)
+    return not (
+        np.all(np.isfinite(values))
+        and np.all(np.isfinite(np.einsum("ij,ij->i", grads, grads)))
+        and np.all(np.isfinite(np.einsum("ij,ij->i", thetas, thetas)))
+    )
+
+
+def _residual_fails(arch, S, T, thetas) -> bool:
+    """Whether the residual psi_k(theta) - T has a non-finite entry at some row of ``thetas``."""
+    return not all(np.all(np.isfinite(_psi(arch, S, th) - T)) for th in thetas)
+
+
+def _overflow_error(arch, S, T, thetas, start: str, fails=_start_fails, where: str = "at the starting weights") -> ValueError:
+    """The error for starting weights ``thetas`` (rows) at which ``fails(arch, S, T, thetas)``.
+
+    It names the caller's arguments whose size makes the numbers overflow, found by asking what
+    removes the overflow: the network alone (T replaced by 0) overflowing points at S and/or
+    the starting weights (named ``start``: ``theta0``, ``init_scale``, ...), S is named when
+    shrinking it into [-1, 1] removes the overflow, the weights when shrinking each row into
+    [-1, 1] does (both when only shrinking both does); T is named when the network alone is
+    finite, or when ||T||_F^2 itself overflows.
+    """
+    thetas = np.atleast_2d(thetas)
+    names = []
+    with np.errstate(all="ignore"):
+        zero = np.zeros_like(T)
+        if not np.all(np.isfinite(thetas)):
+            names.append(start)
+        elif fails(arch, S, zero, thetas):  # the network overflows by itself, whatever T is
+            shrink = np.maximum(1.0, np.abs(thetas).max(axis=1, keepdims=True))
+            if not fails(arch, S, zero, thetas / shrink):
+                names.append(start)
+            if not fails(arch, S / max(1.0, float(np.abs(S).max())), zero, thetas):
+                names.append("S")
+            if not names:
+                names = [start, "S"]
+            if not np.isfinite(T.ravel() @ T.ravel()):
+                names.append("T")
+        else:
+            names.append("T")
+    sizes = ", ".join(f"max |{a}| = {float(np.abs(x).max()):.3g}" for a, x in (("S", S), ("T", T)) if a in names)
+    plural = len(names) > 1 or names[0].startswith("thetas0 rows")
+    return ValueError(
+        f"{' and '.join(names)} {'are' if plural else 'is'} too large: the loss or its gradient overflows {where}"
+        + (f" ({sizes})" if sizes else "")
+    )
 
 
 def gradient_descent(
@@ -186,8 +241,8 @@ class Descent:
             tt = float(theta.dot(theta))
             finite = np.isfinite(value) and np.isfinite(gg) and np.isfinite(tt)
         if not finite:
-            # start: the caller's argument that made the starting weights (theta0, or init_scale)
-            raise ValueError(f"{start} is too large: the loss or its gradient overflows at the starting weights")
+            # name what overflows: S, T, or the caller's argument that made the starting weights (start)
+            raise _overflow_error(arch, S, T, theta[None, :], start)
         self.theta, self.value, self.grad, self.gnorm = theta, value, grad, float(np.sqrt(gg))
         self.norm = float(np.sqrt(tt))
         self.it = 0
@@ -313,7 +368,8 @@ def multistart_gradient_descent(
         n_starts = check_positive_int("n_starts", n_starts)
         gen = as_rng("rng", rng)
         scale = check_positive_float("init_scale", init_scale)
-        thetas = np.stack([arch.random_theta(gen, scale=scale) for _ in range(n_starts)])
+        with np.errstate(over="ignore", invalid="ignore"):
+            thetas = np.stack([arch.random_theta(gen, scale=scale) for _ in range(n_starts)])
     else:
         thetas = as_matrix("thetas0", thetas0, cols=arch.m).copy()
         n_starts = thetas.shape[0]
@@ -326,9 +382,9 @@ def multistart_gradient_descent(
             & np.isfinite(np.linalg.norm(thetas, axis=1))
         )
     if bad.any():
-        raise ValueError(
-            f"thetas0 rows {np.flatnonzero(bad).tolist()} are too large: the loss or its gradient overflows there"
-        )
+        rows = np.flatnonzero(bad).tolist()
+        start = "init_scale" if thetas0 is None else f"thetas0 rows {rows}"
+        raise _overflow_error(arch, S, T, thetas[bad], start, where=f"at starts {rows}")
     steps, losses, norms, gnorms = [], [], [], []
     for it in range(n_steps + 1):
         if it % record_every == 0 or it == n_steps:
@@ -512,10 +568,19 @@ def step_size_scan(arch, S, T, thetas0, steps, *, n_steps: int = 1000) -> StepSc
     arch, S, T = _check_problem(arch, S, T)
     thetas0 = as_matrix("thetas0", thetas0, cols=arch.m)
     n_steps = check_nonnegative_int("n_steps", n_steps)
-    steps = np.atleast_1d(np.asarray(steps, dtype=float))
+    if np.ndim(steps) == 0:  # one step size (as_vector names steps for an int beyond float64, a string...)
+        steps = np.atleast_1d(np.asarray(steps, dtype=object))
+    steps = np.atleast_1d(as_vector("steps", steps))
     if steps.ndim != 1 or steps.size == 0 or not np.all(np.isfinite(steps) & (steps > 0)):
         raise ValueError(f"steps must be a non-empty 1-d array of positive step sizes; got {steps!r}")
     n = thetas0.shape[0]
+    with np.errstate(over="ignore", invalid="ignore"):
+        values0, grads0 = _kernel.batch_loss_gradient(arch, S, T, thetas0)
+        bad = ~(np.isfinite(values0) & np.isfinite(np.einsum("ij,ij->i", grads0, grads0))
+                & np.isfinite(np.einsum("ij,ij->i", thetas0, thetas0)))
+    if bad.any():  # a start that overflows cannot "blow up at step 1": it is refused, naming the culprit
+        rows = np.flatnonzero(bad).tolist()
+        raise _overflow_error(arch, S, T, thetas0[bad], f"thetas0 rows {rows}", where=f"at starts {rows}")
     diverged_at = np.full((steps.size, n), -1)
     final_loss = np.full((steps.size, n), np.nan)
     for i, step in enumerate(steps):
@@ -576,7 +641,9 @@ def least_squares_fit(
     arch, S, T = _check_problem(arch, S, T)
     max_nfev = check_positive_int("max_nfev", max_nfev)
     tol = check_positive_float("tol", tol)
+    start = "init_scale" if theta0 is None else "theta0"
     theta0 = _starting_point(arch, theta0, rng, init_scale)
+    _check_finite_residual(arch, S, T, theta0, start)
     losses, norms = [], []
     target = T.ravel()
 
@@ -610,6 +677,14 @@ def least_squares_fit(
     )
 
 
+def _check_finite_residual(arch, S, T, theta0, start: str) -> None:
+    """Refuse a start where the residual psi_k(theta0) - T is not finite (scipy would refuse it
+    with a message naming no argument), naming what overflows (``start``: the weights' origin)."""
+    with np.errstate(all="ignore"):
+        if _residual_fails(arch, S, T, theta0[None, :]):
+            raise _overflow_error(arch, S, T, theta0[None, :], start, fails=_residual_fails)
+
+
 def best_of_starts(arch, S, T, n_starts: int = 10, *, rng=0, init_scale: float = 1.0, **kwargs) -> tuple[FitResult, list]:
     """Run :func:`least_squares_fit` from ``n_starts`` random starts; return the best and all results.
 
@@ -619,8 +694,12 @@ def best_of_starts(arch, S, T, n_starts: int = 10, *, rng=0, init_scale: float =
     n_starts = check_positive_int("n_starts", n_starts)
     gen = as_rng("rng", rng)
     scale = check_positive_float("init_scale", init_scale)
-    arch = check_arch(arch)
-    results = [least_squares_fit(arch, S, T, arch.random_theta(gen, scale=scale), **kwargs) for _ in range(n_starts)]
+    arch, S, T = _check_problem(arch, S, T)
+    results = []
+    for _ in range(n_starts):
+        theta0 = _starting_point(arch, None, gen, scale)  # (the caller passed init_scale, not theta0)
+        _check_finite_residual(arch, S, T, theta0, "init_scale")
+        results.append(least_squares_fit(arch, S, T, theta0, **kwargs))
     best = min(results, key=lambda r: r.final_loss)
     return best, results
 
@@ -705,7 +784,12 @@ def constrained_fit(
     max_iter = check_positive_int("max_iter", max_iter)
     tol = check_positive_float("tol", tol)
     theta0 = _starting_point(arch, theta0, rng, init_scale)
-    n0 = float(np.linalg.norm(theta0))
+    with np.errstate(over="ignore"):
+        n0 = float(np.linalg.norm(theta0))
+    if not np.isfinite(n0):  # ||theta0|| overflows float64: theta0 is far outside the ball, moved onto
+        direction = theta0 / float(np.abs(theta0).max())  # the sphere along its direction, as below
+        theta0 = direction * (R / float(np.linalg.norm(direction)))
+        n0 = float(np.linalg.norm(theta0))
     if n0 > R:
         theta0 = theta0 * (R / n0)
     losses, norms = [], []
@@ -733,6 +817,8 @@ def constrained_fit(
 
     def on_sphere(start):
         with np.errstate(all="ignore"):  # an overflowing loss: see the end (status "diverged")
+            if not np.all(np.isfinite(_psi(arch, S, R * start / np.linalg.norm(start)) - T)):
+                return None  # (a huge R) no sphere run: scipy refuses a start with non-finite residuals
             gn = scipy.optimize.least_squares(
                 residual, start, jac=jac, method="trf", ftol=tol, xtol=tol, gtol=tol, max_nfev=max_iter
             )
@@ -754,7 +840,7 @@ def constrained_fit(
         candidates.append((theta, float(np.sum((_psi(arch, S, theta) - T) ** 2)), bool(sol.success)))
     if np.linalg.norm(theta) >= R * (1 - 1e-6):
         candidates.append(on_sphere(theta))
-    theta, best_val, converged = min(candidates, key=lambda c: c[1])
+    theta, best_val, converged = min((c for c in candidates if c is not None), key=lambda c: c[1])
     nrm = float(np.linalg.norm(theta))
     if nrm > R * (1 - 8 * np.finfo(float).eps):  # a margin of a few ulps: the bound holds however the norm is summed
         theta = theta * (R / nrm) * (1 - 16 * np.finfo(float).eps)
@@ -828,7 +914,9 @@ def weight_decay_fit(
     lam = check_positive_float("lam", lam)
     max_nfev = check_positive_int("max_nfev", max_nfev)
     tol = check_positive_float("tol", tol)
+    start = "init_scale" if theta0 is None else "theta0"
     theta0 = _starting_point(arch, theta0, rng, init_scale)
+    _check_finite_residual(arch, S, T, theta0, start)
     losses, norms = [], []
     target = T.ravel()
     root = np.sqrt(lam)

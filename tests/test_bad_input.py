@@ -57,10 +57,89 @@ def test_default_n_points_refuses_negative_sizes():
 
 
 def test_an_overflowing_start_names_the_argument_the_caller_passed():
-    with pytest.raises(ValueError, match=r"^init_scale is too large"):
+    # both S and the starting weights are huge, and only shrinking both removes the overflow
+    with pytest.raises(ValueError, match=r"^init_scale and S are too large"):
         nn.gradient_descent(ARCH, S * 1e200, T, init_scale=1e200, n_steps=2)
-    with pytest.raises(ValueError, match=r"^theta0 is too large"):
+    with pytest.raises(ValueError, match=r"^theta0 and S are too large"):
         nn.gradient_descent(ARCH, S * 1e200, T, np.full(ARCH.m, 1e200), n_steps=2)
+
+
+# Each call passes exactly one huge argument; the error must name that one (the solvers used to
+# blame init_scale, which the caller never passed, for a huge T or S).
+_HUGE = {
+    "T": lambda: dict(T=1e200 * T),
+    "S": lambda: dict(S=1e200 * S),
+    "theta0": lambda: dict(theta0=np.full(ARCH.m, 1e200)),
+    "init_scale": lambda: dict(init_scale=1e300),
+}
+
+
+def _gd(S=S, T=T, theta0=None, init_scale=1.0):
+    return nn.gradient_descent(ARCH, S, T, theta0, init_scale=init_scale, n_steps=2)
+
+
+def _multistart(S=S, T=T, theta0=None, init_scale=1.0):
+    thetas0 = None if theta0 is None else theta0[None, :]
+    return fitting.multistart_gradient_descent(ARCH, S, T, 2, init_scale=init_scale, thetas0=thetas0, n_steps=2)
+
+
+def _scan(S=S, T=T, theta0=None, init_scale=1.0):
+    thetas0 = (np.full(ARCH.m, 0.5) if theta0 is None else theta0)[None, :]
+    return fitting.step_size_scan(ARCH, S, T, thetas0, [1e-2], n_steps=2)
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("huge", list(_HUGE))
+def test_gradient_descent_names_the_one_huge_argument_not_init_scale(huge):
+    with pytest.raises(ValueError, match=rf"^{huge} is too large: the loss or its gradient overflows"):
+        _gd(**_HUGE[huge]())
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("huge", ["T", "S", "theta0", "init_scale"])
+def test_multistart_names_the_one_huge_argument(huge):
+    name = {"theta0": r"thetas0 rows \[0\] are"}.get(huge, huge + " is")
+    with pytest.raises(ValueError, match=rf"^{name} too large: the loss or its gradient overflows at starts"):
+        _multistart(**_HUGE[huge]())
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("huge", ["T", "S", "theta0"])
+def test_step_size_scan_refuses_an_overflowing_start_naming_the_culprit(huge):
+    # (it used to report such a start as blown up at step 1)
+    name = {"theta0": r"thetas0 rows \[0\] are"}.get(huge, huge + " is")
+    with pytest.raises(ValueError, match=rf"^{name} too large"):
+        _scan(**_HUGE[huge]())
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("huge", ["theta0", "init_scale"])
+@pytest.mark.parametrize("fit", ["least_squares_fit", "weight_decay_fit"])
+def test_second_order_fits_name_overflowing_starting_weights(fit, huge):
+    # scipy refuses such a start with "Residuals are not finite in the initial point" (no name)
+    kwargs = _HUGE[huge]()
+    theta0 = kwargs.pop("theta0", None)
+    args = (ARCH, S, T) if fit == "least_squares_fit" else (ARCH, S, T, 0.1)
+    with pytest.raises(ValueError, match=rf"^{huge} is too large"):
+        getattr(fitting, fit)(*args, theta0, max_nfev=5, **kwargs)
+
+
+@pytest.mark.filterwarnings("error")
+def test_best_of_starts_names_init_scale_which_the_caller_passed_not_theta0():
+    with pytest.raises(ValueError, match=r"^init_scale is too large"):
+        fitting.best_of_starts(ARCH, S, T, 2, init_scale=1e300, max_nfev=5)
+
+
+@pytest.mark.filterwarnings("error")
+def test_constrained_fit_moves_a_start_whose_norm_overflows_onto_the_sphere():
+    res = fitting.constrained_fit(ARCH, S, T, 3.0, np.full(ARCH.m, 1e200), max_iter=20)
+    assert np.all(np.isfinite(res.theta)) and res.final_norm <= 3.0
+    assert res.status in ("converged", "finished")
+
+
+def test_a_huge_step_is_a_diverged_run_not_an_error():
+    res = nn.gradient_descent(ARCH, S, T, step=1e300, n_steps=3)
+    assert res.status == "diverged"
 
 
 def test_theta_k_of_a_subnormal_k_names_k_not_an_internal_matrix():
@@ -120,3 +199,18 @@ def test_relu_cone_faces_agree_with_their_dimensions_for_nearly_collinear_sample
     singletons = {f.indices for f in faces if len(f.indices) == 1}
     assert ((1,) in singletons) == (faces[-1].dimension == 3)
     assert cones._three_point_faces(Sd) == faces
+
+
+@pytest.mark.filterwarnings("error")
+def test_a_huge_radius_skips_the_sphere_run_instead_of_failing_inside_scipy():
+    # (scipy said "Residuals are not finite in the initial point": R = 1e300 puts the sphere's
+    # start beyond float64, but the ball still holds moderate weights, found by SLSQP)
+    res = fitting.constrained_fit(ARCH, S, T, 1e300, np.full(ARCH.m, 0.5), max_iter=20)
+    assert np.all(np.isfinite(res.theta)) and np.isfinite(res.final_loss)
+    assert res.status in ("converged", "finished")
+
+
+@pytest.mark.parametrize("steps", [10**400, [1e-2, 10**400]])
+def test_step_size_scan_names_steps_for_an_integer_beyond_float64(steps):
+    with pytest.raises(ValueError, match=r"^steps must contain only finite float64 numbers"):
+        fitting.step_size_scan(ARCH, S, T, THETA[None, :], steps, n_steps=2)
