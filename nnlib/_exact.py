@@ -46,7 +46,13 @@ def __getattr__(name: str):
 
 
 class fmpz:
-    """An integer with the one FLINT method nnlib asks of it, ``is_prime()``."""
+    """An integer with the one FLINT method nnlib asks of it, ``is_prime()``.
+
+    Examples
+    --------
+    >>> fmpz(2**61 - 1).is_prime(), fmpz(3215031751).is_prime()  # a prime; a strong pseudoprime
+    (True, False)
+    """
 
     def __init__(self, n):
         if not isinstance(n, numbers.Integral):
@@ -121,7 +127,18 @@ def _echelon(A: np.ndarray, p: int, reduced: bool):
 
 
 class nmod_mat:
-    """A matrix over the prime field F_p (p prime; entries reduced mod p)."""
+    """A matrix over the prime field F_p (p prime; entries reduced mod p).
+
+    Examples
+    --------
+    [[1, 2], [3, 4]] has determinant -2: invertible mod 7 (det 5), singular mod 2.
+
+    >>> M = nmod_mat([[1, 2], [3, 4]], 7)
+    >>> M.rank(), M.det()
+    (2, 5)
+    >>> nmod_mat([[1, 2], [3, 4]], 2).rank()
+    1
+    """
 
     def __init__(self, rows, p: int):
         p = int(p)
@@ -163,7 +180,13 @@ class nmod_mat:
 
 
 class fmpz_mat:
-    """An integer matrix; ``rank()`` is its exact rank over Q."""
+    """An integer matrix; ``rank()`` is its exact rank over Q.
+
+    Examples
+    --------
+    >>> fmpz_mat([[1, 2, 3], [2, 4, 6], [1, 0, 1]]).rank()
+    2
+    """
 
     def __init__(self, rows):
         self.rows = [[int(x) for x in row] for row in rows]
