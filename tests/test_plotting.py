@@ -10,7 +10,7 @@ from matplotlib.figure import Figure
 
 from nnlib.fitting import gradient_descent
 from nnlib.paper import theorem1_architecture, theorem1_data
-from nnlib.viz.plotting import BOOK_STYLE, new_figure, plot_fit_history, plot_sample_and_response, use_book_style
+from nnlib.viz.plotting import BOOK_STYLE, book_inches, new_figure, plot_fit_history, plot_sample_and_response, use_book_style
 
 
 @pytest.fixture(scope="module")
@@ -142,7 +142,8 @@ def test_new_figure_makes_ncols_panels_side_by_side():
     xs = [ax.get_position().x0 for ax in axes]
     assert xs == sorted(xs)
     fig, ax = new_figure(width=4.0, height=2.0)
-    assert tuple(fig.get_size_inches()) == (4.0, 2.0)
+    assert tuple(fig.get_size_inches() * fig.dpi) == pytest.approx((400.0, 200.0))  # 100 px per unit
+    assert tuple(fig.get_size_inches()) == pytest.approx(book_inches(4.0, 2.0))
     assert not isinstance(ax, np.ndarray)
 
 

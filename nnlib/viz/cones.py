@@ -24,7 +24,7 @@ from mpl_toolkits.mplot3d.art3d import Poly3DCollection
 from .._checks import as_matrix, as_vector
 from ..cones import cone_cross_section, relu_cone_dimensions
 from .explorer import explorer, live_renderer
-from .plotting import BOOK_STYLE
+from .plotting import BOOK_STYLE, book_inches
 
 __all__ = ["cone_figure", "cone_explorer_figure", "cone_explorer_live", "cone_explorer"]
 
@@ -64,6 +64,10 @@ def _self_projecting_poly3d():
     return _Poly3D
 
 
+#: new_figure's scale of the cone figure (a fixed layout, laid out for it; see nnlib.viz.plotting).
+_SCALE = 0.93
+
+
 class _ConePanels:
     """The figure of :func:`cone_figure`, built once: a 3-D view of C_max(S) for n = 3 (left)
     and its cross-section by x1 + x2 + x3 = 1 (right).
@@ -82,7 +86,7 @@ class _ConePanels:
 
     def __init__(self):
         with plt.rc_context(BOOK_STYLE):
-            fig = plt.figure(figsize=(9.0, 4.2), layout="none")
+            fig = plt.figure(figsize=book_inches(9.0, 5.0, scale=_SCALE), dpi=100 / _SCALE, layout="none")
             ax3 = fig.add_subplot(1, 2, 1, projection="3d")
             ax2 = fig.add_subplot(1, 2, 2)
         # the triangle outline in both panels
@@ -104,7 +108,7 @@ class _ConePanels:
             (self.fills2[I],) = ax2.fill([0.0, 0.0, 0.0], [0.0, 0.0, 0.0], alpha=0.35, zorder=2)
             (self.segments2[I],) = ax2.plot([], [], "-", lw=3, zorder=3)
             self.names[I] = ax2.annotate(_face_name(I), (0.0, 0.0), textcoords="offset points", xytext=(0.0, 0.0),
-                                         fontsize=8, ha="center", va="center")
+                                         fontsize=8.5, ha="center", va="center")
             (self.points2[I],) = ax2.plot([], [], "o", ms=8, zorder=4)
         self.centre = _bary(np.full((1, 3), 1 / 3))[0]
         for i, xy in enumerate(_bary(tri)):
@@ -121,7 +125,7 @@ class _ConePanels:
                 xlabel="$x_2 + x_3/2$", ylabel="$(\\sqrt{3}/2)\\,x_3$")
         ax2.set_title("cross-section by $x_1+x_2+x_3=1$")
         # the legends: the triangle and one entry per dimension of face present (the entries
-        # look like the faces drawn in each panel), placed clear of the apex e3 of the cone
+        # look like the faces drawn in each panel), placed under the panels, clear of the data
         in_3d = {1: lambda c: Line2D([], [], color=c, lw=2.5), 2: lambda c: Line2D([], [], color=c, lw=2.5),
                  3: lambda c: Patch(facecolor=to_rgba(c, 0.35), edgecolor=c)}
         in_2d = {1: lambda c: Line2D([], [], ls="None", marker="o", color=c, ms=8),
@@ -130,12 +134,12 @@ class _ConePanels:
         for D in _DIMENSION_SETS:
             labels = [f"faces of dimension {d}" for d in D]
             self.legends3[D] = Legend(ax3, [outline3] + [in_3d[d](_DIM_COLOURS[d]) for d in D],
-                                      ["plane $x_1+x_2+x_3=1$"] + labels, loc="upper left", fontsize=7,
-                                      bbox_to_anchor=(-0.06, 1.02))
+                                      ["plane $x_1+x_2+x_3=1$"] + labels, loc="upper center", fontsize=8,
+                                      bbox_to_anchor=(0.5, -0.04), ncols=2)
             self.legends2[D] = Legend(ax2, [outline2] + [in_2d[d](_DIM_COLOURS[d]) for d in D],
-                                      ["triangle $x\\geq 0$, $\\sum x_i = 1$"] + labels, loc="upper right", fontsize=7,
-                                      bbox_to_anchor=(1.04, 1.0))
-        fig.subplots_adjust(left=0.0, right=0.98, bottom=0.12, top=0.8, wspace=0.05)
+                                      ["triangle $x\\geq 0$, $\\sum x_i = 1$"] + labels, loc="upper center", fontsize=8,
+                                      bbox_to_anchor=(0.5, -0.16), ncols=2)
+        fig.subplots_adjust(left=0.0, right=0.98, bottom=0.27, top=0.83, wspace=0.05)
         # the title: the caller's line, and below it the dimensions (a line of its own, still
         # in a live figure: it takes few values, see static_key)
         self.title = fig.suptitle(" ", fontsize=10)

@@ -103,7 +103,7 @@ class _NearestPointPanel:
     """
 
     def __init__(self, pictures: dict):
-        fig, ax = new_figure(1, width=_NEAREST_SIZE[0], height=_NEAREST_SIZE[1])
+        fig, ax = new_figure(1, width=_NEAREST_SIZE[0], height=_NEAREST_SIZE[1], scale=1.0)
         fig.set_layout_engine("none")
         ax.set_position(_NEAREST_AXES)
         self.length = 3 * 8.0  # the sectors reach the corners of every window the sliders (|t_i| <= 3) need
@@ -124,7 +124,7 @@ class _NearestPointPanel:
         ax.set(xlabel=r"$(x_1 - x_2)/\sqrt{2}$", ylabel=r"$(x_1 + x_2 - 2x_3)/\sqrt{6}$")
         for axis in (ax.xaxis, ax.yaxis):  # at most five short tick labels: a new window draws them all
             axis.set_major_locator(MaxNLocator(nbins=5, steps=[1, 2, 3, 4, 5, 10]))
-        self.title = ax.set_title(" ", fontsize=9)  # two lines: the verdict, then the numbers
+        self.title = ax.set_title(" ", fontsize=9.5)  # two lines: the verdict, then the numbers
         self.fig, self.ax = fig, ax
         self.shown = None
         self.static_key = None  # the activation shown: its sectors, samples and legend are still artists

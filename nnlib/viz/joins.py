@@ -6,6 +6,8 @@ the formulas of §5); this module draws them.
 
 from __future__ import annotations
 
+import textwrap
+
 import ipywidgets as w
 import matplotlib.pyplot as plt
 import numpy as np
@@ -29,7 +31,7 @@ def singular_value_figure(reports, labels, *, title: str):
     Values below the rounding level (``noise_rtol * s_1`` of the report) are drawn as
     down-pointing triangles at that level: their digits are noise, which the picture does not show.
     """
-    fig, ax = new_figure()
+    fig, ax = new_figure(1, width=7.0, height=4.0)
     for rep, label, color in zip(reports, labels, plt.rcParams["axes.prop_cycle"].by_key()["color"]):
         sv = np.maximum(rep.best.singular_values, 1e-300)
         idx = np.arange(1, sv.size + 1)
@@ -44,7 +46,7 @@ def singular_value_figure(reports, labels, *, title: str):
     ax.set_ylim(bottom=1e-18)
     ax.set_xlabel("index i of the singular value")
     ax.set_ylabel("singular value $s_i$ of the Jacobian")
-    ax.set_title(title)
+    ax.set_title(textwrap.fill(title, 56))  # a long title wraps instead of running past the picture
     # Centre left: between the spectra above and the rounding-level marks below, clear of both.
     ax.legend(fontsize=8, loc="center left")
     return fig

@@ -17,13 +17,25 @@ from .._checks import as_matrix, check_positive_float, check_positive_int
 from ..fitting import FitResult
 from .live import nice_limits
 
-__all__ = ["BOOK_STYLE", "PRINT_FIGURE_KWARGS", "use_book_style", "new_figure", "plot_fit_history", "plot_sample_and_response"]
+__all__ = ["BOOK_STYLE", "FIGURE_SCALE", "COLUMN_PX", "book_inches", "shown_text_sizes", "PRINT_FIGURE_KWARGS", "use_book_style", "new_figure", "plot_fit_history", "plot_sample_and_response"]
+
+#: Figures are drawn FIGURE_SCALE times as large in inches as asked, at 1/FIGURE_SCALE times the dpi:
+#: the same pixels (:data:`PIXELS_PER_INCH` per inch asked), with every text (sized in points)
+#: 1/FIGURE_SCALE times as large against the picture.  Sizes given to :func:`new_figure` are so in
+#: units of 100 px.  With 0.8, a 9.5-inch two-panel figure (950 px) shown in the book's 688 px column
+#: has 10 pt tick labels about 12.6 px high and 8 pt legends about 10 px (at scale 1: 10 and 8 px);
+#: tests/test_legibility.py checks every chapter's figure builder against those floors.
+FIGURE_SCALE = 0.8
+#: Pixels per inch asked of :func:`new_figure` (the figure's own dpi is this over FIGURE_SCALE).
+PIXELS_PER_INCH = 100
+#: Width and height (in units of 100 px) of a one-panel figure made by :func:`new_figure`.
+DEFAULT_SIZE = (7.0, 3.6)
 
 #: matplotlib rc settings used by every chapter.
 BOOK_STYLE = {
-    "figure.figsize": (7.0, 3.6),
-    "figure.dpi": 100,
-    "savefig.dpi": 100,
+    "figure.figsize": (DEFAULT_SIZE[0] * FIGURE_SCALE, DEFAULT_SIZE[1] * FIGURE_SCALE),
+    "figure.dpi": PIXELS_PER_INCH / FIGURE_SCALE,
+    "savefig.dpi": PIXELS_PER_INCH / FIGURE_SCALE,
     "axes.grid": True,
     "grid.alpha": 0.3,
     "axes.spines.top": False,
@@ -65,15 +77,32 @@ def use_book_style() -> None:
         set_matplotlib_formats("png", **PRINT_FIGURE_KWARGS)
 
 
-def new_figure(ncols: int = 1, *, width: float | None = None, height: float | None = None):
-    """A figure with ``ncols`` axes side by side, in the book's style; returns (fig, axes)."""
+def new_figure(ncols: int = 1, *, width: float | None = None, height: float | None = None,
+               scale: float = FIGURE_SCALE):
+    """A figure with ``ncols`` axes side by side, in the book's style; returns (fig, axes).
+
+    ``width`` and ``height`` are in units of 100 px (default :data:`DEFAULT_SIZE`, and 0.7 of its
+    width per panel for several panels); the figure is :data:`FIGURE_SCALE` times that in inches
+    at ``100 / FIGURE_SCALE`` dpi, so its fonts read larger than at 100 dpi (see FIGURE_SCALE).
+    A widget whose axes sit at fixed figure fractions passes the ``scale`` its layout was made
+    for: 1 (the inches asked, at 100 dpi) for the 7- and 8-unit-wide spectrum and plane pictures,
+    legible at that scale; the fit panels 0.85, the chapter-6 target panels 0.86.
+    """
     ncols = check_positive_int("ncols", ncols, high=100)
     width = None if width is None else check_positive_float("width", width)
     height = None if height is None else check_positive_float("height", height)
-    w, h = BOOK_STYLE["figure.figsize"]
+    w, h = DEFAULT_SIZE
+    scale = check_positive_float("scale", scale)
+    size = (width or w * (1 if ncols == 1 else 0.7 * ncols), height or h)
     with plt.rc_context(BOOK_STYLE):
-        fig, axes = plt.subplots(1, ncols, figsize=(width or w * (1 if ncols == 1 else 0.7 * ncols), height or h))
+        fig, axes = plt.subplots(1, ncols, figsize=book_inches(*size, scale=scale), dpi=PIXELS_PER_INCH / scale)
     return fig, axes
+
+
+def book_inches(width: float, height: float, *, scale: float = FIGURE_SCALE) -> tuple[float, float]:
+    """The size in inches, in the book's style, of a figure ``width`` x ``height`` hundred pixels
+    (drawn at ``100 / scale`` dpi)."""
+    return (width * scale, height * scale)
 
 
 def _log_limits(values) -> tuple[float, float]:
@@ -117,7 +146,7 @@ class SpectrumPanel:
     def __init__(self, marks, *, noise: bool = False):
         from matplotlib.ticker import MaxNLocator
 
-        fig, ax = new_figure(1, width=7.0, height=3.8)
+        fig, ax = new_figure(1, width=7.0, height=3.8, scale=1.0)  # fixed layout, see new_figure
         fig.set_layout_engine("none")
         ax.set_position([0.115, 0.13, 0.575, 0.68])
         ax.set_yscale("log")
@@ -180,12 +209,12 @@ class FitHistoryPanels:
     """
 
     def __init__(self, n_lines: int = 1, *, title: bool = True):
-        fig, (ax_loss, ax_norm) = new_figure(2)
+        fig, (ax_loss, ax_norm) = new_figure(2, scale=0.85)
         # Fixed margins instead of constrained layout: a live figure keeps the layout of its first
         # drawing, so the layout must not depend on the first run's tick labels.
         fig.set_layout_engine("none")
-        ax_loss.set_position([0.075, 0.14, 0.405, 0.71])
-        ax_norm.set_position([0.58, 0.14, 0.405, 0.71])
+        ax_loss.set_position([0.088, 0.165, 0.39, 0.665])
+        ax_norm.set_position([0.59, 0.165, 0.39, 0.665])
         self.loss_lines = [ax_loss.plot([], [], label=f"run {i + 1}")[0] for i in range(n_lines)]
         self.norm_lines = [ax_norm.plot([], [], label=f"run {i + 1}")[0] for i in range(n_lines)]
         for ax in (ax_loss, ax_norm):
@@ -270,3 +299,57 @@ def plot_sample_and_response(S, T, *, title: str = "the sample S and the respons
     ax_t.set_title(r"responses $t_i \in \mathbb{R}^2$")
     fig.suptitle(title)
     return fig
+
+
+#: The book's text column (px) at desktop widths.
+COLUMN_PX = 688
+
+
+def shown_text_sizes(fig, column_px: float = COLUMN_PX) -> dict[str, float]:
+    """The smallest visible text of each kind in ``fig``, in px as the page shows it ``column_px`` wide.
+
+    A text of ``s`` pt in a figure ``w`` inches wide at ``dpi`` is ``s * dpi / 72`` px in the PNG
+    of ``w * dpi`` px, shown ``column_px`` wide: ``s * column_px / (72 * w)`` px (the dpi cancels).
+    Kinds: ``"ticks"`` (tick labels), ``"legend"`` (legend entries and titles), ``"title"``
+    (axes titles and the figure's suptitle), ``"label"`` (axis labels), ``"text"`` (any other
+    text: annotations, figure texts).  Empty or invisible texts are skipped; a kind with none is
+    left out.
+    """
+    from matplotlib.legend import Legend
+
+    column_px = check_positive_float("column_px", column_px)
+    per_pt = column_px / (72.0 * fig.get_size_inches()[0])
+    found: dict[str, list] = {"ticks": [], "legend": [], "title": [], "label": [], "text": []}
+
+    def add(kind, text):
+        if text is not None and text.get_visible() and text.get_text().strip():
+            found[kind].append(text.get_fontsize())
+
+    if fig.canvas is None or not hasattr(fig.canvas, "draw"):  # pragma: no cover - every Figure has a canvas
+        raise TypeError("fig must be a matplotlib Figure")
+    fig.canvas.draw()  # tick labels get their text when drawn
+    for ax in fig.axes:
+        if not ax.get_visible():
+            continue
+        axes = [ax.xaxis, ax.yaxis] + ([ax.zaxis] if hasattr(ax, "zaxis") else [])
+        for axis in axes:
+            for t in axis.get_ticklabels(which="both"):
+                add("ticks", t)
+            add("label", axis.label)
+        for t in (ax.title, ax._left_title, ax._right_title):
+            add("title", t)
+        for legend in {id(a): a for a in ax.get_children() if isinstance(a, Legend)}.values():
+            if legend.get_visible():
+                for t in [*legend.get_texts(), legend.get_title()]:
+                    add("legend", t)
+        for t in ax.texts:
+            add("text", t)
+    for legend in fig.legends:
+        for t in [*legend.get_texts(), legend.get_title()]:
+            add("legend", t)
+    if fig._suptitle is not None:
+        add("title", fig._suptitle)
+    for t in fig.texts:
+        if t is not fig._suptitle:
+            add("text", t)
+    return {kind: min(sizes) * per_pt for kind, sizes in found.items() if sizes}

@@ -24,8 +24,10 @@ __all__ = ["target_figure", "target_live", "target_explorer"]
 _WIDGET_S = np.array([0.0, 1.0, 2.0])
 #: Figure size (inches) and axes rectangles (figure fractions) of the widget: a fixed layout, so
 #: that the picture does not depend on the target drawn first (a live figure keeps its layout).
-_TARGET_SIZE = (9.5, 4.4)
-_TARGET_AXES = ((0.75 / 9.5, 1.0 / 4.4, 3.75 / 9.5, 2.75 / 4.4), (5.55 / 9.5, 1.0 / 4.4, 3.75 / 9.5, 2.75 / 4.4))
+_TARGET_SIZE = (9.5, 5.2)
+_TARGET_AXES = ((0.85 / 9.5, 1.65 / 5.2, 3.65 / 9.5, 2.65 / 5.2), (5.65 / 9.5, 1.65 / 5.2, 3.65 / 9.5, 2.65 / 5.2))
+#: new_figure's scale of the widget (a fixed layout: the axes rectangles above are laid out for it).
+_TARGET_SCALE = 0.86
 #: The right panel's window: every excess loss (floored at 1e-17) and weight norm of the sliders' range.
 _TARGET_LOG_WINDOW = (1e-18, 1e3)
 
@@ -44,7 +46,7 @@ class _TargetPanels:
     """
 
     def __init__(self, radii, limit: float):
-        fig, (ax1, ax2) = new_figure(2, width=_TARGET_SIZE[0], height=_TARGET_SIZE[1])
+        fig, (ax1, ax2) = new_figure(2, width=_TARGET_SIZE[0], height=_TARGET_SIZE[1], scale=_TARGET_SCALE)
         fig.set_layout_engine("none")
         ax1.set_position(_TARGET_AXES[0])
         ax2.set_position(_TARGET_AXES[1])
@@ -59,7 +61,7 @@ class _TargetPanels:
                                    label="nearest point(s) of the closure")
         ax1.set(xlabel="sample point s", ylabel="value", xlim=(-0.2, 2.2))
         self.left_title = ax1.set_title(" ")
-        self.legend = ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=3, fontsize=7)
+        self.legend = ax1.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=2, fontsize=8)
         (self.excess,) = ax2.semilogy(radii, np.ones_like(radii), "o-", ms=3, label="best loss − infimum, ‖θ‖ ≤ R")
         (self.norm,) = ax2.semilogy(radii, np.ones_like(radii), "s--", ms=3, label="‖θ‖ of those weights")
         (self.unresolved,) = ax2.semilogy([], [], "v", ms=5, color="tab:gray",
@@ -67,7 +69,7 @@ class _TargetPanels:
         ax2.set(xlabel="norm bound R", ylabel="excess loss / weight norm", title="excess loss and weight norm against R",
                 xlim=(0.0, float(np.max(radii)) + 1.0), ylim=_TARGET_LOG_WINDOW)
         # one column: in two, the last label ran past the right edge of the picture
-        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.17), ncol=1, fontsize=7)
+        ax2.legend(loc="upper center", bbox_to_anchor=(0.5, -0.2), ncol=1, fontsize=8)
         fig.suptitle("tanh 1-1-1 network on s = (0, 1, 2): best fits to a target T'")
         self.fig, self.ax1, self.ax2 = fig, ax1, ax2
         self.static_key = (True, True, True)
