@@ -46,7 +46,7 @@ def singular_value_figure(reports, labels, *, title: str):
     ax.set_ylim(bottom=1e-18)
     ax.set_xlabel("index i of the singular value")
     ax.set_ylabel("singular value $s_i$ of the Jacobian")
-    ax.set_title(textwrap.fill(title, 56))  # a long title wraps instead of running past the picture
+    ax.set_title(textwrap.fill(title, 52))  # a long title wraps instead of running past the picture
     # Centre left: between the spectra above and the rounding-level marks below, clear of both.
     ax.legend(fontsize=8, loc="center left")
     return fig
@@ -66,7 +66,7 @@ def join_locus_figure(S, inside, outside, *, title: str):
             ax.scatter(P[:, 0], P[:, 1], label=label, **style)
     ax.set_aspect("equal")
     ax.set_xlabel("first coordinate in the plane $\\perp \\mathbb{1}$")
-    ax.set_ylabel("second coordinate in the plane $\\perp \\mathbb{1}$")
+    ax.set_ylabel("second coordinate\nin the plane $\\perp \\mathbb{1}$")  # one line was taller than the disc
     ax.set_title(title)
     # Outside the disc of points, in the margin the equal aspect leaves on the right.
     ax.legend(fontsize=9, loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0)

@@ -294,7 +294,7 @@ def plot_sample_and_response(S, T, *, title: str = "the sample S and the respons
             ax.annotate(f"${name}_{i}$", (x, y), textcoords="offset points", xytext=(5, 5))
         ax.set(xlabel="first coordinate", ylabel="second coordinate")
         ax.margins(0.15, 0.3)
-        ax.legend(loc="lower left")
+        ax.legend(loc="upper left")  # empty there for the data (16); lower left covered s_1 and t_5
     ax_s.set_title(r"inputs $s_i \in \mathbb{R}^2$")
     ax_t.set_title(r"responses $t_i \in \mathbb{R}^2$")
     fig.suptitle(title)
