@@ -183,18 +183,21 @@ $(VENV)/.lite-installed: $(VENV)/.installed
 # writer, then latexmk) with xelatex as engine (_config.yml, latex:), which takes the prose's
 # Unicode (ψ, Σ, °, ≤) as it is. It executes notebooks like `make book` (same cache). TeX Live comes
 # from Debian's packages, installed here when xelatex or latexmk is missing (apt-get, as root or
-# through sudo). Not part of `make test` (a few minutes more); .ci/run may call it.
-TEX_PACKAGES := texlive-latex-extra texlive-fonts-recommended texlive-xetex texlive-plain-generic latexmk fonts-freefont-otf
+# through sudo), with poppler-utils for tests/pdf/check_pdf.py, which reads the PDF back (numbers
+# pasted, no raw markup, statements, proofs, exercises, numbered captions). Not part of `make test`
+# (a few minutes more); .ci/run may call it.
+TEX_PACKAGES := texlive-latex-extra texlive-fonts-recommended texlive-xetex texlive-plain-generic latexmk fonts-freefont-otf poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 .PHONY: pdf
 pdf: venv assets _build/.cache-inputs
-	@if ! command -v xelatex >/dev/null || ! command -v latexmk >/dev/null; then \
+	@if ! command -v xelatex >/dev/null || ! command -v latexmk >/dev/null || ! command -v pdftotext >/dev/null; then \
 	  echo "make pdf: installing TeX Live from Debian: $(TEX_PACKAGES)"; \
 	  $(SUDO) apt-get update -qq; \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES); \
 	fi
 	$(BIN)/jupyter-book build . --builder pdflatex --keep-going
 	@test -s _build/latex/book.pdf && ls -l _build/latex/book.pdf
+	$(BIN)/pytest tests/pdf/check_pdf.py -p no:cacheprovider
 
 # ---------------------------------------------------------------- test
 # Each step stops the make on failure; pytest's exit code 5 ("no tests ran")

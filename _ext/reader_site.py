@@ -27,6 +27,9 @@
      replacement) on every page, although its CSS already draws every icon the pages use from the
      Font Awesome webfont. The ``<script>`` is removed from the written pages (``build-finished``;
      the theme's template writes it directly, outside Sphinx's script list).
+5. **Search snippets that read as prose.** On the search page, ``nnlib-search.js`` takes each hit's
+   summary from the article's text (no header, contents list, code cells or outputs) with math read
+   as text (``\\psi_k`` as ψ_k), centred on the query (see the file).
 """
 
 from __future__ import annotations
@@ -121,11 +124,18 @@ def _drop_fontawesome_js(app: Sphinx, exception) -> None:
     logger.info("reader_site: fontawesome.js dropped from %d pages (icons come from the theme's webfont CSS)", n)
 
 
+def _search_snippets(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    # Only the search page shows snippets; deferred, so it runs after the page's searchtools.js.
+    if pagename == "search":
+        app.add_js_file("nnlib-search.js", loading_method="defer", priority=900)
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure, priority=450)
     app.add_css_file("nnlib-book.css", priority=800)
     app.add_js_file("nnlib-book.js", loading_method="defer", priority=800)
     # After myst-nb has added the widget manager to the page (default priority 500).
     app.connect("html-page-context", _lazy_widget_manager, priority=950)
+    app.connect("html-page-context", _search_snippets)
     app.connect("build-finished", _drop_fontawesome_js)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

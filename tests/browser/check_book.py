@@ -572,9 +572,44 @@ def test_page_weight_per_page_within_budget(browser, site):
 
 
 # ------------------------------------------------------------------ search (issue 18 item 9)
-@pytest.mark.parametrize("query", ["ψ", "psi", "Join"])
+# Raw TeX in a search snippet: a math delimiter or a control word ("\\(k\\)", "\\psi_k", "\\begin{split}").
+RAW_TEX = re.compile(r"\\[()\[\]]|\\[A-Za-z]{2,}")
+RESULTS_AND_SNIPPETS = """() => Array.from(document.querySelectorAll('#search-results li')).map(li => ({
+  href: li.querySelector('a').href,
+  snippet: li.querySelector('p.context') ? li.querySelector('p.context').textContent : null,
+}))"""
+
+
+def snippet_problems(query: str, results: list[dict]) -> list[str]:
+    """What is wrong with the snippets of a search for ``query``: the glossary's snippet (and so at
+    least one) must show the query's words, and no snippet may show raw TeX."""
+    problems = []
+    words = query.lower().split()
+    glossary = [r for r in results if "appendix/glossary.html" in r["href"]]
+    if not glossary or not glossary[0]["snippet"]:
+        problems.append(f"no snippet under the glossary's result for {query!r}")
+    elif not all(w in glossary[0]["snippet"].lower() for w in words):
+        problems.append(f"the glossary's snippet for {query!r} does not show it: {glossary[0]['snippet']!r}")
+    for r in results:
+        if r["snippet"] and RAW_TEX.search(r["snippet"]):
+            problems.append(f"raw TeX in the snippet of {r['href']}: {r['snippet']!r}")
+    return problems
+
+
+def test_snippet_problems_catches_raw_tex_and_missing_words():
+    """The snippet check fails on Sphinx's own summaries (raw TeX, the query nowhere)."""
+    glossary = "http://x/chapters/appendix/glossary.html"
+    assert snippet_problems("psi", [{"href": glossary, "snippet": "plain text (ψ, psi), so ..."}]) == []
+    assert snippet_problems("psi", [{"href": glossary, "snippet": "Symbol Plain text \\(k\\) k the number"}])
+    assert snippet_problems("weights map", [{"href": glossary, "snippet": "the weights: the matrices"}])
+    assert snippet_problems("ψ", [{"href": glossary, "snippet": None}])
+    assert snippet_problems("ψ", [{"href": glossary, "snippet": "ψ"}, {"href": "http://x/a.html", "snippet": "map \\psi_k : \\Theta"}])
+
+
+@pytest.mark.parametrize("query", ["ψ", "psi", "Join", "weights map"])
 def test_search_finds_the_notation(browser, site, query):
-    """The theme's search (Sphinx's index) finds the glossary for a symbol of the paper's notation."""
+    """The theme's search (Sphinx's index) finds the glossary for a symbol of the paper's notation,
+    and its results carry snippets that show the query in readable text (book_assets/nnlib-search.js)."""
     base, _ = site
     visit = Visit(browser, urljoin(base, f"search.html?q={query}"))
     page = visit.page
@@ -582,6 +617,11 @@ def test_search_finds_the_notation(browser, site, query):
         page.wait_for_function("document.querySelector('#search-results') && /found|No results|did not match/i.test(document.querySelector('#search-results').innerText)", timeout=20_000)
         hrefs = page.eval_on_selector_all("#search-results li a", "as => as.map(a => a.href)")
         assert any("appendix/glossary.html" in h for h in hrefs), f"search for {query!r} does not list the glossary: {hrefs[:5]}"
+        # Each snippet is fetched after its result is listed; wait for the glossary's.
+        page.wait_for_function("Array.from(document.querySelectorAll('#search-results li')).some(li => /appendix\\/glossary\\.html/.test(li.querySelector('a').href) && li.querySelector('p.context'))", timeout=20_000)
+        page.wait_for_timeout(1_000)
+        problems = snippet_problems(query, page.evaluate(RESULTS_AND_SNIPPETS))
+        assert problems == [], "\n".join(problems)
     finally:
         visit.close()
 
