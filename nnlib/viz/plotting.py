@@ -20,7 +20,7 @@ from .live import nice_limits
 __all__ = ["BOOK_STYLE", "FIGURE_SCALE", "COLUMN_PX", "book_inches", "shown_text_sizes", "PRINT_FIGURE_KWARGS", "use_book_style", "new_figure", "plot_fit_history", "plot_sample_and_response"]
 
 #: Figures are drawn FIGURE_SCALE times as large in inches as asked, at 1/FIGURE_SCALE times the dpi:
-#: the same pixels (:data:`PIXELS_PER_INCH` per inch asked), with every text (sized in points)
+#: the same pixels (``PIXELS_PER_INCH`` per inch asked), with every text (sized in points)
 #: 1/FIGURE_SCALE times as large against the picture.  Sizes given to :func:`new_figure` are so in
 #: units of 100 px.  With 0.8, a 9.5-inch two-panel figure (950 px) shown in the book's 688 px column
 #: has 10 pt tick labels about 12.6 px high and 8 pt legends about 10 px (at scale 1: 10 and 8 px);
@@ -81,7 +81,7 @@ def new_figure(ncols: int = 1, *, width: float | None = None, height: float | No
                scale: float = FIGURE_SCALE):
     """A figure with ``ncols`` axes side by side, in the book's style; returns (fig, axes).
 
-    ``width`` and ``height`` are in units of 100 px (default :data:`DEFAULT_SIZE`, and 0.7 of its
+    ``width`` and ``height`` are in units of 100 px (default ``DEFAULT_SIZE``, and 0.7 of its
     width per panel for several panels); the figure is :data:`FIGURE_SCALE` times that in inches
     at ``100 / FIGURE_SCALE`` dpi, so its fonts read larger than at 100 dpi (see FIGURE_SCALE).
     A widget whose axes sit at fixed figure fractions passes the ``scale`` its layout was made
