@@ -195,6 +195,7 @@ OVERRIDES = {
                                               "layers": [(np.array([[1, 2], [3, 4]]), np.array([1, 1])),
                                                          (np.array([[1, 1]]), np.array([0]))]},
     "format_excess": {"value": 1.5, "level": 1.0},
+    "book_inches": {"width": 4.0, "height": 2.0},
     "Descent": {"step": 0.01},
     "step_size_scan": {"thetas0": THETA[None, :], "steps": np.array([0.01, 0.1]), "n_steps": 5},
     "live_renderer": {"panels": _live_panels(), "show": lambda **values: None},

@@ -101,7 +101,16 @@ def new_figure(ncols: int = 1, *, width: float | None = None, height: float | No
 
 def book_inches(width: float, height: float, *, scale: float = FIGURE_SCALE) -> tuple[float, float]:
     """The size in inches, in the book's style, of a figure ``width`` x ``height`` hundred pixels
-    (drawn at ``100 / scale`` dpi)."""
+    (drawn at ``100 / scale`` dpi).
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``width``, ``height`` or ``scale`` is not a finite real number > 0.
+    """
+    width = check_positive_float("width", width)
+    height = check_positive_float("height", height)
+    scale = check_positive_float("scale", scale)
     return (width * scale, height * scale)
 
 
