@@ -48,12 +48,15 @@ def run_chapter(path) -> dict:
                 client.execute_cell(cell, idx)
             except Exception as exc:  # CellExecutionError, CellTimeoutError, DeadKernelError
                 status = f"{type(exc).__name__} in cell {idx}"
-            cells.append((idx, time.perf_counter() - c0, cell.source.splitlines()[0][:70] if cell.source else ""))
+            install = "nnlib-install" in cell.metadata.get("tags", [])  # tools/install_cell.py's, a no-op here
+            source = cell.source.splitlines()[0][:70] if cell.source else ""
+            cells.append((idx, time.perf_counter() - c0, source, install))
             if status != "ok":
                 break
         t_cells = time.perf_counter() - t0 - t_kernel
     wall = time.perf_counter() - t0
-    first = cells[0][1] if cells else 0.0
+    # The first cell after the install cell: the chapter's imports.
+    first = next((c[1] for c in cells if not c[3]), 0.0)
     slow = sorted(cells, key=lambda c: -c[1])[:3]
     return {
         "wall": wall,
@@ -61,7 +64,7 @@ def run_chapter(path) -> dict:
         "first_cell": first,
         "other_cells": t_cells - first,
         "shutdown": wall - t_kernel - t_cells,
-        "slowest_cells": [{"cell": i, "seconds": round(s, 3), "source": src} for i, s, src in slow],
+        "slowest_cells": [{"cell": i, "seconds": round(s, 3), "source": src} for i, s, src, _ in slow],
         "status": status,
     }
 

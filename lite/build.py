@@ -61,8 +61,9 @@ LAB_EXTENSIONS = LAB_EXTENSIONS_NEEDED | {"jupyterlab_pygments"}  # kept when pr
 NOTE_SOURCE = """\
 **Live copy of this chapter**, running in your browser: Python compiled to WebAssembly (Pyodide in
 JupyterLite), no server. *Run > Run All Cells* runs it; the first cell installs nnlib from this site.
-Numbers written like {glue:text}`name` in the text are filled in on the book's page from the values
-the code hands to `glue`; here they stay as written. Nothing you change here is sent anywhere."""
+Numbers written like {eval}`name` in the text are filled in on the book's page (and in Jupyter Lab
+with jupyterlab-myst) from the values the code hands to `glue`; here they stay as written. Nothing
+you change here is sent anywhere."""
 
 SETUP_SOURCE = """\
 # Browser copy (JupyterLite, Python compiled to WebAssembly): nnlib and its dependencies are
@@ -173,6 +174,9 @@ def browser_wheels(work: Path) -> list[Path]:
 
 def lite_notebook(path: Path) -> dict:
     nb = json.loads(path.read_text(encoding="utf-8"))
+    # The chapter's own install cell (tools/install_cell.py: pip from the book's repository) is for
+    # Colab and downloaded copies; here the setup cell below installs nnlib from the site.
+    nb["cells"] = [c for c in nb["cells"] if "nnlib-install" not in c.get("metadata", {}).get("tags", [])]
     for cell in nb["cells"]:
         if cell["cell_type"] == "code":
             cell["outputs"], cell["execution_count"] = [], None

@@ -9,6 +9,9 @@ the glued text; nbval checks the glued output against a fresh run) that also bin
 is run (the cells' ``user_expressions`` metadata).
 
 ``myst_nb`` (the ``book`` extra) is imported when :func:`glue` is first called, not before.
+Where it is not installed (a chapter run in Colab or another plain Jupyter after the chapter's
+install cell, which installs nnlib alone), :func:`glue` still binds the name, and shows the value
+when ``display`` is true; only the book's glue record, which nothing there reads, is not written.
 """
 
 from __future__ import annotations
@@ -75,9 +78,15 @@ def glue(name: str, value: Any, display: bool = True) -> None:
                 f"name {name!r} is already a variable of this notebook holding another value: glue "
                 f"that variable itself (glue({name!r}, {name}, ...)) or choose another name"
             )
-    from myst_nb import glue as myst_glue
+    try:
+        from myst_nb import glue as myst_glue
+    except ImportError:  # no book build here: nothing reads the glue record
+        if display:
+            from IPython.display import display as show
 
-    myst_glue(name, value, display=display)
+            show(value)
+    else:
+        myst_glue(name, value, display=display)
     if namespace is not None:
         namespace[name] = value
         _BOUND[name] = value

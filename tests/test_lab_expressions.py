@@ -133,3 +133,18 @@ def test_glue_needs_an_identifier(shell, bad):
 def test_glue_display_must_be_a_bool(shell):
     with pytest.raises(TypeError, match="display must be True or False"):
         book.glue("x", 1.0, display="no")
+
+
+def test_without_myst_nb_glue_still_binds_and_shows_the_value(shell, monkeypatch):
+    """Colab after the install cell has nnlib but not myst-nb: the chapter still runs."""
+    import sys
+
+    import IPython.display
+
+    shown = []
+    monkeypatch.setitem(sys.modules, "myst_nb", None)  # import myst_nb -> ImportError
+    monkeypatch.setattr(IPython.display, "display", lambda value: shown.append(value))
+    book.glue("hidden", 0.25, display=False)
+    book.glue("shown", 0.5)
+    assert shell.user_ns["hidden"] == 0.25 and shell.user_ns["shown"] == 0.5
+    assert shown == [0.5]

@@ -345,7 +345,8 @@ def repository_is_placeholder() -> bool:
 
 @pytest.mark.parametrize("docname", NOTEBOOKS)
 def test_chapter_page_offers_binder_colab_and_the_notebook(browser, site, docname):
-    """Launch buttons exist exactly when the repository is real; the notebook download always."""
+    """Launch buttons exist exactly when the repository is real; the notebook download always, and
+    the downloaded notebook opens with the cell that installs nnlib outside the repository."""
     base, _ = site
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     repo = config["repository"]["url"].rstrip("/")
@@ -371,6 +372,14 @@ def test_chapter_page_offers_binder_colab_and_the_notebook(browser, site, docnam
         assert response.status == 200
         notebook = json.loads(response.text())
         assert notebook["nbformat"] == 4 and any(c.get("outputs") for c in notebook["cells"] if c["cell_type"] == "code")
+        # Outside the repository (Colab, a download) the notebook's first code cell installs nnlib
+        # (tools/install_cell.py, from this repository setting); the page itself does not show it.
+        first = next(c for c in notebook["cells"] if c["cell_type"] == "code")
+        assert "nnlib-install" in first["metadata"].get("tags", []), "the downloaded notebook has no install cell first"
+        assert f'NNLIB_REPOSITORY = "{repo if not repository_is_placeholder() else "https://github.com/OWNER/REPO"}"' in "".join(
+            first["source"]
+        ), "the install cell names another repository than _config.yml"
+        assert "NNLIB_REPOSITORY" not in page.inner_text(".bd-article"), "the page shows the install cell"
     finally:
         visit.close()
 
