@@ -405,16 +405,21 @@ def page_weights_section(pw: dict) -> list[str]:
     1280 px, no scrolling, and the number of requests), run on the two builds named in the file.
     """
     out = ["", "## 7. Page weight", "", pw["method"], "",
-           "| page | before: MB | requests | after: MB | requests | after, widgets woken: MB | requests |",
-           "| --- | --- | --- | --- | --- | --- | --- |"]
+           "| page | before: MB | requests | after: MB | requests | after, widgets woken: MB | requests |"
+           + (" now: MB | requests |" if "now" in pw else ""),
+           "| --- | --- | --- | --- | --- | --- | --- |" + (" --- | --- |" if "now" in pw else "")]
     after_woken = pw.get("after_woken", {})
-    for page, before in pw["before"].items():
-        after = pw["after"].get(page)
-        woken = after_woken.get(page)
-        cells = [f"{before['bytes'] / 1e6:.2f}", str(before["requests"])]
+    now = pw.get("now", {})
+    for page in dict.fromkeys([*pw["before"], *now]):
+        before, after, woken = pw["before"].get(page), pw["after"].get(page), after_woken.get(page)
+        cells = [f"{before['bytes'] / 1e6:.2f}", str(before["requests"])] if before else ["n/a", "n/a"]
         cells += [f"{after['bytes'] / 1e6:.2f}", str(after["requests"])] if after else ["n/a", "n/a"]
         cells += [f"{woken['bytes'] / 1e6:.2f}", str(woken["requests"])] if woken else ["=", "="]
+        if "now" in pw:
+            cells += [f"{now[page]['bytes'] / 1e6:.2f}", str(now[page]["requests"])] if page in now else ["n/a", "n/a"]
         out.append(f"| {page} | " + " | ".join(cells) + " |")
+    if "now" in pw:
+        out += ["", f"*Now*: {pw['now_label']}."]
     out += ["", pw["notes"]]
     return out
 
