@@ -184,8 +184,11 @@ $(VENV)/.lite-installed: $(VENV)/.installed
 # Unicode (ψ, Σ, °, ≤) as it is. It executes notebooks like `make book` (same cache). TeX Live comes
 # from Debian's packages, installed here when xelatex or latexmk is missing (apt-get, as root or
 # through sudo), with poppler-utils for tests/pdf/check_pdf.py, which reads the PDF back (numbers
-# pasted, no raw markup, statements, proofs, exercises, numbered captions). Not part of `make test`
-# (a few minutes more); .ci/run may call it.
+# pasted, no raw markup, statements, proofs, exercises, numbered captions; the front page as front
+# matter, chapters numbered as on the HTML pages, appendices lettered: _ext/pdf_fixes.py). Not part
+# of `make test`, nor of .ci/run: the TeX Live packages are a 145 MB download (424 MB installed;
+# 6 min to install here under load); the build takes about a minute once the notebooks are in the
+# execution cache (64 s at load 2.5-5; 4.6 min from a fresh clone, which executes them).
 TEX_PACKAGES := texlive-latex-extra texlive-fonts-recommended texlive-xetex texlive-plain-generic latexmk fonts-freefont-otf poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 .PHONY: pdf

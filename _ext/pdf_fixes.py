@@ -9,26 +9,71 @@
    ``ledger.confirm``, figure code) shows its code only when the reader opens it. A PDF has no
    toggle, so its code is left out there and the cell's output stays (the ``remove-input`` tag
    already removes code from every format).
+3. **The book's structure.** Sphinx's LaTeX writer makes every second-level heading of the front page
+   a chapter (six short chapters with chapter headings before chapter 1) and numbers no chapter
+   (the preamble of _config.yml turns LaTeX's numbering off, since the HTML titles carry their own
+   numbers). Here the front page becomes front matter: its introduction and sections form one
+   unnumbered chapter, "About this book", its pages numbered i, ii, ... after the contents. The
+   other chapters of _toc.yml are LaTeX chapters numbered as on the HTML pages: the
+   "N. " of a title "N. Title" becomes the chapter's number N (the title keeps the rest; sections
+   keep their written "N.M"). The chapters of the part captioned "Appendices" follow
+   ``\\appendix``: Appendix A, B, ... The macros these steps call are in ``PREAMBLE``.
+   Sphinx's bibliography environment opened a second, empty "Bibliography" chapter after the
+   Bibliography appendix's own heading: it now continues the appendix. The domain indices keep
+   the Python module index; sphinx-proof's "Proof Index" (statement labels such as
+   ``paper-theorem-2`` listed by file name) is left out.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
+from sphinx.config import Config
 from sphinx.transforms.post_transforms import SphinxPostTransform
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 HIDDEN_INPUT_TAG = "tag_hide-input"
+FRONT_MATTER_TITLE = "About this book"
+APPENDICES_CAPTION = "Appendices"
+CHAPTER_NUMBER = re.compile(r"^(\d+)\.\s+")
+
+# LaTeX for the structure (item 3): the front matter unnumbered with roman page numbers (the
+# contents page starts them: the "tableofcontents" element below), the main matter numbered by
+# chapter from page 1, the appendices lettered. secnumdepth 0 numbers chapters only: section titles
+# carry the book's own "N.M". The bibliography environment without its own chapter heading.
+PREAMBLE = r"""
+\makeatletter
+\newcommand{\nnlibfrontmatter}{\setcounter{secnumdepth}{-1}}
+\newcommand{\nnlibmainmatter}{\clearpage\pagenumbering{arabic}\setcounter{secnumdepth}{0}}
+\newcommand{\nnlibchapter}[1]{\setcounter{chapter}{\numexpr#1-1\relax}}
+\newcommand{\nnlibappendix}{\appendix\setcounter{secnumdepth}{0}}
+\renewenvironment{sphinxthebibliography}[1]{%
+  \let\nnlib@chapter\chapter\def\chapter{\@ifstar\@gobble\@gobble}%
+  \begin{thebibliography}{#1}\let\chapter\nnlib@chapter}{\end{thebibliography}}
+\makeatother
+"""
+# Sphinx's \sphinxtableofcontents without its switch to arabic page numbers after the contents:
+# the front matter that follows keeps roman numbers, \nnlibmainmatter starts arabic ones.
+TABLE_OF_CONTENTS = r"""\pagenumbering{roman}
+\begingroup\parskip 0pt\relax\sphinxtableofcontentshook\tableofcontents\endgroup
+\clearpage
+"""
 
 
 class PdfFixes(SphinxPostTransform):
-    """The two changes above, on the doctree the LaTeX builder writes."""
+    """The changes above, on the doctree the LaTeX builder writes."""
 
     default_priority = 200
     formats = ("latex",)
 
     def run(self, **kwargs: Any) -> None:
+        self._structure()
         for admonition in list(self.document.findall(nodes.admonition)):
             if "proof" in admonition["classes"] and not any(isinstance(c, nodes.title) for c in admonition.children):
                 admonition.replace_self(self._plain_proof(admonition))
@@ -37,6 +82,52 @@ class PdfFixes(SphinxPostTransform):
                 for source in list(cell.findall(nodes.container)):
                     if "cell_input" in source["classes"]:
                         source.parent.remove(source)
+
+    def _structure(self) -> None:
+        """Front matter, numbered chapters and appendices (item 3), on the whole book's doctree."""
+        if not any(True for _ in self.document.findall(addnodes.start_of_file)):
+            return  # not the assembled book (one page only)
+        root = next(iter(self.document.findall(nodes.section)), None)
+        if root is None:
+            return
+        wrappers = [c for c in root.children if isinstance(c, nodes.compound) and "toctree-wrapper" in c["classes"]]
+        if not wrappers:
+            return
+        appendices = set()
+        for toctree in self.env.get_doctree(self.config.root_doc).findall(addnodes.toctree):
+            if toctree.get("caption") == APPENDICES_CAPTION:
+                appendices.update(str(f) for f in toctree["includefiles"])
+        # the front page's introduction and sections, one unnumbered chapter
+        first = root.index(wrappers[0])
+        front = [c for c in root.children[:first] if not isinstance(c, nodes.title)]
+        if front:
+            chapter = nodes.section("", nodes.title(text=FRONT_MATTER_TITLE), ids=["nnlib-about-this-book"])
+            for child in front:
+                root.remove(child)
+                chapter.append(child)
+            root.insert(root.index(wrappers[0]), [latex(r"\nnlibfrontmatter"), chapter])
+        started = False
+        in_appendix = False
+        for wrapper in wrappers:
+            for part in list(wrapper.children):
+                if not isinstance(part, addnodes.start_of_file):
+                    continue
+                if part["docname"] in appendices:
+                    if not in_appendix:
+                        wrapper.insert(wrapper.index(part), latex(r"\nnlibappendix"))
+                        in_appendix = True
+                    continue
+                if not started:
+                    wrapper.insert(wrapper.index(part), latex(r"\nnlibmainmatter"))
+                    started = True
+                section = next(iter(part.findall(nodes.section)), None)
+                title = section[0] if section is not None and section.children else None
+                match = CHAPTER_NUMBER.match(title.astext()) if isinstance(title, nodes.title) else None
+                if match is None or not isinstance(title[0], nodes.Text):
+                    logger.warning("pdf_fixes: %s has no title 'N. ...': LaTeX numbers it", part["docname"])
+                    continue
+                title.replace(title[0], nodes.Text(title[0].astext()[match.end():]))
+                wrapper.insert(wrapper.index(part), latex(rf"\nnlibchapter{{{match.group(1)}}}"))
 
     @staticmethod
     def _plain_proof(admonition: nodes.admonition) -> nodes.container:
@@ -52,6 +143,21 @@ class PdfFixes(SphinxPostTransform):
         return proof
 
 
+def latex(code: str) -> nodes.raw:
+    return nodes.raw("", code, format="latex")
+
+
+def _latex_config(app: Sphinx, config: Config) -> None:
+    """The macros of PREAMBLE after _config.yml's preamble, the contents page without its switch
+    to arabic numbers, and the Python module index as the only domain index."""
+    elements = dict(config.latex_elements or {})
+    elements["preamble"] = elements.get("preamble", "") + PREAMBLE
+    elements["tableofcontents"] = TABLE_OF_CONTENTS
+    config.latex_elements = elements
+    config.latex_domain_indices = ["py-modindex"]
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.add_post_transform(PdfFixes)
+    app.connect("config-inited", _latex_config)
     return {"version": "1.0", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,6 +13,12 @@ out): every {eval}`name` of a chapter's prose shows its glued value after the wo
 numbers are there, not the roles), no MyST markup is left raw ({prf:...}, {exercise}, :::, $$), the
 statement blocks, proofs, exercises with their solutions and numbered figure captions are there,
 and no \\mathbb{1} came out as the glyph amssymb's font has in its place (⊮).
+
+The book's structure, read from the contents pages: the front page is front matter (one unnumbered
+"About this book" chapter holding its sections, not a chapter per section), the chapters carry the
+numbers of their HTML titles ("1. Introduction ..." is chapter 1), the appendices of _toc.yml are
+lettered A, B, ... in order, the bibliography is listed once, and no "Proof Index" of statement
+labels follows.
 """
 
 from __future__ import annotations
@@ -25,11 +31,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
 PDF = Path(os.environ.get("BOOK_PDF", ROOT / "_build" / "latex" / "book.pdf"))
 ON_CI = os.environ.get("CI", "").lower() == "true"
 CHAPTERS = sorted((ROOT / "chapters").glob("[0-9][0-9]_*.ipynb"))
+FRONT_MATTER = "About this book"  # _ext/pdf_fixes.py's FRONT_MATTER_TITLE
 EVAL = re.compile(r"((?:[A-Za-z,;()]+ ){3})\{eval\}`([A-Za-z_][A-Za-z0-9_]*)`")
 
 
@@ -40,14 +48,25 @@ def _skip_or_fail(message: str):
 
 
 @pytest.fixture(scope="module")
-def text() -> str:
-    """The PDF's text with whitespace collapsed, up to the API reference chapter."""
+def pages() -> list[str]:
+    """The PDF's pages as text (pdftotext ends each with a form feed), whitespace collapsed."""
     if not PDF.is_file():
         _skip_or_fail(f"{PDF} not found: run make pdf")
     if shutil.which("pdftotext") is None:
         _skip_or_fail("pdftotext not found (apt-get install poppler-utils)")
     raw = subprocess.run(["pdftotext", str(PDF), "-"], check=True, capture_output=True, text=True).stdout
-    flat = re.sub(r"\s+", " ", raw)
+    return [re.sub(r"\s+", " ", page) for page in raw.split("\f")]
+
+
+@pytest.fixture(scope="module")
+def whole(pages) -> str:
+    return " ".join(pages)
+
+
+@pytest.fixture(scope="module")
+def text(whole) -> str:
+    """The PDF's text up to the API reference chapter."""
+    flat = whole
     # its line in the contents comes first, then the chapter's heading (set in capitals)
     api = [m.start() for m in re.finditer(r"API reference: nnlib", flat, flags=re.IGNORECASE)]
     assert len(api) >= 2, "the API reference chapter is missing from the PDF"
@@ -109,6 +128,96 @@ def test_statements_proofs_exercises_figures(text):
     assert len(captions) >= 10, f"only {len(captions)} numbered figure captions"
     numbers = [int(n) for n in captions]
     assert numbers == list(range(1, len(numbers) + 1)), f"figures not numbered 1, 2, ... through the book: {numbers[:12]}"
+
+
+@pytest.fixture(scope="module")
+def contents_and_body(pages) -> tuple[str, str]:
+    """The contents pages (from the one headed CONTENTS, every page with dotted leaders) and the
+    pages after them."""
+    start = next((i for i, page in enumerate(pages) if "CONTENTS" in page), None)
+    assert start is not None, "no contents page"
+    end = start
+    while end < len(pages) and ". . . ." in pages[end]:
+        end += 1
+    return " ".join(pages[start:end]), " ".join(pages[end:])
+
+
+@pytest.fixture(scope="module")
+def contents(contents_and_body) -> str:
+    return contents_and_body[0]
+
+
+@pytest.fixture(scope="module")
+def body(contents_and_body) -> str:
+    return contents_and_body[1]
+
+
+def markdown_title(text: str) -> str:
+    return re.sub(r"[`*]", "", text).strip()
+
+
+def chapter_titles() -> list[tuple[str, str]]:
+    """(number, title) of each chapter notebook's heading '# N. Title'."""
+    titles = []
+    for notebook in CHAPTERS:
+        cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+        heading = next(line for c in cells if c["cell_type"] == "markdown" for line in "".join(c["source"]).splitlines() if line.startswith("# "))
+        match = re.match(r"# (\d+)\. (.+)", heading)
+        assert match, f"{notebook.name}: heading {heading!r} is not '# N. Title'"
+        titles.append((match.group(1), markdown_title(match.group(2))))
+    return titles
+
+
+def appendix_titles() -> list[str]:
+    """The headings of the pages of _toc.yml's "Appendices" part, in order."""
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    part = next(p for p in toc["parts"] if p.get("caption") == "Appendices")
+    titles = []
+    for entry in part["chapters"]:
+        page = (ROOT / entry["file"]).with_suffix(".md")
+        heading = next(line for line in page.read_text(encoding="utf-8").splitlines() if line.startswith("# "))
+        titles.append(markdown_title(heading[2:]))
+    return titles
+
+
+def test_front_page_is_front_matter(contents, body):
+    """One unnumbered chapter holds the front page's sections, listed under it before chapter 1."""
+    index = (ROOT / "chapters" / "index.md").read_text(encoding="utf-8")
+    sections = [markdown_title(line[3:]) for line in index.splitlines() if line.startswith("## ")]
+    assert sections, "chapters/index.md has no '## ' sections"
+    first_chapter = contents.find(f"1 {chapter_titles()[0][1]}")
+    positions = [contents.find(FRONT_MATTER)] + [contents.find(s) for s in sections] + [first_chapter]
+    assert -1 not in positions and positions == sorted(positions), (
+        f"contents: expected {FRONT_MATTER!r}, then its sections {sections}, then chapter 1, in this order; found at {positions}"
+    )
+    # a chapter's heading is set in capitals (as WHAT THE BOOK FOUND was, a chapter of its own)
+    as_chapters = [s for s in sections if s.upper() in body]
+    assert as_chapters == [], f"front-page sections set as chapter headings: {as_chapters}"
+
+
+def test_chapters_carry_their_html_numbers(contents):
+    """The contents list 'N Title' for the HTML's '# N. Title', chapters 1, 2, ... in order."""
+    titles = chapter_titles()
+    assert [n for n, _ in titles] == [str(i) for i in range(1, len(titles) + 1)], f"chapter files not numbered 1..N: {titles}"
+    positions = []
+    for number, title in titles:
+        line = re.search(rf"(?<![\d.]){number} {re.escape(title)}", contents)
+        assert line, f"contents: no line '{number} {title}' (chapter {number} with LaTeX's number)"
+        positions.append(line.start())
+    assert positions == sorted(positions), "chapters out of order in the contents"
+
+
+def test_appendices_are_lettered(contents):
+    """The appendices come after the chapters as Appendix A, B, ...; the bibliography once; no Proof Index."""
+    last_chapter = contents.find(f"{len(CHAPTERS)} {chapter_titles()[-1][1]}")
+    positions = []
+    for letter, title in zip("ABCDEFGHIJ", appendix_titles()):
+        line = re.search(rf"\b{letter} {re.escape(title)}", contents)
+        assert line, f"contents: no line '{letter} {title}' (appendix {letter})"
+        positions.append(line.start())
+    assert positions == sorted(positions) and positions[0] > last_chapter, "appendices out of order or before the chapters"
+    assert contents.count("Bibliography") == 1, "the bibliography is listed more than once (an empty second chapter)"
+    assert "Proof Index" not in contents, "sphinx-proof's Proof Index (statement labels by file name) is in the PDF"
 
 
 def test_blackboard_one(text):
