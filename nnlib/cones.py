@@ -261,7 +261,11 @@ def relu_cone_preimage(x, S, *, rtol: float = 1e-9):
     (1e-7 (1, 0, 1) would pass as a member) and HiGHS reads entries of 1e20 as infinite.  The
     same holds for the sample (C_max(c S) = C_max(S)): when max|S| lies outside [2^-10, 2^10], the
     problem is solved for S times a power of two 2^-f bringing it into [0.5, 1), and the weights
-    a are multiplied by 2^-f.
+    a are multiplied by 2^-f.  And for translations (C_max(S + 1 c^T) = C_max(S)): when the sample's
+    centre c (the midpoint of its range in each coordinate) exceeds 2^10 times its spread in some
+    coordinate, the problem is solved and verified for S - 1 c^T and the bias moved back,
+    b = b' - a^T c; evaluating S a + b at the original S then loses about log10(|c| / spread)
+    digits to cancellation (the affine function itself is exact).
 
     >>> theta = relu_cone_preimage([0.0, 0.5, 1.5], [[0.0], [1.0], [2.0]])
     >>> np.round(theta, 6)
@@ -286,6 +290,18 @@ def relu_cone_preimage(x, S, *, rtol: float = 1e-9):
         if theta is not None:
             theta[:-1] = np.ldexp(theta[:-1], -f)
         return theta
+    P = S1[:, :-1]
+    if P.shape[1] and P.shape[0]:
+        lo, hi = P.min(axis=0), P.max(axis=0)
+        centre = lo + (hi - lo) / 2.0
+        if np.any(np.abs(centre) > 2.0**10 * (hi - lo)):
+            # Far from the origin for its spread, [s_i, 1] is nearly rank-deficient in floating point
+            # and the solver's tolerances decide. The cone is invariant under translation
+            # (a^T (s - c) + b' = a^T s + (b' - a^T c)): solve for S - c, verified there.
+            theta = relu_cone_preimage(x, P - centre, rtol=rtol)
+            if theta is not None:
+                theta[-1] -= float(theta[:-1] @ centre)
+            return theta
     if np.any(x < -rtol * scale):
         return None
     pos = x > rtol * scale
