@@ -339,7 +339,7 @@ def multistart_gradient_descent(
     arch,
     S,
     T,
-    n_starts: int = 20,
+    n_starts: int | None = None,
     *,
     step: float = 1e-2,
     n_steps: int = 1000,
@@ -356,22 +356,36 @@ def multistart_gradient_descent(
     reported with status ``"diverged"``.  For one start the result is the same as
     :func:`gradient_descent` with the same starting point.
 
+    ``n_starts`` defaults to 20 random starts; with ``thetas0`` it defaults to (and, if given,
+    must equal) the number of its rows, and ``rng`` and ``init_scale`` are not used.
+
     Returns
     -------
     list of FitResult, one per start.
+
+    Raises
+    ------
+    ValueError
+        If ``n_starts`` is given with ``thetas0`` and differs from its number of rows (and for
+        the other arguments' usual reasons).
     """
     arch, S, T = _check_problem(arch, S, T)
     step = check_positive_float("step", step)
     n_steps = check_nonnegative_int("n_steps", n_steps)
     record_every = check_positive_int("record_every", record_every)
     if thetas0 is None:
-        n_starts = check_positive_int("n_starts", n_starts)
+        n_starts = check_positive_int("n_starts", 20 if n_starts is None else n_starts)
         gen = as_rng("rng", rng)
         scale = check_positive_float("init_scale", init_scale)
         with np.errstate(over="ignore", invalid="ignore"):
             thetas = np.stack([arch.random_theta(gen, scale=scale) for _ in range(n_starts)])
     else:
         thetas = as_matrix("thetas0", thetas0, cols=arch.m).copy()
+        if n_starts is not None and check_positive_int("n_starts", n_starts) != thetas.shape[0]:
+            raise ValueError(
+                f"n_starts is {n_starts} but thetas0 has {thetas.shape[0]} rows (starting points): "
+                "give one of them, or the number of rows"
+            )
         n_starts = thetas.shape[0]
     alive = np.ones(n_starts, dtype=bool)
     with np.errstate(over="ignore", invalid="ignore"):

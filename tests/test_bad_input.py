@@ -80,7 +80,8 @@ def _gd(S=S, T=T, theta0=None, init_scale=1.0):
 
 def _multistart(S=S, T=T, theta0=None, init_scale=1.0):
     thetas0 = None if theta0 is None else theta0[None, :]
-    return fitting.multistart_gradient_descent(ARCH, S, T, 2, init_scale=init_scale, thetas0=thetas0, n_steps=2)
+    n_starts = 2 if thetas0 is None else None
+    return fitting.multistart_gradient_descent(ARCH, S, T, n_starts, init_scale=init_scale, thetas0=thetas0, n_steps=2)
 
 
 def _scan(S=S, T=T, theta0=None, init_scale=1.0):

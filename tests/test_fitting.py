@@ -238,6 +238,15 @@ def test_multistart_does_not_modify_thetas0():
     np.testing.assert_array_equal(thetas0, keep)
 
 
+def test_multistart_refuses_a_number_of_starts_other_than_the_rows_of_thetas0():
+    arch, S, T = _smooth_problem()
+    thetas0 = np.stack([arch.random_theta(s) for s in range(2)])
+    with pytest.raises(ValueError, match="n_starts is 5 but thetas0 has 2 rows"):
+        multistart_gradient_descent(arch, S, T, 5, thetas0=thetas0, n_steps=5)
+    assert len(multistart_gradient_descent(arch, S, T, 2, thetas0=thetas0, n_steps=5)) == 2
+    assert len(multistart_gradient_descent(arch, S, T, n_steps=5)) == 20  # the default without thetas0
+
+
 # ----------------------------------------------------------------------------------- fit_trend
 
 
