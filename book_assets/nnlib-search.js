@@ -8,7 +8,9 @@ contents, holds the hidden code cells and their printouts, and writes math as ra
 line of Python, one for "psi" a TeX source. Here the summary is taken from the article's text only
 (.bd-article, without code cells, outputs, header links or the print-only contents), math is read
 as text ("\psi_k" -> "ψ_k", "\mathbb{R}" -> "ℝ", "\to" -> "→"), whitespace is collapsed, and the
-snippet is centred on the query as typed when the page has it, else on the earliest search word.
+snippet is centred on the query as typed when the page has it (in its case first: "Σ" before "σ",
+which Sphinx's index does not tell apart), else on the earliest search word. The index finds the
+symbols in math because _ext/math_search.py indexes "\psi" as "ψ" and "psi" too.
 tests/browser/check_book.py (test_search_finds_the_notation) checks the snippets.
 */
 (function () {
@@ -19,7 +21,8 @@ tests/browser/check_book.py (test_search_finds_the_notation) checks the snippets
     alpha: "α", beta: "β", gamma: "γ", delta: "δ", epsilon: "ε", varepsilon: "ε", eta: "η",
     theta: "θ", Theta: "Θ", lambda: "λ", mu: "μ", nu: "ν", xi: "ξ", pi: "π", rho: "ρ",
     sigma: "σ", Sigma: "Σ", tau: "τ", phi: "φ", varphi: "φ", psi: "ψ", Psi: "Ψ", omega: "ω",
-    Omega: "Ω", Delta: "Δ", Gamma: "Γ", Lambda: "Λ", Phi: "Φ",
+    Omega: "Ω", Delta: "Δ", Gamma: "Γ", Lambda: "Λ", Phi: "Φ", zeta: "ζ", iota: "ι", kappa: "κ",
+    upsilon: "υ", chi: "χ", Xi: "Ξ", Pi: "Π", Upsilon: "Υ", vartheta: "θ", varrho: "ρ", ell: "ℓ",
     times: "×", cdot: "·", circ: "∘", to: "→", mapsto: "↦", rightarrow: "→", infty: "∞",
     le: "≤", leq: "≤", ge: "≥", geq: "≥", ne: "≠", neq: "≠", approx: "≈", in: "∈", notin: "∉",
     subset: "⊂", subseteq: "⊆", cup: "∪", cap: "∩", top: "⊤", partial: "∂", nabla: "∇",
@@ -35,13 +38,16 @@ tests/browser/check_book.py (test_search_finds_the_notation) checks the snippets
       .replace(/^\s*(\\\(|\\\[|\$\$?)/, "").replace(/(\\\)|\\\]|\$\$?)\s*$/, "")
       .replace(/\\(begin|end)\{[^}]*\}/g, " ")
       .replace(/\\tag\*?\{([^{}]*)\}/g, " ($1)")
-      .replace(/\\d?frac\{([^{}]*)\}\{([^{}]*)\}/g, "($1)/($2)")
+      .replace(/\\[dt]?frac\{([^{}]*)\}\{([^{}]*)\}/g, "($1)/($2)")
+      .replace(/\\binom\{([^{}]*)\}\{([^{}]*)\}/g, "($1 choose $2)")
+      .replace(/\\sqrt\{([^{}]*)\}/g, "√($1)")
       .replace(/\\mathbb\{(\w)\}/g, function (m, c) { return BLACKBOARD[c] || c; })
       .replace(/\\(operatorname|mathrm|mathbf|mathit|mathcal|text|textrm|textit|boldsymbol)\{([^{}]*)\}/g, "$2")
       .replace(/\\\\/g, "; ")
       .replace(/\\\|/g, "‖").replace(/\\\{/g, "\u0001").replace(/\\\}/g, "\u0002")
       .replace(/\\(left|right|[bB]igg?[lrm]?|displaystyle|limits|nolimits)(?![A-Za-z])/g, "")
       .replace(/\\(qquad|quad)(?![A-Za-z])|\\[,;:! ]/g, " ")
+      .replace(/\\([A-Za-z]+)(?=\\[A-Za-z])/g, "\\$1 ")
       .replace(/\\([A-Za-z]+)/g, function (m, name) { return SYMBOLS[name] !== undefined ? SYMBOLS[name] : name; })
       .replace(/[{}]/g, "").replace(/&/g, " ")
       .replace(/\u0001/g, "{").replace(/\u0002/g, "}")
@@ -66,7 +72,7 @@ tests/browser/check_book.py (test_search_finds_the_notation) checks the snippets
 
   function typedQuery() {
     var q = new URLSearchParams(window.location.search).get("q") || "";
-    return q.replace(/\s+/g, " ").trim().toLowerCase();
+    return q.replace(/\s+/g, " ").trim();
   }
 
   Search.htmlToText = articleText;
@@ -74,7 +80,11 @@ tests/browser/check_book.py (test_search_finds_the_notation) checks the snippets
     var text = articleText(htmlText, anchor);
     if (text === "") { return null; }
     var lower = text.toLowerCase();
-    var at = typedQuery() ? lower.indexOf(typedQuery()) : -1;
+    var typed = typedQuery();
+    // the query as typed first ("Σ" the set, not σ the activation: the index lowercases both),
+    // then in any case
+    var at = typed ? text.indexOf(typed) : -1;
+    if (at < 0 && typed) { at = lower.indexOf(typed.toLowerCase()); }
     if (at < 0) {
       // each search word, and the symbol it names ("psi" -> "ψ"), as math is shown as text
       var words = [];

@@ -13,7 +13,8 @@ Environment:
 - ``BOOK_SCREENSHOTS``: where the full-page screenshots go (default ``_build/screenshots``);
 - ``CHROMIUM``: the browser (default: ``chromium`` on the PATH; Debian's package). Playwright
   (from PyPI) drives it through ``executable_path``; ``playwright install`` is never needed.
-  Without a browser the tests are skipped, except under ``CI=true``, where they fail.
+  Without a browser the tests are skipped, except under ``CI=true``, where they fail
+  (conftest.py's ``browser``, shared with check_lab.py and check_lite.py).
 
 The site is served by ``http.server`` on 127.0.0.1 (a free port, in a thread), and every request
 the server answers is logged, so a 404 (a missing figure, font or icon) fails the test even when
@@ -34,10 +35,13 @@ widget is clipped at 1280 px and at 390 px (phone screenshots: ``<page>@390.png`
 ipywidget is disabled on the static page, with a pointer to the live paths, while the twins stay
 live; each page's first-load bytes and requests are written to ``_build/page-weights.json`` and
 held to a budget (no fontawesome.js; the widget manager only where widgets are, fetched lazily);
-the search finds the notation ("ψ"). Every picture of a chapter page (plots, twin frames, the
-widgets' pictures once drawn) has a real alt text (not empty, not "figure", not a bare frame
-index) and sits in a figure with a number ("Fig. N") and a caption; plots link to their full-size
-image (``figure_problems`` is the checker; a test without the site feeds it broken pages).
+the search finds the notation ("ψ") in the glossary, and a symbol typed as such or named ("ψ",
+"psi", "Σ", "ℝ") on every page whose math writes it, with snippets that show it as text, never
+raw TeX (``_ext/math_search.py``, ``book_assets/nnlib-search.js``). Every picture of a chapter
+page (plots, twin frames, the widgets' pictures once drawn) has a real alt text (not empty, not
+"figure", not a bare frame index) and sits in a figure with a number ("Fig. N") and a caption;
+plots link to their full-size image (``figure_problems`` is the checker; a test without the site
+feeds it broken pages).
 """
 
 from __future__ import annotations
@@ -46,7 +50,7 @@ import json
 import os
 import pkgutil
 import re
-import shutil
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -56,18 +60,6 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 SHOTS = Path(os.environ.get("BOOK_SCREENSHOTS", ROOT / "_build" / "screenshots")).resolve()
-ON_CI = os.environ.get("CI", "").lower() == "true"
-
-# Headless Debian chromium as measured on this machine kind (shared/notes/TOOLING.md).
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 # A stored error output, as myst-nb renders it (tracebacks, stderr streams, error mime types).
 ERROR_OUTPUT = ".cell_output .traceback, .cell_output .stderr, .cell_output .error, .output.traceback, .output.stderr"
@@ -100,23 +92,7 @@ def public_nnlib_modules() -> list[str]:
     return sorted(f"nnlib.{m.name}" for m in pkgutil.iter_modules(nnlib.__path__) if not m.name.startswith("_"))
 
 
-# ------------------------------------------------------------------ browser (the server: conftest.py's site)
-@pytest.fixture(scope="session")
-def browser():
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not executable:
-        message = "chromium not found (apt-get install -y --no-install-recommends chromium)"
-        if ON_CI:
-            pytest.fail(message + "; CI must run the browser test")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
-
-
+# ------------------------------------------------------------------ a page in the browser (conftest.py: browser, site)
 class Visit:
     """One page opened in a fresh browser context, with everything that went wrong on the way."""
 
@@ -281,16 +257,28 @@ def stored_widget_images(docname: str) -> int:
 LIVE_PAGES = [p for p in NOTEBOOKS if stored_widget_images(p)]
 
 
+@contextmanager
+def chapter_with_widget_pictures(browser, base: str, docname: str):
+    """A chapter page opened (``Visit``), its widgets woken as a reader scrolling to them would,
+    and the pictures its notebook stores for the live widgets drawn: yields (visit, how many
+    pictures are stored) and closes the page after."""
+    visit = Visit(browser, urljoin(base, f"{docname}.html"))
+    try:
+        expected = stored_widget_images(docname)
+        visit.wake_widgets()
+        if expected:
+            visit.page.wait_for_function(f"document.querySelectorAll('img.widget-image').length >= {expected}", timeout=20_000)
+        yield visit, expected
+    finally:
+        visit.close()
+
+
 @pytest.mark.parametrize("docname", LIVE_PAGES)
 def test_live_widgets_show_their_picture_on_the_static_page(browser, site, docname):
     """Without a kernel, each live widget still shows the picture stored with its state."""
     base, _ = site
-    visit = Visit(browser, urljoin(base, f"{docname}.html"))
-    page = visit.page
-    try:
-        expected = stored_widget_images(docname)
-        visit.wake_widgets()
-        page.wait_for_function(f"document.querySelectorAll('img.widget-image').length >= {expected}", timeout=20_000)
+    with chapter_with_widget_pictures(browser, base, docname) as (visit, expected):
+        page = visit.page
         images = page.locator("img.widget-image")
         assert images.count() == expected, f"{images.count()} widget images on the page, {expected} stored"
         for i in range(expected):
@@ -300,8 +288,6 @@ def test_live_widgets_show_their_picture_on_the_static_page(browser, site, docna
             assert size and size[0] > 100 and size[1] > 100, f"widget image {i} did not load: {size}"
             assert size[2] > 100, f"widget image {i} is laid out {size[2]} px wide"
         assert visit.problems == [], "\n".join(visit.problems)
-    finally:
-        visit.close()
 
 
 # ------------------------------------------------------------------ navigation
@@ -635,6 +621,106 @@ def test_search_finds_the_notation(browser, site, query):
         visit.close()
 
 
+# A symbol the chapters write in math, searched for as a reader types it: (query, the TeX that writes
+# it, the symbol its snippets show). The index holds math's symbols as letters and names
+# (_ext/math_search.py); without it "ψ" found the glossary only, "psi" two chapters of seven.
+SYMBOL_QUERIES = [
+    ("ψ", r"\\psi(?![A-Za-z])", "ψ"),
+    ("psi", r"\\psi(?![A-Za-z])", "ψ"),
+    ("ν", r"\\nu(?![A-Za-z])", "ν"),
+    ("Σ", r"\\Sigma(?![A-Za-z])", "Σ"),
+    ("ℝ", r"\\mathbb\{R\}", "ℝ"),
+]
+
+
+def pages_whose_prose_writes(tex: str) -> list[str]:
+    """Pages of _toc.yml whose prose (a .md page, a notebook's markdown cells) matches the regex ``tex``."""
+    found = []
+    for docname in PAGES:
+        path = ROOT / f"{docname}.ipynb"
+        if path.exists():
+            cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+            text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+        else:
+            text = (ROOT / f"{docname}.md").read_text(encoding="utf-8")
+        if re.search(tex, text):
+            found.append(docname)
+    return found
+
+
+def result_docname(href: str) -> str:
+    """The docname a search result links to ("http://h/chapters/x.html?highlight=y#z" -> "chapters/x")."""
+    return re.sub(r"\.html$", "", urlsplit(href).path.lstrip("/"))
+
+
+def symbol_search_problems(query: str, shown: str, expected: list[str], results: list[dict]) -> list[str]:
+    """What is wrong with a search for ``query`` (``RESULTS_AND_SNIPPETS``'s answer): every page of
+    ``expected`` must be listed, with a snippet that shows ``shown`` (or the query as typed), and
+    no snippet may show raw TeX."""
+    problems = []
+    by_page = {}
+    for r in results:
+        by_page.setdefault(result_docname(r["href"]), []).append(r["snippet"])
+    for docname in expected:
+        snippets = [x for x in by_page.get(docname, []) if x]
+        if docname not in by_page:
+            problems.append(f"{query!r} does not list {docname}")
+        elif not snippets:
+            problems.append(f"{query!r} lists {docname} without a snippet")
+        elif not any(shown in x or query.lower() in x.lower() for x in snippets):
+            problems.append(f"the snippet of {docname} for {query!r} does not show {shown!r}: {snippets[0]!r}")
+    for r in results:
+        if r["snippet"] and RAW_TEX.search(r["snippet"]):
+            problems.append(f"raw TeX in the snippet of {r['href']}: {r['snippet']!r}")
+    return problems
+
+
+def test_symbol_search_problems_catches_missing_pages_snippets_and_symbols():
+    """The checker itself (no browser): the glossary-only answer Sphinx gave before fails."""
+    ch1, glossary = "chapters/01_introduction", "chapters/appendix/glossary"
+    good = [{"href": f"http://x/{ch1}.html?highlight=%CF%88", "snippet": "the weights map ψ_k : Θ → ..."},
+            {"href": f"http://x/{glossary}.html", "snippet": "ψ_k psi_k the weights map"}]
+    assert symbol_search_problems("ψ", "ψ", [ch1, glossary], good) == []
+    assert symbol_search_problems("ψ", "ψ", [ch1, glossary], good[1:]) == [f"'ψ' does not list {ch1}"]
+    assert symbol_search_problems("ψ", "ψ", [ch1], [dict(good[0], snippet=None)]) == [f"'ψ' lists {ch1} without a snippet"]
+    assert len(symbol_search_problems("ψ", "ψ", [ch1], [dict(good[0], snippet="the weights map")])) == 1
+    assert len(symbol_search_problems("ψ", "ψ", [ch1], [dict(good[0], snippet="map \\psi_k : \\Theta")])) == 2
+    assert symbol_search_problems("psi", "ψ", [ch1], [dict(good[0], snippet="weights_map (psi_k)")]) == []
+
+
+@pytest.mark.parametrize(("query", "tex", "shown"), SYMBOL_QUERIES, ids=[q[0] for q in SYMBOL_QUERIES])
+def test_search_finds_the_symbol_where_the_chapters_write_it_in_math(browser, site, query, tex, shown):
+    """A symbol typed as the reader sees it ("ψ") or named ("psi") finds every page whose prose
+    writes it in TeX ($\\psi_k$; chapter 1 defines ψ_k, the weights map), each result with a snippet
+    that shows the symbol as text, and no snippet shows raw TeX."""
+    expected = pages_whose_prose_writes(tex)
+    assert expected, f"no page writes {tex}: nothing to search for"
+    if shown == "ψ":
+        assert "chapters/01_introduction" in expected
+    base, _ = site
+    visit = Visit(browser, urljoin(base, f"search.html?q={query}"))
+    page = visit.page
+    try:
+        # "Search finished, found N pages" comes once every result is listed; each snippet is
+        # fetched after its result is listed: wait for the expected pages' snippets.
+        page.wait_for_function("/Search finished|did not match/i.test((document.querySelector('#search-results') || {}).innerText || '')", timeout=30_000)
+        listed = {result_docname(h) for h in page.eval_on_selector_all("#search-results li a", "as => as.map(a => a.href)")}
+        waiting = [p for p in expected if p in listed]
+        try:
+            page.wait_for_function(
+                """pages => pages.every(p => Array.from(document.querySelectorAll('#search-results li'))
+                     .some(li => new URL(li.querySelector('a').href).pathname.endsWith('/' + p + '.html') && li.querySelector('p.context')))""",
+                arg=waiting, timeout=60_000)
+        except Exception:  # noqa: BLE001 - the check below names the pages left without a snippet
+            pass
+        page.wait_for_timeout(500)
+        problems = symbol_search_problems(query, shown, expected, page.evaluate(RESULTS_AND_SNIPPETS))
+        assert problems == [], "\n".join(problems)
+        assert visit.problems == [], "\n".join(visit.problems)
+    finally:
+        visit.close()
+
+
 # ------------------------------------------------------------------ figures for reading (issue 18 item 6)
 # What a chapter page shows as pictures: every <img> of the article (with its alt text and the
 # figure around it) and every figure (its number and caption). Collected in the page, after the
@@ -737,13 +823,9 @@ def test_every_picture_of_a_chapter_is_a_numbered_captioned_figure_with_alt_text
     has a real alt text and sits in a figure with a number ("Fig. N") and a caption; the plots
     link to their full-size image (click to enlarge). A chapter has at least one figure."""
     base, _ = site
-    visit = Visit(browser, urljoin(base, f"{docname}.html"))
-    page = visit.page
-    try:
-        expected = stored_widget_images(docname)
-        visit.wake_widgets()
+    with chapter_with_widget_pictures(browser, base, docname) as (visit, expected):
+        page = visit.page
         if expected:
-            page.wait_for_function(f"document.querySelectorAll('img.widget-image').length >= {expected}", timeout=20_000)
             try:  # book_assets/nnlib-book.js describes them as they appear
                 page.wait_for_function("Array.from(document.querySelectorAll('img.widget-image')).every(i => i.alt)", timeout=3_000)
             except Exception:  # noqa: BLE001 - the check below names the pictures left without one
@@ -756,8 +838,6 @@ def test_every_picture_of_a_chapter_is_a_numbered_captioned_figure_with_alt_text
             .filter(img => !(img.closest('a') && img.closest('a').getAttribute('href'))).length""")
         assert unlinked == 0, f"{unlinked} plots without a link to the full-size image"
         assert visit.problems == [], "\n".join(visit.problems)
-    finally:
-        visit.close()
 
 
 @pytest.mark.parametrize("page", PAGES)

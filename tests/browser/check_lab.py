@@ -14,8 +14,8 @@ whose prose uses {eval} in headless Chromium, and checks each such markdown cell
 every inline result is the glued text, in order; no raw ``{eval}`` role and no unevaluated
 expression is left; the MyST directives (the paper's statements, the exercises) are rendered,
 not shown as source. A screenshot of the first such paragraph of each chapter goes to
-``_build/screenshots/lab-<chapter>.png``. Without chromium the test is skipped, except under
-``CI=true``, where it fails.
+``_build/screenshots/lab-<chapter>.png``. The browser is conftest.py's (``browser``): without
+chromium the test is skipped, except under ``CI=true``, where it fails.
 """
 
 from __future__ import annotations
@@ -39,16 +39,6 @@ sys.path.insert(0, str(ROOT))
 from tools import lab_expressions  # noqa: E402
 
 SHOTS = Path(os.environ.get("BOOK_SCREENSHOTS", ROOT / "_build" / "screenshots")).resolve()
-ON_CI = os.environ.get("CI", "").lower() == "true"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 # Lab settings for the test: every cell in the DOM (Lab 4 otherwise renders only the cells near
 # the viewport), and no news check (it would ask the reader, and the network).
 LAB_SETTINGS = {
@@ -128,22 +118,6 @@ def lab(tmp_path_factory):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not executable:
-        message = "chromium not found (apt-get install -y --no-install-recommends chromium)"
-        if ON_CI:
-            pytest.fail(message + "; CI must run the browser test")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def test_some_chapter_uses_inline_expressions():

@@ -5,8 +5,9 @@ Run after ``make lite`` (``make test`` does, when ``chromium`` is installed)::
     .venv/bin/pytest tests/browser/check_lite.py -p no:cacheprovider
 
 Environment: ``BOOK_HTML`` (the built site, default ``_build/html``; the JupyterLite site is its
-``lite/``), ``CHROMIUM``, ``CI`` as in check_book.py; ``LITE_CHAPTERS``: the chapters to run, by
-notebook stem, comma-separated (default ``01_introduction``, the lightest chapter with a live widget);
+``lite/``), ``CHROMIUM``, ``CI`` as in check_book.py (conftest.py launches the browser);
+``LITE_CHAPTERS``: the chapters to run, by notebook stem, comma-separated (default
+``01_introduction``, the lightest chapter with a live widget);
 ``LITE_TIMINGS``: a JSON file the timings are appended to (default ``_build/lite-timings.json``).
 
 What is checked, for each chapter run:
@@ -34,7 +35,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import socketserver
 import threading
 import time
@@ -47,10 +47,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SITE = Path(os.environ.get("BOOK_HTML", ROOT / "_build" / "html")).resolve()
 LITE = SITE / "lite"
 TIMINGS = Path(os.environ.get("LITE_TIMINGS", ROOT / "_build" / "lite-timings.json"))
-ON_CI = os.environ.get("CI", "").lower() == "true"
 CHAPTERS = [c.strip() for c in os.environ.get("LITE_CHAPTERS", "01_introduction").split(",") if c.strip()]
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # Lookups JupyterLite makes and handles when the file is absent (the settings/contents of a server
 # that a static site does not have): answered 404 by design.
 ALLOWED_404 = re.compile(r"/lite/(api/contents/.*/all\.json|api/translations/.*|.*\.map)(\?.*)?$")
@@ -95,23 +92,14 @@ def proxy():
 
 
 @pytest.fixture(scope="module")
-def browser(proxy):
-    executable = os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if not executable:
-        message = "chromium not found (apt-get install -y --no-install-recommends chromium)"
-        if ON_CI:
-            pytest.fail(message + "; CI must run the browser test")
-        pytest.skip(message)
-    from playwright.sync_api import sync_playwright
-
+def browser(launch_browser, proxy):
+    """conftest.py's Chromium, launched with the refusing proxy: every request not to the loopback
+    interface goes to it (Chromium never proxies loopback addresses); DNS is not consulted for
+    proxied requests."""
     port, _ = proxy
-    # Every request not to the loopback interface goes to the refusing proxy (Chromium never
-    # proxies loopback addresses); DNS is not consulted for proxied requests.
-    args = [*CHROMIUM_ARGS, f"--proxy-server=http://127.0.0.1:{port}"]
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=executable, headless=True, args=args)
-        yield b
-        b.close()
+    b = launch_browser(f"--proxy-server=http://127.0.0.1:{port}")
+    yield b
+    b.close()
 
 
 # ------------------------------------------------------------------ the notebook, through the app
