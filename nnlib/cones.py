@@ -264,7 +264,7 @@ def relu_cone_preimage(x, S, *, rtol: float = 1e-9):
     a are multiplied by 2^-f.  And for translations (C_max(S + 1 c^T) = C_max(S)): when the sample's
     centre c (the midpoint of its range in each coordinate) exceeds 2^10 times its spread in some
     coordinate, the problem is solved and verified for S - 1 c^T and the bias moved back,
-    b = b' - a^T c; evaluating S a + b at the original S then loses about log10(|c| / spread)
+    b = b' - a^T c; evaluating S a + b at the original S then loses about log10(max abs c / spread)
     digits to cancellation (the affine function itself is exact).
 
     >>> theta = relu_cone_preimage([0.0, 0.5, 1.5], [[0.0], [1.0], [2.0]])
