@@ -245,8 +245,8 @@ RECORDS = (
        ["tests/test_cones.py::test_lemma1_cone_is_pointed_all_points_nonnegative",
         "tests/test_cones.py::test_lemma1_cone_is_closed_limit_of_cone_points_with_diverging_weights_is_a_cone_point"]),
     _r("Lemma 1 (i), dimension (13)", "Lemma 1", "§3, (13)", "fails", _CH3, "3.3", "ledger-lemma-1-i-dimension",
-       "$\\dim C_{\\max}(S) = \\operatorname{rank}[S, \\mathbb{1}]$, with the paper's "
-       "$\\dim C := \\dim \\operatorname{span} C$.",
+       "$\\dim C_{\\max}(S)$ $= \\operatorname{rank}[S, \\mathbb{1}]$, with the paper's "
+       "$\\dim C$ $:= \\dim \\operatorname{span} C$.",
        "The span dimension equals the number of distinct sample points on every sample (three cone "
        "points of $s = 0, 1, 2$ have a non-zero determinant); the set dimension equals "
        "$\\operatorname{rank}[S, \\mathbb{1}]$ on every sample.",
@@ -274,7 +274,7 @@ RECORDS = (
        correction="Closed, pointed and of set dimension $q \\cdot \\operatorname{rank}[S, \\mathbb{1}]$."),
     _r("(24)", "(24)", "§5, (24)", "holds", _CH3, "3.6", "ledger-faces-24",
        "$C_{\\max}(S)$ is the union of its faces $F_I(S)$, with "
-       "$\\dim F_I(S) = \\operatorname{rank}[S_I, \\mathbb{1}_I]$.",
+       "$\\dim F_I(S)$ $= \\operatorname{rank}[S_I, \\mathbb{1}_I]$.",
        "Face counts match Cover's count; sampled face dimensions agree; every sampled cone point lies on a listed face.",
        ["tests/test_cones.py::test_faces_union_is_the_cone_24_every_cone_point_lies_in_exactly_one_listed_face",
         "tests/test_cones.py::test_faces_dimension_is_rank_of_rows_in_I_checked_on_sampled_points",
@@ -308,8 +308,8 @@ RECORDS = (
         "tests/test_illposed.py::test_price_of_boundedness_decays_like_R_to_the_minus_4_on_the_theorem1_data"]),
     # ------------------------------------------------------------------------------------ §5
     _r("Theorem 2", "Theorem 2", "§5, (20)-(23)", "holds with a correction", _CH5, "5.2", "ledger-theorem-2",
-       "For one output, $\\psi_2(\\Theta) = \\operatorname{Join}(\\Sigma_d^\\circ(C_{\\max}(S)), "
-       "\\operatorname{span}\\{\\mathbb{1}\\})$, with $\\Sigma_d^\\circ$ the secant locus of (20).",
+       "For one output, $\\psi_2(\\Theta)$ is the join of $\\Sigma_d^\\circ(C_{\\max}(S))$ and "
+       "$\\operatorname{span}\\{\\mathbb{1}\\}$, with $\\Sigma_d^\\circ$ the secant locus of (20).",
        "Outputs are real combinations of $d$ cone points plus a constant, and conversely; with the sums "
        "of (20), $-\\sigma_{\\max}(s - 1)$ on $s = 0, \\dots, 3$ is an output that is missed.",
        ["tests/test_joins.py::test_theorem2_network_output_is_join_of_d_cone_points_and_a_constant",
@@ -317,13 +317,13 @@ RECORDS = (
         "tests/test_joins.py::test_the_sum_reading_of_the_secant_locus_misses_a_network_output_with_a_negative_coefficient"],
        correction="$\\Sigma_d^\\circ$ must be the union of spans written in the theorem, not the sums of (20)."),
     _r("Corollary 2", "Corollary 2", "§5", "holds", _CH5, "5.3", "ledger-corollary-2",
-       "$\\dim\\psi_2(\\Theta) \\le d\\operatorname{rank}[S, \\mathbb{1}] + 1$ and "
-       "$\\le \\min(d(\\min(p, n) + 1) + 1, pn)$.",
+       "$\\dim\\psi_2(\\Theta)$ $\\le d\\operatorname{rank}[S, \\mathbb{1}] + 1$, and it is at most "
+       "$d(\\min(p, n) + 1) + 1$ and at most $pn$.",
        "Both bounds are proved: $d$ cone points from a set of dimension $\\operatorname{rank}[S, \\mathbb{1}]$, "
        "their coefficients up to the $d$ rescalings, and a constant; the second follows from "
-       "$\\operatorname{rank}[S, \\mathbb{1}] \\le \\min(p, n) + 1$. They hold on every sample. The first is "
+       "$\\operatorname{rank}[S, \\mathbb{1}]$ $\\le \\min(p, n) + 1$. They hold on every sample. The first is "
        "attained on general samples once capped by the number $N$ of *distinct* rows (not $n$), but not "
-       "always: on a line of points plus one point off it the exact rank is $2d + 2 < \\min(N, 3d + 1)$ "
+       "always: on a line of points plus one point off it the exact rank is $2d + 2$ $< \\min(N, 3d + 1)$ "
        "for $d \\ge 2$. The cap $pn$ is true but weaker than the trivial $n$.",
        ["tests/test_joins.py::test_corollary2_both_upper_bounds_hold_for_random_and_degenerate_samples",
         "tests/test_corrections.py::test_the_corrected_count_with_distinct_rows_is_an_upper_bound_on_every_kind_of_sample",
@@ -343,9 +343,9 @@ RECORDS = (
        ["tests/test_joins.py::test_lemma3_the_p_plus_1_shifted_columns_are_independent_in_R_n_I"]),
     _r("Theorem 3", "Theorem 3", "§5, (25)-(28)", "holds", _CH5, "5.5", "ledger-theorem-3",
        "If $n \\ge d(p+1) + 1$, a nonempty open set of samples (general samples with increasing "
-       "columns, $U$ of (26)) gives $\\dim\\psi_2(\\Theta) = d(p+1) + 1$ (25).",
+       "columns, $U$ of (26)) gives $\\dim\\psi_2(\\Theta)$ $= d(p+1) + 1$ (25).",
        "At the threshold an exact integer Jacobian rank reaches the proven bound $d(p+1)+1$ for "
-       "$(p, d) = (1, 2), (2, 2), (2, 3), (3, 2)$; a nonzero minor stays nonzero on an open set of "
+       "$(p, d) = (1, 2)$, $(2, 2)$, $(2, 3)$, $(3, 2)$; a nonzero minor stays nonzero on an open set of "
        "samples and weights, which proves (25) there. Floating-point ranks agree on every case of the "
        "grid. Not every sample of $U$ will do: columns $v$ and $2v$ (collinear points) give $2d + 1$. "
        "(27) is direct although the $J_i$ are nested; below the threshold the dimension is "
@@ -356,7 +356,7 @@ RECORDS = (
         "tests/test_joins.py::test_theorem3_face_spans_on_nested_index_sets_form_a_direct_sum",
         "tests/test_joins.py::test_below_the_threshold_the_dimension_is_n"]),
     _r("Corollary 3", "Corollary 3", "§5", "holds", _CH5, "5.5", "ledger-corollary-3",
-       "For $n \\gg pd$ and general samples, $\\dim\\psi_2(\\Theta) = d(p+1) + 1$.",
+       "For $n \\gg pd$ and general samples, $\\dim\\psi_2(\\Theta)$ $= d(p+1) + 1$.",
        "Equal on every general sample of the grid (floating-point ranks that reach a proven upper "
        "bound), already from $n = d(p+1) + 1$; exact integer ranks certify it on the random integer "
        "samples tested, which is evidence for, not a proof of, the claim for general samples.",
@@ -370,8 +370,8 @@ RECORDS = (
        correction="The index runs over $i = 1, \\dots, q$ (printed $i = 1, \\dots, d$, also in the inclusion "
                   "before the theorem)."),
     _r("Corollary 4, rank formula", "Corollary 4", "§5", "fails", _CH5, "5.6", "ledger-corollary-4-rank",
-       "$\\dim\\psi_2(\\Theta) = (q + \\operatorname{rank}[S, \\mathbb{1}])d + q$.",
-       "The printed count exceeds the proven bound $\\min(Nq, (r + q - 1)d + q)$ ($N$ distinct rows, "
+       "$\\dim\\psi_2(\\Theta)$ $= (q + r)d + q$ with $r = \\operatorname{rank}[S, \\mathbb{1}]$.",
+       "The printed count exceeds the proven bound, the smaller of $Nq$ and $(r + q - 1)d + q$ ($N$ distinct rows, "
        "$r = \\operatorname{rank}[S, \\mathbb{1}]$: cone points of a set of dimension $r$, $q$ coefficients "
        "each, one rescaling per hidden unit) on every sample, so it is never the dimension. Exact integer "
        "Jacobian ranks attain the bound on general, collinear and repeated-row samples with enough "
@@ -384,27 +384,28 @@ RECORDS = (
         "tests/test_corrections.py::test_with_repeated_rows_the_cap_is_the_number_of_distinct_rows_times_q_not_n_q",
         "tests/test_corrections.py::test_affinely_independent_points_give_the_rank_d_count_below_the_corrected_count",
         "tests/test_corrections.py::test_a_line_of_points_plus_one_point_off_it_stays_below_the_corrected_count"],
-       correction="$\\dim\\psi_2(\\Theta) \\le \\min(Nq, (r + q - 1)d + q)$ for every sample, $N$ the number "
+       correction="$\\dim\\psi_2(\\Theta)$ is at most the smaller of $Nq$ and $(r + q - 1)d + q$ for every sample, "
+                  "$N$ the number "
                   "of distinct rows (the cap $nq$ the book first wrote is too large when rows repeat), with "
                   "equality when $C_{\\max}(S)$ has $d$ faces of dimension $r$ whose spans and $\\mathbb{1}$ "
                   "form a direct sum (proved; found on every general sample computed with $N \\ge dr + 1$). If the distinct rows are "
                   "affinely independent ($N = r$; all rows equal is $N = 1$) it is "
-                  "$\\min(Nq, q + d(N - 1 + q - d))$; otherwise it can be smaller than the bound, with no "
+                  "the smaller of $Nq$ and $q + d(N - 1 + q - d)$; otherwise it can be smaller than the bound, with no "
                   "closed formula claimed."),
     _r("Corollary 4, general samples", "Corollary 4", "§5", "fails", _CH5, "5.6", "ledger-corollary-4-general",
-       "For large $n$ and general $S$, $\\dim\\psi_2(\\Theta) = (p + q + 1)d + q$.",
+       "For large $n$ and general $S$, $\\dim\\psi_2(\\Theta)$ $= (p + q + 1)d + q$.",
        "The printed value is $m$, above the proven bound $m - d$: the $d$ ReLU rescaling directions lie "
        "in every fibre. Every case of the grid has $m - d$.",
        ["tests/test_joins.py::test_corollary4_computed_dimension_is_m_minus_d_because_of_rescaling",
         "tests/test_dimension.py::test_relu_two_layer_vector_output_on_a_large_sample_has_dimension_m_minus_d"],
-       correction="$(p + q)d + q = m - d$."),
+       correction="$(p + q)d + q$ $= m - d$."),
     _r("Remark after Corollary 4", "Remark after Corollary 4", "§5", "fails", _CH5, "5.6", "ledger-remark-corollary-4",
-       "In the general case $\\dim\\Theta = (p+1)d + (d+1)q = \\dim\\psi_2(\\Theta)$.",
+       "In the general case $\\dim\\Theta$ $= (p+1)d + (d+1)q$ $= \\dim\\psi_2(\\Theta)$.",
        "They differ by $d$: the $d$ rescalings of hidden units leave $\\psi_2$ unchanged, so "
        "$\\dim\\psi_2(\\Theta) \\le m - d$ (proved); for $q = 1$ Corollary 3 itself gives $m - d$.",
        ["tests/test_joins.py::test_corollary4_at_q_1_contradicts_corollary3_by_d_while_the_corrected_count_agrees",
         "tests/test_joins.py::test_rescaling_a_hidden_unit_leaves_the_output_unchanged"],
-       correction="$\\dim\\psi_2(\\Theta) = \\dim\\Theta - d$."),
+       correction="$\\dim\\psi_2(\\Theta)$ $= \\dim\\Theta - d$."),
     _r("§5 one-neuron networks, description", "§5 one-neuron networks", "§5", "fails", _CH5, "5.9",
        "ledger-one-neuron-description",
        "With one neuron per layer, $x \\in \\psi_k(\\Theta)$ if and only if $x$ is constant on an initial "
@@ -572,15 +573,15 @@ ERRATA = (
             "positive-measured subset of responses\".", "Proposition 2", "text",
             "True, but the body proves it for $\\tanh$ only (Proposition 2); for the sigmoid it offers the "
             "$n = 1$ example, which fails. The $\\tanh$ argument carries over through "
-            "$\\sigma_{\\exp}(x) = (1 + \\tanh(x/2))/2$, an affine change of weights.",
+            "$\\sigma_{\\exp}(x)$ $= (1 + \\tanh(x/2))/2$, an affine change of weights.",
             ("tests/test_smooth.py::test_tanh_and_sigmoid_networks_have_the_same_outputs_under_the_weight_bijection",)),
     Erratum("§3, (12)", "$\\psi_1(A, b)$ is $\\sigma_{\\max}$ of the column $[As_1 + b; \\dots; As_n + b]$.",
             "Definition 2", "text",
             "The rows are $(As_i + b)^\\top$: stacked as printed, the $q$-vectors $As_i + b$ form a vector of "
             "length $nq$, not the $n \\times q$ matrix $\\psi_1$ returns.",
             (_TC + "test_psi_1_of_12_is_an_n_by_q_matrix_whose_rows_are_the_transposed_outputs",)),
-    Erratum("§3, Lemma 1 (i), (13)", "$\\dim C_{\\max}(S) = \\operatorname{rank}[S, \\mathbb{1}]$, with "
-            "$\\dim C := \\dim\\operatorname{span} C$.", "Lemma 1 (i), dimension (13)", "statement",
+    Erratum("§3, Lemma 1 (i), (13)", "$\\dim C_{\\max}(S)$ $= \\operatorname{rank}[S, \\mathbb{1}]$, with "
+            "$\\dim C$ $:= \\dim\\operatorname{span} C$.", "Lemma 1 (i), dimension (13)", "statement",
             tests=("tests/test_cones.py::test_lemma1_dim_span_cmax_is_the_number_of_distinct_points_not_rank_S1",)),
     Erratum("§3, proof of Lemma 1", "A ReLU projection \"is a linear projection on each quadrant and thus cannot "
             "increase dimension\".", "Lemma 1 (i), dimension (13)", "proof",
@@ -612,11 +613,11 @@ ERRATA = (
             "$x_1 + \\dots + x_r$; Theorem 2 uses it as a union of spans.", "Theorem 2", "statement",
             tests=("tests/test_joins.py::test_the_sum_reading_of_the_secant_locus_misses_a_network_output_with_a_negative_coefficient",)),
     Erratum("§5, after the proof of Theorem 2, and the remark after Corollary 4",
-            "The number of weights is \"$m$ as in (13)\"; \"by (13), $\\dim\\Theta = (p+1)d + (d+1)q$\".",
+            "The number of weights is \"$m$ as in (13)\"; \"by (13), $\\dim\\Theta$ $= (p+1)d + (d+1)q$\".",
             "Remark after Corollary 4", "text",
             "$m$ is defined by (3); (13) is Lemma 1's dimension formula.",
             (_TC + "test_dim_theta_is_the_count_m_of_3_which_the_text_cites_as_13",)),
-    Erratum("§5, proof of Lemma 2", "\"Then $\\sigma(u - \\lambda\\mathbb{1}) \\in "
+    Erratum("§5, proof of Lemma 2", "\"Then $\\sigma(u - \\lambda\\mathbb{1})$ $\\in "
             "\\mathbb{R}_{\\{n-k+1, \\dots, n\\}}$\", for the statement's $\\sigma(\\lambda\\mathbb{1} + x)$.",
             "Lemma 2", "proof",
             "$u$ is $x$; the proof's $\\lambda$ is minus the statement's; the set is "
@@ -626,37 +627,37 @@ ERRATA = (
             "$\\sigma(\\lambda_i\\mathbb{1} + v_i)$.", "Lemma 3", "proof",
             "The same sign slip as in Lemma 2: the proof's $\\lambda_i$, $\\mu$ are minus the statement's.",
             ("tests/test_joins.py::test_lemma3_the_p_plus_1_shifted_columns_are_independent_in_R_n_I",)),
-    Erratum("§5, proof of Theorem 3, last display", "$\\dim\\Sigma_d^\\circ(C_{\\max}(S)) = "
-            "\\dim\\operatorname{Join}(F_{J_1}(S), \\dots, F_{J_d}(S)) + \\dim\\operatorname{span}\\{\\mathbb{1}\\} "
-            "= d\\operatorname{rank}[S, \\mathbb{1}] + 1$", "Theorem 3", "proof",
-            "The left side is $\\dim\\psi_2(\\Theta) = \\dim\\operatorname{Join}(\\Sigma_d^\\circ(C_{\\max}(S)), "
-            "\\operatorname{span}\\{\\mathbb{1}\\})$; the secant locus alone has dimension $d(p+1)$ "
+    Erratum("§5, proof of Theorem 3, last display", "$\\dim\\Sigma_d^\\circ(C_{\\max}(S))$ equals the dimension of the join of "
+            "$F_{J_1}(S), \\dots, F_{J_d}(S)$ plus $\\dim\\operatorname{span}\\{\\mathbb{1}\\}$, which is "
+            "$d\\operatorname{rank}[S, \\mathbb{1}] + 1$ (a display, here in words)", "Theorem 3", "proof",
+            "The left side is $\\dim\\psi_2(\\Theta)$, the dimension of the join of $\\Sigma_d^\\circ(C_{\\max}(S))$ "
+            "and $\\operatorname{span}\\{\\mathbb{1}\\}$; the secant locus alone has dimension $d(p+1)$ "
             "(exact ranks at the threshold).",
             (_TC + "test_theorem3_proof_left_side_the_secant_locus_alone_has_dimension_d_p_plus_1_not_plus_1",)),
-    Erratum("§5, Theorem 4", "$x_i \\in \\operatorname{span}\\{\\mathbb{1}, y_1, \\dots, y_d\\}$, "
+    Erratum("§5, Theorem 4", "$x_i$ $\\in \\operatorname{span}\\{\\mathbb{1}, y_1, \\dots, y_d\\}$, "
             "$i = 1, \\dots, d$.", "Theorem 4", "statement",
             tests=(_TC + "test_theorem4_constraint_on_only_d_of_the_q_columns_would_admit_non_outputs",)),
-    Erratum("§5, the inclusion before Theorem 4", "$x_1, \\dots, x_d \\in "
-            "\\operatorname{Join}(\\Sigma_d^\\circ(C_{\\max}(S)), \\operatorname{span}\\{\\mathbb{1}\\})$", "Theorem 4",
+    Erratum("§5, the inclusion before Theorem 4", "$x_1, \\dots, x_d$ lie in the join of "
+            "$\\Sigma_d^\\circ(C_{\\max}(S))$ and $\\operatorname{span}\\{\\mathbb{1}\\}$", "Theorem 4",
             "text", "$x_1, \\dots, x_q$: there are $q$ columns.",
             (_TC + "test_theorem4_constraint_on_only_d_of_the_q_columns_would_admit_non_outputs",)),
-    Erratum("§5, proof of Theorem 4", "$\\alpha_2(x) = Ax + b$ with $A = [a_1, \\dots, a_q] \\in "
+    Erratum("§5, proof of Theorem 4", "$\\alpha_2(x) = Ax + b$ with $A = [a_1, \\dots, a_q]$ $\\in "
             "\\mathbb{R}^{d \\times q}$; coefficients for $i = 1, \\dots, n$.", "Theorem 4", "proof",
             "$\\alpha_2$ maps $\\mathbb{R}^d$ to $\\mathbb{R}^q$, so $\\alpha_2(x) = A^\\top x + b$ (or "
             "$A \\in \\mathbb{R}^{q \\times d}$); the index runs over $i = 1, \\dots, q$.",
             (_TC + "test_dim_theta_is_the_count_m_of_3_which_the_text_cites_as_13",)),
-    Erratum("§5, Corollary 4, first formula", "$\\dim\\psi_2(\\Theta) = (q + \\operatorname{rank}[S, \\mathbb{1}])d + q$ "
-            "for every sample.", "Corollary 4, rank formula", "statement",
+    Erratum("§5, Corollary 4, first formula", "$\\dim\\psi_2(\\Theta)$ $= (q + r)d + q$ for every sample, "
+            "$r = \\operatorname{rank}[S, \\mathbb{1}]$ (printed with the rank written out).", "Corollary 4, rank formula", "statement",
             tests=(_TC + "test_the_printed_corollary4_count_exceeds_the_proven_bound_on_every_sample",
                    _TC + "test_when_all_rows_are_equal_the_dimension_is_q_not_the_count_with_n_rows")),
     Erratum("§5, Corollary 4, second formula", "For large $n$ and general $S$, "
-            "$\\dim\\psi_2(\\Theta) = (p + q + 1)d + q$.", "Corollary 4, general samples", "statement",
+            "$\\dim\\psi_2(\\Theta)$ $= (p + q + 1)d + q$.", "Corollary 4, general samples", "statement",
             tests=("tests/test_joins.py::test_corollary4_computed_dimension_is_m_minus_d_because_of_rescaling",)),
-    Erratum("§5, remark after Corollary 4", "$\\dim\\Theta = (p + 1)d + (d + 1)q = \\dim\\psi_2(\\Theta)$ in the "
+    Erratum("§5, remark after Corollary 4", "$\\dim\\Theta$ $= (p + 1)d + (d + 1)q$ $= \\dim\\psi_2(\\Theta)$ in the "
             "general case.", "Remark after Corollary 4", "statement",
             tests=("tests/test_joins.py::test_corollary4_at_q_1_contradicts_corollary3_by_d_while_the_corrected_count_agrees",)),
     Erratum("§5, one neuron per layer", "$x \\in \\psi_k(\\Theta)$ if and only if "
-            "$x_1 = \\dots = x_\\ell \\le \\dots \\le x_{\\ell+\\ell'} = \\dots = x_n$ and the middle entries are "
+            "$x_1 = \\dots = x_\\ell$ $\\le \\dots \\le x_{\\ell+\\ell'}$ $= \\dots = x_n$ and the middle entries are "
             "affine images of the $s_i$.", "§5 one-neuron networks, description", "statement",
             tests=(_TC + "test_a_vector_fitting_the_paper_description_is_in_no_one_neuron_image",
                    "tests/test_joins.py::test_one_neuron_outputs_can_decrease")),
@@ -668,7 +669,7 @@ ERRATA = (
             "and $e^{2a+b}, e^{2a-b}$.", "§6 tanh example, formula for ψ2", "statement",
             tests=("tests/test_smooth.py::test_printed_tanh_entries_two_and_three_collapse_to_the_first",)),
     Erratum("§6, the box $U(\\varepsilon)$", "\"the open set of response matrices\" "
-            "$U(\\varepsilon) = \\{T' : \\lvert t_i - t'_i\\rvert \\le \\varepsilon\\}$, later \"a nonempty open "
+            "$U(\\varepsilon)$ $= \\{T' : \\lvert t_i - t'_i\\rvert \\le \\varepsilon\\}$, later \"a nonempty open "
             "set\"; also \"$T' \\in U$\".", "§6 tanh example, the box U(ε)", "text",
             "With $\\le$ the box is closed, not open; its interior is a nonempty open set, and both have "
             "positive measure, which is what Proposition 2 needs. $U$ stands for $U(\\varepsilon)$.",
@@ -902,15 +903,23 @@ def render_markdown() -> str:
         + ", ".join(f"{c} {classes[c]}" for c in EVIDENCE_CLASSES) + ". Where the paper's text is wrong, "
         "the {doc}`errata <errata>` list it, generated from the same records.",
         "",
-        "| Result | Claim | Verdict | Evidence class | Evidence | Checked in |",
-        "| --- | --- | --- | --- | --- | --- |",
+        # The class sets the columns' widths (book_assets/nnlib-book.css), so that every inline formula
+        # fits its cell on a 1280 px page and the short columns keep their words whole.
+        "```{table}",
+        ":class: nnlib-ledger-table",
+        "",
+        "| Result | Claim | Verdict (evidence class) | Evidence | Checked in |",
+        "| --- | --- | --- | --- | --- |",
     ]
     for r in RECORDS:
         verdict = f"**{r.verdict}**" if r.verdict in ("fails", "holds with a correction") else r.verdict
+        if r.evidence_class != r.verdict:
+            verdict += f" ({r.evidence_class})"
         evidence = r.evidence + (f" *Correction:* {r.correction}" if r.correction else "")
-        lines.append(f"| {_statement(r.key)} ({_cell(r.paper)}) | {_cell(r.statement)} | {verdict} | {r.evidence_class} "
+        lines.append(f"| {_statement(r.key)} ({_cell(r.paper)}) | {_cell(r.statement)} | {verdict} "
                      f"| {_cell(evidence)} | {_link(r)} |")
     lines += [
+        "```",
         "",
         "## Unit tests",
         "",
@@ -951,6 +960,9 @@ def render_errata() -> str:
         f"{len(ERRATA)} errata: {counts['statement']} in statements of results, {counts['proof']} in proofs, "
         f"{counts['text']} elsewhere in the text.",
         "",
+        "```{table}",
+        ":class: nnlib-errata-table",
+        "",
         "| | Location | Printed | Correction | Evidence |",
         "| --- | --- | --- | --- | --- |",
     ]
@@ -961,6 +973,7 @@ def render_errata() -> str:
         lines.append(f"| {i} | {_cell(e.location)} ({kind}) | {_cell(e.printed)} | {_cell(correction)} | "
                      f"{_link(rec)}; ledger: {_cell(rec.key)}, *{rec.verdict}* |")
     lines += [
+        "```",
         "",
         "## What was read",
         "",
