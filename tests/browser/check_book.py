@@ -31,7 +31,8 @@ module. A full-page screenshot of each page is saved for people to look at.
 
 Issue 18: the front page opens with the findings generated from the ledger, shows the version and,
 without a repository, says how to run the book locally; no page scrolls sideways and no table or
-widget is clipped at 1280 px and at 390 px (phone screenshots: ``<page>@390.png``); every embedded
+widget is clipped at 1280 px and at 390 px, and no formula in a table scrolls sideways in its cell
+(phone screenshots: ``<page>@390.png``); every embedded
 ipywidget is disabled on the static page, with a pointer to the live paths, while the twins stay
 live; each page's first-load bytes and requests are written to ``_build/page-weights.json`` and
 held to a budget (no fontawesome.js; the widget manager only where widgets are, fetched lazily);
@@ -442,6 +443,15 @@ LAYOUT_PROBLEMS = """() => {
       problems.push(`table in ${describe(t)} scrolls sideways in its container (${holder.scrollWidth} > ${holder.clientWidth} px)`);
     }
   });
+  // A formula in a table cell that is a scroll (or clipping) box of its own, such as the
+  // nnlib-wide-math box of nnlib-book.css, must fit it: the table passes while the formula scrolls.
+  // (Inline formulas with overflow: visible and a few px of italic overhang are no scroll box.)
+  document.querySelectorAll(".bd-article table mjx-container").forEach(m => {
+    if (getComputedStyle(m).overflowX !== "visible" && m.scrollWidth > m.clientWidth + 2) {
+      const tex = (m.querySelector("mjx-assistive-mml") || m).textContent.slice(0, 60);
+      problems.push(`formula "${tex}" in a table in ${describe(m)} scrolls sideways in its cell (${m.scrollWidth} > ${m.clientWidth} px)`);
+    }
+  });
   document.querySelectorAll(".nnlib-static-widget, .nnlib-static-twin").forEach(w => {
     const box = w.getBoundingClientRect();
     if (box.right > vw + 1 || w.scrollWidth > w.clientWidth + 2) {
@@ -470,6 +480,25 @@ def test_page_fits_the_screen_without_sideways_scrolling(browser, site, docname,
         assert problems == [], "\n".join(problems)
     finally:
         visit.close()
+
+
+def test_layout_checker_flags_a_formula_that_scrolls_in_its_table_cell(browser):
+    """LAYOUT_PROBLEMS on a small page: a table cell whose formula box (as nnlib-book.css makes a
+    long one: overflow-x auto) is wider than the cell is reported; the same formula with room is not."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        def problems_with(cell_width):
+            page.set_content(f"""<main class="bd-article"><table><tr><td style="width: {cell_width}px">
+              <mjx-container class="nnlib-wide-math" style="display: block; overflow-x: auto; contain: inline-size">
+                <span style="display: inline-block; width: 300px">x</span><mjx-assistive-mml>dimψ2(Θ)=(q+r)d+q</mjx-assistive-mml>
+              </mjx-container></td></tr></table></main>""")
+            return page.evaluate(LAYOUT_PROBLEMS)
+        (problem,) = problems_with(200)
+        assert "dimψ2(Θ)=(q+r)d+q" in problem and "scrolls sideways in its cell" in problem, problem
+        assert problems_with(400) == []
+    finally:
+        context.close()
 
 
 # ------------------------------------------------------------------ honest static widgets (issue 18 item 5)
