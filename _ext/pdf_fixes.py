@@ -22,6 +22,13 @@
    Bibliography appendix's own heading: it now continues the appendix. The domain indices keep
    the Python module index; sphinx-proof's "Proof Index" (statement labels such as
    ``paper-theorem-2`` listed by file name) is left out.
+4. **Tables.** A Markdown table gives no column widths, so Sphinx sets it with tabulary, whose rows
+   cannot break across pages (chapter 7's table of open questions ran past the foot of its page)
+   and whose width guesses squeezed a column of short words into one syllable a line. In LaTeX,
+   every table that sits in a section (not inside a box: an exercise, a proof, an admonition) is a
+   longtable (it breaks across pages, its header repeated); where the source gives no widths,
+   each column gets a share of the line from :func:`column_shares` (about its mean cell length,
+   with floors). A ``{table}`` with ``:widths:`` (the claims ledger, the errata) keeps its own.
 """
 
 from __future__ import annotations
@@ -42,6 +49,8 @@ HIDDEN_INPUT_TAG = "tag_hide-input"
 FRONT_MATTER_TITLE = "About this book"
 APPENDICES_CAPTION = "Appendices"
 CHAPTER_NUMBER = re.compile(r"^(\d+)\.\s+")
+MIN_COLUMN_SHARE = 0.08
+COLUMN_FLOOR = 0.6  # a column's share is at least COLUMN_FLOOR / (number of columns)
 
 # LaTeX for the structure (item 3): the front matter unnumbered with roman page numbers (the
 # contents page starts them: the "tableofcontents" element below), the main matter numbered by
@@ -74,6 +83,10 @@ class PdfFixes(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         self._structure()
+        for table in list(self.document.findall(nodes.table)):
+            if all(isinstance(a, (nodes.section, nodes.document, addnodes.start_of_file, nodes.compound))
+                   for a in ancestors(table)):
+                breakable(table)
         for admonition in list(self.document.findall(nodes.admonition)):
             if "proof" in admonition["classes"] and not any(isinstance(c, nodes.title) for c in admonition.children):
                 admonition.replace_self(self._plain_proof(admonition))
@@ -141,6 +154,47 @@ class PdfFixes(SphinxPostTransform):
                 first.insert(0, nodes.Text(" "))
                 first.insert(0, nodes.emphasis(text="Proof."))
         return proof
+
+
+def ancestors(node: nodes.Node):
+    parent = node.parent
+    while parent is not None:
+        yield parent
+        parent = parent.parent
+
+
+def column_shares(rows: list[list[str]]) -> list[float]:
+    """Each column's share of the line (item 4): its mean cell length, at least 1.3 times its
+    longest word; then at least MIN_COLUMN_SHARE and COLUMN_FLOOR / (number of columns) of the whole,
+    so that a column of short labels next to long prose keeps a dozen characters a line; the shares
+    sum to 1."""
+    columns = list(zip(*rows))
+    demand = [
+        max(sum(map(len, col)) / len(col), 1.3 * max((len(w) for c in col for w in c.split()), default=1), 1.0)
+        for col in columns
+    ]
+    shares = [d / sum(demand) for d in demand]
+    floor = max(MIN_COLUMN_SHARE, COLUMN_FLOOR / len(columns))
+    floored = [max(s, floor) for s in shares]
+    return [s / sum(floored) for s in floored]
+
+
+def breakable(table: nodes.table) -> None:
+    """Make ``table`` a longtable, with column widths from :func:`column_shares` unless given."""
+    table["classes"] = [c for c in table["classes"] if c != "colwidths-auto"] + ["longtable"]
+    if "colwidths-given" in table["classes"]:
+        return
+    tgroup = next(iter(table.findall(nodes.tgroup)), None)
+    if tgroup is None:
+        return
+    colspecs = [c for c in tgroup.children if isinstance(c, nodes.colspec)]
+    rows = [[entry.astext() for entry in row.children] for row in tgroup.findall(nodes.row)]
+    rows = [r for r in rows if len(r) == len(colspecs)]  # no spanning cells in the book's tables
+    if not colspecs or not rows:
+        return
+    for colspec, share in zip(colspecs, column_shares(rows)):
+        colspec["colwidth"] = max(1, round(100 * share))
+    table["classes"].append("colwidths-given")
 
 
 def latex(code: str) -> nodes.raw:

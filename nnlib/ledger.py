@@ -903,10 +903,13 @@ def render_markdown() -> str:
         + ", ".join(f"{c} {classes[c]}" for c in EVIDENCE_CLASSES) + ". Where the paper's text is wrong, "
         "the {doc}`errata <errata>` list it, generated from the same records.",
         "",
-        # The class sets the columns' widths (book_assets/nnlib-book.css), so that every inline formula
-        # fits its cell on a 1280 px page and the short columns keep their words whole.
+        # The class sets the columns' widths in HTML (book_assets/nnlib-book.css), so that every inline
+        # formula fits its cell on a 1280 px page and the short columns keep their words whole; :widths:
+        # (the same shares) gives the PDF wrapping columns (without it LaTeX set one-line columns that
+        # ran off the page); the longtable class lets the PDF break the table across pages.
         "```{table}",
-        ":class: nnlib-ledger-table",
+        ":class: nnlib-ledger-table longtable",
+        ":widths: 16 28 18 29 9",
         "",
         "| Result | Claim | Verdict (evidence class) | Evidence | Checked in |",
         "| --- | --- | --- | --- | --- |",
@@ -960,8 +963,11 @@ def render_errata() -> str:
         f"{len(ERRATA)} errata: {counts['statement']} in statements of results, {counts['proof']} in proofs, "
         f"{counts['text']} elsewhere in the text.",
         "",
+        # Column shares as the ledger's (nnlib-book.css in HTML, :widths: in the PDF); longtable: the
+        # PDF breaks the table across pages (as a plain tabular it ran past the page's foot).
         "```{table}",
-        ":class: nnlib-errata-table",
+        ":class: nnlib-errata-table longtable",
+        ":widths: 6 22 28 27 17",
         "",
         "| | Location | Printed | Correction | Evidence |",
         "| --- | --- | --- | --- | --- |",

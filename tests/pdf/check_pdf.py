@@ -19,6 +19,9 @@ The book's structure, read from the contents pages: the front page is front matt
 numbers of their HTML titles ("1. Introduction ..." is chapter 1), the appendices of _toc.yml are
 lettered A, B, ... in order, the bibliography is listed once, and no "Proof Index" of statement
 labels follows.
+
+The layout: no page's text runs into its footer or below it (a table that cannot break across
+pages does; _ext/pdf_fixes.py makes the book's tables longtables), read from pdftotext's word boxes.
 """
 
 from __future__ import annotations
@@ -223,3 +226,46 @@ def test_appendices_are_lettered(contents):
 def test_blackboard_one(text):
     assert "⊮" not in text, "\\mathbb{1} printed as amssymb's ⊮ (the preamble of _config.yml defines it)"
     assert "𝟙" in text
+
+
+WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
+
+
+def overflowing_words(pages_words: list[list[tuple[float, float, str]]], gap: float = 12.0) -> dict[int, list[str]]:
+    """Words (by page number) in the gap above the footer line or below it.
+
+    ``pages_words`` holds each page's words as (top, bottom, text), y growing downwards. The footer
+    line's top is the most common lowest word top of the pages; a word on that line (or a sub- or
+    superscript of it: top within 6 pt below) is the footer. Body text ends more than ``gap`` pt above
+    it on a page that fits."""
+    tops = [max(w[0] for w in words) for words in pages_words if words]
+    footer = max(set(tops), key=tops.count)
+    found = {}
+    for number, words in enumerate(pages_words, 1):
+        bad = [w[2] for w in words if (w[0] < footer - 1.5 and w[1] > footer - gap) or w[0] > footer + 6]
+        if bad:
+            found[number] = bad[:8]
+    return found
+
+
+@pytest.fixture(scope="module")
+def word_boxes() -> list[list[tuple[float, float, str]]]:
+    if not PDF.is_file():
+        _skip_or_fail(f"{PDF} not found: run make pdf")
+    if shutil.which("pdftotext") is None:
+        _skip_or_fail("pdftotext not found (apt-get install poppler-utils)")
+    html = subprocess.run(["pdftotext", "-bbox", str(PDF), "-"], check=True, capture_output=True, text=True).stdout
+    return [[(float(t), float(b), w) for _, t, _, b, w in WORD_BOX.findall(page)] for page in html.split("<page ")[1:]]
+
+
+def test_no_page_runs_into_its_footer(word_boxes):
+    found = overflowing_words(word_boxes)
+    assert found == {}, f"text in or below the footer (a table that does not break across pages?): {found}"
+
+
+def test_the_footer_check_finds_a_table_run_past_the_foot():
+    footer = [(742.0, 752.0, "37")]  # the footer line: a page number
+    fits = [(700.0, 710.0, "body")] + footer
+    subscript = fits + [(746.5, 752.7, "I")]  # a section title's F_I(S) in the footer
+    runs_over = [(735.0, 746.0, "row"), (752.0, 762.0, "more")] + footer
+    assert overflowing_words([fits, fits, subscript, runs_over]) == {4: ["row", "more"]}
