@@ -189,6 +189,8 @@ $(VENV)/.lite-installed: $(VENV)/.installed
 # of `make test`, nor of .ci/run: the TeX Live packages are a 145 MB download (424 MB installed;
 # 6 min to install here under load); the build takes about a minute once the notebooks are in the
 # execution cache (64 s at load 2.5-5; 4.6 min from a fresh clone, which executes them).
+# tools/pdf_clean_tex.sh checks that TEX_PACKAGES suffice on a machine without TeX (a fresh Debian 12
+# root: install, compile _build/latex/book.tex, tests/pdf/check_pdf.py).
 TEX_PACKAGES := texlive-latex-extra texlive-fonts-recommended texlive-xetex texlive-plain-generic latexmk fonts-freefont-otf poppler-utils
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 .PHONY: pdf
