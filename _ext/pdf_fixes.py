@@ -29,6 +29,10 @@
    longtable (it breaks across pages, its header repeated); where the source gives no widths,
    each column gets a share of the line from :func:`column_shares` (about its mean cell length,
    with floors). A ``{table}`` with ``:widths:`` (the claims ledger, the errata) keeps its own.
+5. **Long names in inline code.** Sphinx breaks inline code only at . , ; ? ! / and backslashes;
+   the claims ledger's unit-test names (``test_the_sum_reading_of_the_secant_locus_misses_...``)
+   ran far into the right margin. In the PDF a line may also break after an underscore of inline
+   code (``PREAMBLE``), without a hyphen.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ CHAPTER_NUMBER = re.compile(r"^(\d+)\.\s+")
 MIN_COLUMN_SHARE = 0.08
 COLUMN_FLOOR = 0.6  # a column's share is at least COLUMN_FLOOR / (number of columns)
 
+# LaTeX for inline code (item 5): a line may break after an underscore in inline code (the ledger's
+# test names are up to 90 characters with no other break point and ran up to 9 cm into the margin).
 # LaTeX for the structure (item 3): the front matter unnumbered with roman page numbers (the
 # contents page starts them: the "tableofcontents" element below), the main matter numbered by
 # chapter from page 1, the appendices lettered. secnumdepth 0 numbers chapters only: section titles
@@ -62,6 +68,9 @@ PREAMBLE = r"""
 \newcommand{\nnlibmainmatter}{\clearpage\pagenumbering{arabic}\setcounter{secnumdepth}{0}}
 \newcommand{\nnlibchapter}[1]{\setcounter{chapter}{\numexpr#1-1\relax}}
 \newcommand{\nnlibappendix}{\appendix\setcounter{secnumdepth}{0}}
+\let\nnlib@sphinxcode\sphinxcode
+\protected\def\sphinxcode#1{\nnlib@sphinxcode{\let\_\nnlib@underscore#1}}
+\def\nnlib@underscore{\textunderscore\discretionary{}{}{}}
 \renewenvironment{sphinxthebibliography}[1]{%
   \let\nnlib@chapter\chapter\def\chapter{\@ifstar\@gobble\@gobble}%
   \begin{thebibliography}{#1}\let\chapter\nnlib@chapter}{\end{thebibliography}}

@@ -20,8 +20,10 @@ numbers of their HTML titles ("1. Introduction ..." is chapter 1), the appendice
 lettered A, B, ... in order, the bibliography is listed once, and no "Proof Index" of statement
 labels follows.
 
-The layout: no page's text runs into its footer or below it (a table that cannot break across
-pages does; _ext/pdf_fixes.py makes the book's tables longtables), read from pdftotext's word boxes.
+The layout, read from pdftotext's word boxes: no page's text runs into its footer or below it (a
+table that cannot break across pages does; _ext/pdf_fixes.py makes the book's tables longtables),
+and no word runs into the right margin (inline code without a break point did: the ledger's test
+names; pdf_fixes lets it break after underscores).
 """
 
 from __future__ import annotations
@@ -231,10 +233,10 @@ def test_blackboard_one(text):
 WORD_BOX = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>')
 
 
-def overflowing_words(pages_words: list[list[tuple[float, float, str]]], gap: float = 12.0) -> dict[int, list[str]]:
+def overflowing_words(pages_words: list[list[tuple]], gap: float = 12.0) -> dict[int, list[str]]:
     """Words (by page number) in the gap above the footer line or below it.
 
-    ``pages_words`` holds each page's words as (top, bottom, text), y growing downwards. The footer
+    ``pages_words`` holds each page's words as (top, bottom, text, ...), y growing downwards. The footer
     line's top is the most common lowest word top of the pages; a word on that line (or a sub- or
     superscript of it: top within 6 pt below) is the footer. Body text ends more than ``gap`` pt above
     it on a page that fits."""
@@ -249,13 +251,14 @@ def overflowing_words(pages_words: list[list[tuple[float, float, str]]], gap: fl
 
 
 @pytest.fixture(scope="module")
-def word_boxes() -> list[list[tuple[float, float, str]]]:
+def word_boxes() -> list[list[tuple[float, float, str, float]]]:
+    """Each page's words as (top, bottom, text, right edge), in pt."""
     if not PDF.is_file():
         _skip_or_fail(f"{PDF} not found: run make pdf")
     if shutil.which("pdftotext") is None:
         _skip_or_fail("pdftotext not found (apt-get install poppler-utils)")
     html = subprocess.run(["pdftotext", "-bbox", str(PDF), "-"], check=True, capture_output=True, text=True).stdout
-    return [[(float(t), float(b), w) for _, t, _, b, w in WORD_BOX.findall(page)] for page in html.split("<page ")[1:]]
+    return [[(float(t), float(b), w, float(r)) for _, t, r, b, w in WORD_BOX.findall(page)] for page in html.split("<page ")[1:]]
 
 
 def test_no_page_runs_into_its_footer(word_boxes):
@@ -269,3 +272,29 @@ def test_the_footer_check_finds_a_table_run_past_the_foot():
     subscript = fits + [(746.5, 752.7, "I")]  # a section title's F_I(S) in the footer
     runs_over = [(735.0, 746.0, "row"), (752.0, 762.0, "more")] + footer
     assert overflowing_words([fits, fits, subscript, runs_over]) == {4: ["row", "more"]}
+
+
+def words_in_the_right_margin(pages_words: list[list[tuple]], slack: float = 6.0) -> dict[int, list[str]]:
+    """Words (by page number) whose right edge passes the text block's by more than ``slack`` pt.
+
+    The text block's right edge is the most common rightmost word edge of the pages (justified
+    lines end there); a word ends past it only on an overfull line."""
+    rights = [round(max(w[3] for w in words)) for words in pages_words if words]
+    edge = max(set(rights), key=rights.count)
+    found = {}
+    for number, words in enumerate(pages_words, 1):
+        bad = [w[2] for w in words if w[3] > edge + slack]
+        if bad:
+            found[number] = bad[:4]
+    return found
+
+
+def test_no_word_runs_into_the_right_margin(word_boxes):
+    found = words_in_the_right_margin(word_boxes)
+    assert found == {}, f"text in the right margin (an unbreakable name?): {found}"
+
+
+def test_the_margin_check_finds_an_overfull_line():
+    page = [(100.0, 110.0, "justified", 540.0), (112.0, 122.0, "line", 540.2)]
+    overfull = page + [(124.0, 134.0, "test_a_very_long_name", 618.0)]
+    assert words_in_the_right_margin([page, page, overfull]) == {3: ["test_a_very_long_name"]}
