@@ -477,6 +477,8 @@ def sample_for_subspace(L, *, tol: float = 1e-10) -> np.ndarray:
         The columns of L with their component along 1 removed, reduced to an orthonormal basis
         (a zero column when L = span{1}).  Then span [S, 1] = span L and C_max(S) = sigma_max(L).
 
+    Examples
+    --------
     >>> S = sample_for_subspace([[1.0, 0.0], [1.0, 1.0], [1.0, 2.0]])
     >>> S.shape, rank_S1(S)
     ((3, 1), 2)

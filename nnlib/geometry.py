@@ -516,6 +516,8 @@ def saturation_depth(arch, S, theta) -> float:
     -------
     float, >= 0.
 
+    Examples
+    --------
     >>> from nnlib import Architecture
     >>> saturation_depth(Architecture((1, 1, 1), "sigmoid"), [[-1.0], [0.0], [1.0]], [30.0, -60.0, 1.0, 0.0])
     60.0

@@ -789,6 +789,8 @@ def confirm(key: str, *, holds=None, corrected=None) -> None:
 
     Returns ``None``, so a call at the end of a cell prints nothing.
 
+    Examples
+    --------
     >>> confirm("Lemma 1 (i), dimension (13)", holds=False, corrected=True)
     >>> confirm("Lemma 1 (ii)", holds=False)
     Traceback (most recent call last):

@@ -126,6 +126,8 @@ def resolved_excess(losses, level: float, *, scale: float = 1.0, ulps: float = 4
         The rounded excesses, NaN where not resolved.
     resolved : ndarray of bool
 
+    Examples
+    --------
     >>> ex, ok = resolved_excess([0.5 + 5.107e-14, 0.5 + 1.6113e-10, 0.5 + 2e-15], 0.5, scale=2.0)
     >>> ex[:2].tolist(), ok.tolist()
     ([5e-14, 1.61e-10], [True, True, False])
@@ -183,6 +185,8 @@ def classify(values, levels: dict, tol: float) -> np.ndarray:
     -------
     ndarray of str, one name per value.
 
+    Examples
+    --------
     >>> classify([0.5 + 1e-13, 0.6667, 2 / 3], {"1/2": 0.5, "2/3": 2 / 3}, 1e-9).tolist()
     ['1/2', 'other', '2/3']
     """
