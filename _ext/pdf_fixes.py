@@ -53,7 +53,6 @@ HIDDEN_INPUT_TAG = "tag_hide-input"
 FRONT_MATTER_TITLE = "About this book"
 APPENDICES_CAPTION = "Appendices"
 CHAPTER_NUMBER = re.compile(r"^(\d+)\.\s+")
-MIN_COLUMN_SHARE = 0.08
 COLUMN_FLOOR = 0.6  # a column's share is at least COLUMN_FLOOR / (number of columns)
 
 # LaTeX for inline code (item 5): a line may break after an underscore in inline code (the ledger's
@@ -174,7 +173,7 @@ def ancestors(node: nodes.Node):
 
 def column_shares(rows: list[list[str]]) -> list[float]:
     """Each column's share of the line (item 4): its mean cell length, at least 1.3 times its
-    longest word; then at least MIN_COLUMN_SHARE and COLUMN_FLOOR / (number of columns) of the whole,
+    longest word; then at least COLUMN_FLOOR / (number of columns) of the whole,
     so that a column of short labels next to long prose keeps a dozen characters a line; the shares
     sum to 1."""
     columns = list(zip(*rows))
@@ -183,8 +182,7 @@ def column_shares(rows: list[list[str]]) -> list[float]:
         for col in columns
     ]
     shares = [d / sum(demand) for d in demand]
-    floor = max(MIN_COLUMN_SHARE, COLUMN_FLOOR / len(columns))
-    floored = [max(s, floor) for s in shares]
+    floored = [max(s, COLUMN_FLOOR / len(columns)) for s in shares]
     return [s / sum(floored) for s in floored]
 
 

@@ -907,10 +907,10 @@ def render_markdown() -> str:
         "",
         # The class sets the columns' widths in HTML (book_assets/nnlib-book.css), so that every inline
         # formula fits its cell on a 1280 px page and the short columns keep their words whole; :widths:
-        # (the same shares) gives the PDF wrapping columns (without it LaTeX set one-line columns that
-        # ran off the page); the longtable class lets the PDF break the table across pages.
+        # (the same shares; tests/test_ledger.py checks they agree) gives the PDF wrapping columns (without
+        # it LaTeX set one-line columns that ran off the page; _ext/pdf_fixes.py makes it a longtable).
         "```{table}",
-        ":class: nnlib-ledger-table longtable",
+        ":class: nnlib-ledger-table",
         ":widths: 16 28 18 29 9",
         "",
         "| Result | Claim | Verdict (evidence class) | Evidence | Checked in |",
@@ -965,10 +965,9 @@ def render_errata() -> str:
         f"{len(ERRATA)} errata: {counts['statement']} in statements of results, {counts['proof']} in proofs, "
         f"{counts['text']} elsewhere in the text.",
         "",
-        # Column shares as the ledger's (nnlib-book.css in HTML, :widths: in the PDF); longtable: the
-        # PDF breaks the table across pages (as a plain tabular it ran past the page's foot).
+        # Column shares as the ledger's: nnlib-book.css in HTML, :widths: in the PDF.
         "```{table}",
-        ":class: nnlib-errata-table longtable",
+        ":class: nnlib-errata-table",
         ":widths: 6 22 28 27 17",
         "",
         "| | Location | Printed | Correction | Evidence |",

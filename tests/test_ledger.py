@@ -313,3 +313,26 @@ def test_the_errata_page_records_what_was_read_section_by_section():
     page = ledger.render_errata()
     assert "## What was read" in page
     assert [s for s, _ in ledger.READ_LOG] == ["Abstract", "§1", "§2", "§3", "§4", "§5", "§6", "§7"]
+
+
+def css_column_shares(css: str, table_class: str) -> list[int]:
+    """The % widths book_assets/nnlib-book.css gives a table class's columns, in column order."""
+    found = re.findall(rf"\.{table_class} th:nth-child\((\d+)\) \{{ width: (\d+)%; \}}", css)
+    return [int(width) for _, width in sorted(found, key=lambda m: int(m[0]))]
+
+
+@pytest.mark.parametrize(("table_class", "render"), [("nnlib-ledger-table", ledger.render_markdown),
+                                                     ("nnlib-errata-table", ledger.render_errata)])
+def test_the_pdf_column_widths_are_the_html_ones(table_class, render):
+    """The ledger's and errata's :widths: (the PDF's columns) are the shares nnlib-book.css gives
+    the same columns on the HTML pages: one layout, written twice, kept equal."""
+    css = (ROOT / "book_assets" / "nnlib-book.css").read_text(encoding="utf-8")
+    widths = re.search(rf":class: {table_class}\n:widths: ([\d ]+)\n", render())
+    assert widths, f"{table_class}: no :widths: line after its :class:"
+    assert [int(w) for w in widths.group(1).split()] == css_column_shares(css, table_class)
+    assert sum(css_column_shares(css, table_class)) == 100
+
+
+def test_the_width_check_reads_the_css_in_column_order():
+    css = ".t th:nth-child(2) { width: 70%; }\n.t th:nth-child(1) { width: 30%; }\n.u th:nth-child(1) { width: 5%; }"
+    assert css_column_shares(css, "t") == [30, 70]

@@ -52,14 +52,19 @@ def _skip_or_fail(message: str):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="module")
-def pages() -> list[str]:
-    """The PDF's pages as text (pdftotext ends each with a form feed), whitespace collapsed."""
+def pdftotext(*options: str) -> str:
+    """pdftotext's output for the PDF (skipped, or failed on CI, without the PDF or pdftotext)."""
     if not PDF.is_file():
         _skip_or_fail(f"{PDF} not found: run make pdf")
     if shutil.which("pdftotext") is None:
         _skip_or_fail("pdftotext not found (apt-get install poppler-utils)")
-    raw = subprocess.run(["pdftotext", str(PDF), "-"], check=True, capture_output=True, text=True).stdout
+    return subprocess.run(["pdftotext", *options, str(PDF), "-"], check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture(scope="module")
+def pages() -> list[str]:
+    """The PDF's pages as text (pdftotext ends each with a form feed), whitespace collapsed."""
+    raw = pdftotext()
     return [re.sub(r"\s+", " ", page) for page in raw.split("\f")]
 
 
@@ -253,11 +258,7 @@ def overflowing_words(pages_words: list[list[tuple]], gap: float = 12.0) -> dict
 @pytest.fixture(scope="module")
 def word_boxes() -> list[list[tuple[float, float, str, float]]]:
     """Each page's words as (top, bottom, text, right edge), in pt."""
-    if not PDF.is_file():
-        _skip_or_fail(f"{PDF} not found: run make pdf")
-    if shutil.which("pdftotext") is None:
-        _skip_or_fail("pdftotext not found (apt-get install poppler-utils)")
-    html = subprocess.run(["pdftotext", "-bbox", str(PDF), "-"], check=True, capture_output=True, text=True).stdout
+    html = pdftotext("-bbox")
     return [[(float(t), float(b), w, float(r)) for _, t, r, b, w in WORD_BOX.findall(page)] for page in html.split("<page ")[1:]]
 
 
